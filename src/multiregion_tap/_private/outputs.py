@@ -1,0 +1,35 @@
+"""Well-known CloudFormation outputs (see :mod:`multiregion_tap.outputs`)."""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+from constructs import Construct
+
+from ..outputs import OutputNames
+
+_KNOWN = frozenset(OutputNames.all())
+
+
+def add_well_known_output(
+    scope: Construct, name: str, value: str, *, description: str, suffix: str = ""
+) -> cdk.CfnOutput:
+    """Add the output ``name`` (+ ``suffix``) to the stack of ``scope``.
+
+    The output's logical id is exactly the well-known name, so discovery can read it by name.
+    The construct is created directly in the stack (construct id ``Output<name><suffix>``),
+    which keeps the logical id stable wherever the calling construct lives. Adding the same
+    output twice to one stack is a programming error and raises.
+    """
+    if name not in _KNOWN:
+        raise ValueError(f"{name!r} is not one of OutputNames")
+    stack = cdk.Stack.of(scope)
+    output_name = f"{name}{suffix}"
+    construct_id = f"Output{output_name}"
+    if stack.node.try_find_child(construct_id) is not None:
+        raise ValueError(
+            f"stack {stack.stack_name!r} already has the output {output_name!r}: "
+            "two constructs of the same kind in one stack need distinct output suffixes"
+        )
+    output = cdk.CfnOutput(stack, construct_id, value=value, description=description)
+    output.override_logical_id(output_name)
+    return output

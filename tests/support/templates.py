@@ -1,0 +1,55 @@
+"""Helpers to synthesize once and to normalize templates for snapshots."""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+import aws_cdk as cdk
+from aws_cdk import assertions
+
+_ASSET_HASH = re.compile(r"[0-9a-f]{64}")
+
+
+def templates(stage: cdk.Stage) -> dict[str, assertions.Template]:
+    """Synthesize ``stage`` once and wrap every stack's template, keyed by stack name.
+
+    ``Template.from_json`` skips a second synthesis, so a module-scoped fixture can build the
+    app once and every test can read it.
+    """
+    assembly = stage.synth()
+    return {
+        stack.stack_name: assertions.Template.from_json(stack.template) for stack in assembly.stacks
+    }
+
+
+def raw_templates(stage: cdk.Stage) -> dict[str, dict[str, Any]]:
+    """Every stack's template as a dict, keyed by stack name."""
+    return {stack.stack_name: stack.template for stack in stage.synth().stacks}
+
+
+def normalize(template: dict[str, Any]) -> dict[str, Any]:
+    """Drop what changes without our code changing: asset hashes, bootstrap checks, metadata."""
+    result = copy.deepcopy(template)
+    result.get("Parameters", {}).pop("BootstrapVersion", None)
+    if not result.get("Parameters"):
+        result.pop("Parameters", None)
+    result.get("Rules", {}).pop("CheckBootstrapVersion", None)
+    if not result.get("Rules"):
+        result.pop("Rules", None)
+    result.get("Resources", {}).pop("CDKMetadata", None)
+    result.get("Conditions", {}).pop("CDKMetadataAvailable", None)
+    if "Conditions" in result and not result["Conditions"]:
+        result.pop("Conditions")
+    return _scrub(result)
+
+
+def _scrub(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _scrub(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrub(v) for v in value]
+    if isinstance(value, str):
+        return _ASSET_HASH.sub("<asset-hash>", value)
+    return value

@@ -1,0 +1,1 @@
+"""Developer tooling for multiregion-tap (not shipped in the package)."""

