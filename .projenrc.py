@@ -85,6 +85,7 @@ project = PythonProject(
         "cfn-lint>=1.51",
         "sphinx>=8",
         "boto3>=1.40",
+        "moto[server,cloudformation]==5.2.5",
     ],
     sample=False,
     pytest=False,
@@ -139,6 +140,6 @@ project.test_task.reset("pytest", receive_args=True)
 ignore = project.gitignore
 for pattern in ("/.tools/", "cdk.out/", "/docs/_build/", "/dist/", "node_modules/", ".ruff_cache/"):
     ignore.add_patterns(pattern)
-ignore.exclude("/uv.lock")
+ignore.include("/uv.lock")
 
 project.synth()
