@@ -47,6 +47,9 @@ class RegionRole:
 
     PRIMARY = "primary"
     SECONDARY = "secondary"
+    #: A helper stack in a region the app does not serve from (for example Route 53
+    #: health-check alarms, whose metrics exist only in us-east-1).
+    GLOBAL = "global"
 
 
 class MultiRegionApp(cdk.Stage):
@@ -218,10 +221,12 @@ class MultiRegionApp(cdk.Stage):
             raise fail("region", region, f"be one of the app's regions {list(self.regions)!r}") from None
 
     def region_role(self, region: str) -> str:
-        """``"primary"`` or ``"secondary"`` for one of the app's regions."""
-        if region not in self.regions:
-            raise fail("region", region, f"be one of the app's regions {list(self.regions)!r}")
-        return RegionRole.PRIMARY if region == self._primary_region else RegionRole.SECONDARY
+        """``"primary"``, ``"secondary"``, or ``"global"`` for any other region."""
+        if region == self._primary_region:
+            return RegionRole.PRIMARY
+        if region in self._secondary_regions:
+            return RegionRole.SECONDARY
+        return RegionRole.GLOBAL
 
     @classmethod
     def of(cls, scope: Construct) -> MultiRegionApp | None:
@@ -246,7 +251,9 @@ class MultiRegionApp(cdk.Stage):
 
         :param suffix: Lowercase letters, digits and single hyphens, e.g. ``"dns"`` or
             ``"peering-routes-us-east-2"``.
-        :param region: One of the app's regions. Default: - the primary region.
+        :param region: The stack's region: one of the app's regions, or another region of the
+            same partition (its resources are then tagged region-role ``global``).
+            Default: - the primary region.
         :param description: Stack description. Default: - names the app and the suffix.
         :raises ValidationError: for a bad or already used suffix or a foreign region.
         """
@@ -258,8 +265,9 @@ class MultiRegionApp(cdk.Stage):
         )
         if suffix in self._helper_stacks or suffix in self._regional_stacks:
             raise fail("suffix", suffix, "not name a stack that already exists in this app")
-        where = self._primary_region if region is None else region
-        self.stack_for(where)
+        where = self._primary_region if region is None else require_region("region", region)
+        if partition_of(where) != partition_of(self._primary_region):
+            raise fail("region", where, f"be in the partition {partition_of(self._primary_region)!r}")
         stack = self._new_stack(
             suffix,
             stack_name=f"{self._app_name}-{suffix}",
