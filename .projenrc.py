@@ -94,7 +94,12 @@ project = PythonProject(
     vscode=False,
 )
 
-License(project, spdx="Apache-2.0", copyright_owner="multiregion-tap developers", copyright_period="2026")
+License(
+    project,
+    spdx="Apache-2.0",
+    copyright_owner="multiregion-tap developers",
+    copyright_period="2026",
+)
 
 pyproject = project.try_find_object_file("pyproject.toml")
 assert pyproject is not None
@@ -110,7 +115,10 @@ pyproject.add_override(
         "line-length": 100,
         "target-version": "py310",
         "extend-exclude": ["cdk.out", "docs/_build", ".tools"],
-        "lint": {"select": ["E", "F", "W", "I", "B", "UP", "SIM", "RUF", "N"], "ignore": ["RUF012"]},
+        "lint": {
+            "select": ["E", "F", "W", "I", "B", "UP", "SIM", "RUF", "N"],
+            "ignore": ["RUF012"],
+        },
     },
 )
 pyproject.add_override(

@@ -12,8 +12,8 @@ import os
 os.environ["CDK_VALIDATION"] = "false"
 os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
 
-import pytest  # noqa: E402
-from syrupy.extensions.json import JSONSnapshotExtension  # noqa: E402
+import pytest
+from syrupy.extensions.json import JSONSnapshotExtension
 
 
 @pytest.fixture

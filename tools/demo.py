@@ -9,7 +9,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tools.synth import Assembly, synth_app  # noqa: E402
+from tools.synth import Assembly, synth_app
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "shop"
 
@@ -28,7 +28,7 @@ def table(assembly: Assembly) -> str:
             )
         )
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)) for row in rows]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
@@ -37,8 +37,10 @@ def main() -> None:
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="shop-cdk-out-") as out:
         assembly = synth_app(EXAMPLE, Path(out))
-        print(f"\nSynthesized {EXAMPLE.relative_to(EXAMPLE.parent.parent.parent)} "
-              f"in {time.monotonic() - started:.1f}s (CDK template validation on, as errors):\n")
+        print(
+            f"\nSynthesized {EXAMPLE.relative_to(EXAMPLE.parent.parent.parent)} "
+            f"in {time.monotonic() - started:.1f}s (CDK template validation on, as errors):\n"
+        )
         print(table(assembly))
 
 

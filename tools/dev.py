@@ -45,7 +45,9 @@ def project_env() -> dict[str, str]:
     """The environment every project command runs in: .venv first on PATH."""
     env = dict(os.environ)
     env["VIRTUAL_ENV"] = str(VENV)
-    env["PATH"] = os.pathsep.join([str(_bin(VENV, "")), str(_bin(UV_VENV, "")), env.get("PATH", "")])
+    env["PATH"] = os.pathsep.join(
+        [str(_bin(VENV, "")), str(_bin(UV_VENV, "")), env.get("PATH", "")]
+    )
     env.pop("PYTHONHOME", None)
     env.setdefault("UV_PYTHON_DOWNLOADS", "never")
     env.setdefault("PYTHONDONTWRITEBYTECODE", "1")
@@ -63,15 +65,26 @@ def ensure_uv() -> Path:
         shutil.rmtree(UV_VENV)
     print(f"Installing uv {UV_VERSION} into {UV_VENV.relative_to(ROOT)}", flush=True)
     venv.EnvBuilder(with_pip=True, clear=True).create(UV_VENV)
-    run([_bin(UV_VENV, "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-         f"uv=={UV_VERSION}"])
+    run(
+        [
+            _bin(UV_VENV, "python"),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            f"uv=={UV_VERSION}",
+        ]
+    )
     return uv
 
 
 def setup() -> None:
     if sys.version_info < MIN_PYTHON:
-        sys.exit(f"multiregion-tap needs Python >= {'.'.join(map(str, MIN_PYTHON))}, "
-                 f"this is {sys.version.split()[0]}")
+        sys.exit(
+            f"multiregion-tap needs Python >= {'.'.join(map(str, MIN_PYTHON))}, "
+            f"this is {sys.version.split()[0]}"
+        )
     uv = ensure_uv()
     env = project_env()
     run([uv, "sync", "--frozen", "--python", sys.executable], env=env)

@@ -125,7 +125,12 @@ def synth_app(
         run_env["CDK_VALIDATION"] = "false"
     outdir.mkdir(parents=True, exist_ok=True)
     result = subprocess.run(
-        [python, "app.py"], cwd=app_dir, env=run_env, capture_output=True, text=True, timeout=timeout
+        [python, "app.py"],
+        cwd=app_dir,
+        env=run_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
     if result.returncode != 0:
         raise RuntimeError(

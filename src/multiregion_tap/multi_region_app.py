@@ -134,7 +134,9 @@ class MultiRegionApp(cdk.Stage):
                     f"be in the primary region's partition {partition_of(primary)!r}",
                 )
         if account is not None and not is_token(account):
-            require_pattern("account", account, re.compile(r"[0-9]{12}"), "be a 12-digit AWS account id")
+            require_pattern(
+                "account", account, re.compile(r"[0-9]{12}"), "be a 12-digit AWS account id"
+            )
         user_tags = dict(tags or {})
         _validate_tags(user_tags)
 
@@ -218,7 +220,9 @@ class MultiRegionApp(cdk.Stage):
         try:
             return self._regional_stacks[region]
         except KeyError:
-            raise fail("region", region, f"be one of the app's regions {list(self.regions)!r}") from None
+            raise fail(
+                "region", region, f"be one of the app's regions {list(self.regions)!r}"
+            ) from None
 
     def region_role(self, region: str) -> str:
         """``"primary"``, ``"secondary"``, or ``"global"`` for any other region."""
@@ -267,7 +271,9 @@ class MultiRegionApp(cdk.Stage):
             raise fail("suffix", suffix, "not name a stack that already exists in this app")
         where = self._primary_region if region is None else require_region("region", region)
         if partition_of(where) != partition_of(self._primary_region):
-            raise fail("region", where, f"be in the partition {partition_of(self._primary_region)!r}")
+            raise fail(
+                "region", where, f"be in the partition {partition_of(self._primary_region)!r}"
+            )
         stack = self._new_stack(
             suffix,
             stack_name=f"{self._app_name}-{suffix}",
@@ -283,9 +289,7 @@ class MultiRegionApp(cdk.Stage):
         names = {stack.node.path: stack.stack_name for stack in self.all_stacks}
         graph: dict[str, tuple[str, ...]] = {}
         for stack in self.all_stacks:
-            deps = sorted(
-                {names[d.node.path] for d in stack.dependencies if d.node.path in names}
-            )
+            deps = sorted({names[d.node.path] for d in stack.dependencies if d.node.path in names})
             graph[stack.stack_name] = tuple(deps)
         return graph
 
@@ -311,7 +315,9 @@ class MultiRegionApp(cdk.Stage):
         return waves
 
     # ------------------------------------------------------------------ internals
-    def _new_stack(self, construct_id: str, *, stack_name: str, region: str, description: str) -> cdk.Stack:
+    def _new_stack(
+        self, construct_id: str, *, stack_name: str, region: str, description: str
+    ) -> cdk.Stack:
         if len(stack_name) > naming.STACK_NAME.max_length:
             raise fail(
                 "app_name",
@@ -335,7 +341,9 @@ class MultiRegionApp(cdk.Stage):
             tags.add(key, value)
         add_well_known_output(stack, OutputNames.APP_NAME, self._app_name, description="App name")
         add_well_known_output(stack, OutputNames.REGION, region, description="Region of this stack")
-        add_well_known_output(stack, OutputNames.REGION_ROLE, role, description="primary or secondary")
+        add_well_known_output(
+            stack, OutputNames.REGION_ROLE, role, description="primary, secondary or global"
+        )
         return stack
 
     def _claim(self, stack_name: str, region: str) -> None:

@@ -19,7 +19,7 @@ class TagKeys:
 
     #: The app's ``app_name``. Find everything of one app with this tag.
     APP: Final = "multiregion-tap:app"
-    #: ``primary`` or ``secondary``: the role of the region the resource is in.
+    #: ``primary``, ``secondary`` or ``global``: the role of the region the resource is in.
     REGION_ROLE: Final = "multiregion-tap:region-role"
 
 
@@ -33,7 +33,7 @@ class OutputNames:
     APP_NAME: Final = "MultiRegionTapAppName"
     #: The region the stack deploys to.
     REGION: Final = "MultiRegionTapRegion"
-    #: ``primary`` or ``secondary``.
+    #: ``primary``, ``secondary`` or ``global`` (a helper stack outside the app's regions).
     REGION_ROLE: Final = "MultiRegionTapRegionRole"
 
     # Regional stacks, filled by RegionalService.
@@ -92,7 +92,5 @@ class OutputNames:
     def all(cls) -> tuple[str, ...]:
         """Every well-known output name, in declaration order."""
         return tuple(
-            value
-            for name, value in vars(cls).items()
-            if name.isupper() and isinstance(value, str)
+            value for name, value in vars(cls).items() if name.isupper() and isinstance(value, str)
         )

@@ -59,7 +59,9 @@ def require_one_of(prop: str, value: Any, allowed: Iterable[Any]) -> None:
         raise fail(prop, value, "be one of " + ", ".join(repr(c) for c in choices))
 
 
-def require_pattern(prop: str, value: str | None, pattern: re.Pattern[str], requirement: str) -> None:
+def require_pattern(
+    prop: str, value: str | None, pattern: re.Pattern[str], requirement: str
+) -> None:
     """Reject a string that does not match ``pattern`` (tokens and ``None`` pass)."""
     if value is None or is_token(value):
         return
