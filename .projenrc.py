@@ -6,6 +6,15 @@ files it generates (pyproject.toml, .projen/*, .gitignore, .gitattributes,
 """
 
 from projen import License
+from projen.github import GithubWorkflow
+from projen.github.workflows import (
+    Job,
+    JobPermission,
+    JobPermissions,
+    JobStep,
+    PullRequestOptions,
+    PushOptions,
+)
 from projen.python import PythonProject
 
 #: Oldest aws-cdk-lib this library supports: the first release that both ships Route 53
@@ -84,6 +93,9 @@ project = PythonProject(
         "cdk-nag>=3.0.2,<4",
         "cfn-lint>=1.51",
         "sphinx>=8",
+        "myst-parser>=4",
+        "furo>=2025.9",
+        "tomli>=2; python_version < '3.11'",
         "boto3>=1.40",
         "moto[server,cloudformation]==5.2.5",
     ],
@@ -149,5 +161,38 @@ ignore = project.gitignore
 for pattern in ("/.tools/", "cdk.out/", "/docs/_build/", "/dist/", "node_modules/", ".ruff_cache/"):
     ignore.add_patterns(pattern)
 ignore.include("/uv.lock")
+
+# ---------------------------------------------------------------- GitHub Actions
+ci = GithubWorkflow(project.github, "ci")
+ci.on(
+    pull_request=PullRequestOptions(),
+    push=PushOptions(branches=["main"]),
+    workflow_dispatch={},
+)
+ci.add_jobs(
+    {
+        "test": Job(
+            name="Lint, type check, test, docs",
+            runs_on=["ubuntu-latest"],
+            permissions=JobPermissions(contents=JobPermission.READ),
+            timeout_minutes=60,
+            steps=[
+                JobStep(uses="actions/checkout@v4"),
+                JobStep(
+                    uses="actions/setup-python@v5",
+                    with_={"python-version": "3.11"},
+                ),
+                JobStep(
+                    uses="actions/cache@v4",
+                    with_={
+                        "path": "~/.cache/uv\n~/.npm",
+                        "key": "uv-${{ runner.os }}-${{ hashFiles('uv.lock') }}",
+                    },
+                ),
+                JobStep(name="Test (the README's test command)", run="bash .ci/run"),
+            ],
+        )
+    }
+)
 
 project.synth()

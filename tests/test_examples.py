@@ -1,0 +1,51 @@
+"""The example apps, synthesized in a fresh process as `cdk synth` would.
+
+This is where aws-cdk-lib's built-in template validation stays on, with its findings turned
+into errors (``@aws-cdk/core:validateAgainstDefaultRules``): a template CloudFormation would
+reject fails here, not minutes into a deploy.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from multiregion_tap import OutputNames, TagKeys
+from tools.synth import Assembly, synth_app
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+@pytest.fixture(scope="session")
+def shop_assembly(tmp_path_factory: pytest.TempPathFactory) -> Assembly:
+    return synth_app(EXAMPLES / "shop", tmp_path_factory.mktemp("shop-cdk-out"), validation=True)
+
+
+@pytest.mark.slow
+def test_shop_stacks_and_regions(shop_assembly: Assembly) -> None:
+    regions = {s.stack_name: s.region for s in shop_assembly.stacks}
+    assert regions["shop-us-east-1"] == "us-east-1"
+    assert regions["shop-us-east-2"] == "us-east-2"
+    for stack in shop_assembly.stacks:
+        assert stack.account == "123456789012"
+        assert stack.template["Outputs"][OutputNames.APP_NAME]["Value"] == "shop"
+
+
+@pytest.mark.slow
+def test_shop_has_no_lambda_backed_cross_region_references(shop_assembly: Assembly) -> None:
+    for stack in shop_assembly.stacks:
+        text = json.dumps(stack.template)
+        assert "Custom::CrossRegion" not in text, stack.stack_name
+        assert "/cdk/exports/" not in text, stack.stack_name
+
+
+@pytest.mark.slow
+def test_shop_resources_are_tagged(shop_assembly: Assembly) -> None:
+    for stack in shop_assembly.stacks:
+        for logical_id, resource in stack.resources.items():
+            tags = resource.get("Properties", {}).get("Tags")
+            if isinstance(tags, list) and all(isinstance(t, dict) for t in tags):
+                keys = {t.get("Key") for t in tags}
+                assert TagKeys.APP in keys, (stack.stack_name, logical_id)

@@ -1,0 +1,35 @@
+"""Lint, format and type checks run as part of the test suite, so CI holds them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+PYTHON_TREES = ["src", "tests", "tools", "examples", "docs", ".projenrc.py"]
+
+
+def _run(*cmd: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+def test_ruff_lint() -> None:
+    result = _run(str(BIN / "ruff"), "check", *PYTHON_TREES)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_format() -> None:
+    result = _run(str(BIN / "ruff"), "format", "--check", *PYTHON_TREES)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.slow
+def test_mypy_strict_on_src() -> None:
+    # pyproject.toml's [tool.mypy] sets strict = true and files = src/multiregion_tap.
+    result = _run(str(BIN / "mypy"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Success" in result.stdout
