@@ -233,7 +233,7 @@ class MultiRegionApp(cdk.Stage):
         return RegionRole.GLOBAL
 
     @classmethod
-    def of(cls, scope: Construct) -> MultiRegionApp | None:
+    def find(cls, scope: Construct) -> MultiRegionApp | None:
         """The MultiRegionApp that contains ``scope``, or ``None`` when used standalone."""
         stage = cdk.Stage.of(scope)
         while stage is not None:

@@ -57,8 +57,8 @@ def test_stacks_are_top_level_never_nested(shop: MultiRegionApp) -> None:
 def test_is_a_stage(shop: MultiRegionApp) -> None:
     assert isinstance(shop, cdk.Stage)
     assert cdk.Stage.of(shop.primary_stack) is shop
-    assert MultiRegionApp.of(shop.primary_stack) is shop
-    assert MultiRegionApp.of(cdk.Stack(cdk.App(), "Alone")) is None
+    assert MultiRegionApp.find(shop.primary_stack) is shop
+    assert MultiRegionApp.find(cdk.Stack(cdk.App(), "Alone")) is None
 
 
 def test_three_regions() -> None:
