@@ -17,10 +17,11 @@ from projen.github.workflows import (
 )
 from projen.python import PythonProject
 
-#: Oldest aws-cdk-lib this library supports: the first release that both ships Route 53
-#: failover records (2.233.0) and emits weak cross-region references (Fn::GetStackOutput).
-#: tests/test_dependency_floor.py synthesizes the example app against exactly this version.
-AWS_CDK_LIB_FLOOR = "2.256.0"
+#: Oldest aws-cdk-lib this library supports. Route 53 failover records need 2.233.0; weak
+#: cross-region references (Fn::GetStackOutput) are emitted reliably from 2.254.0 (2.253.0 had
+#: them, the 2.253.1 patch release did not). tests/test_package.py installs the built wheel with
+#: exactly this version and synthesizes the example app against it.
+AWS_CDK_LIB_FLOOR = "2.254.0"
 
 VERSION = "0.1.0"
 DESCRIPTION = (
