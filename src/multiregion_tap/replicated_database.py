@@ -1,0 +1,929 @@
+"""ReplicatedDatabase: an encrypted RDS primary and an encrypted read replica per secondary region.
+
+Layout (a construct cannot span stacks, so the database is two kinds of constructs)::
+
+    shop-us-east-1                       shop-us-east-2
+    ReplicatedDatabase "Database"        DatabaseReplica "DatabaseReplica"
+      EncryptionKey (KMS, rotation)        EncryptionKey (KMS in us-east-2)
+      Secret (replicated to us-east-2) ─┐  Secret (the us-east-2 replica of the secret, read-only)
+      ParameterGroup (TLS forced)       │  ParameterGroup (TLS forced)
+      SecurityGroup, SubnetGroup        │  SecurityGroup, SubnetGroup
+      Instance (Multi-AZ, gp3) ◄────────┴─ Instance: SourceDBInstanceIdentifier =
+                                           arn:<partition>:rds:us-east-1:<account>:db:<primary>
+
+``ReplicatedDatabase(primary_stack, "Database", vpc=...)`` creates the primary;
+:meth:`ReplicatedDatabase.add_replica` creates a :class:`DatabaseReplica` in a secondary
+region's stack. The replica's source is the primary's ARN in the primary region, passed by a
+weak cross-region reference (``Fn::GetStackOutput``).
+
+Promotion runbook (fail over the database to a secondary region):
+
+1. Check ``ReplicaLag`` of the replica (:meth:`DatabaseReplica.metric_replica_lag`): it is the
+   data you lose (RPO) if the primary is gone. PostgreSQL reports up to ~5 minutes on an idle
+   source, so read it together with write activity.
+2. Set ``promote_replica_in="<secondary region>"`` and deploy that region's stack
+   (``cdk deploy shop-us-east-2``). CloudFormation removes ``SourceDBInstanceIdentifier``
+   from the replica and RDS promotes it in place: same logical id, same identifier, same
+   endpoint. Automated backups are turned on for it in the same update.
+3. Point the region's service at the local writer: :attr:`DatabaseReplica.read_only`
+   becomes ``False``, so services built from it (``MultiRegionApp``) get a writable database.
+   The credentials stay valid: the promoted instance keeps the primary's master password,
+   which the region's replica of the secret holds. Stop replication of the secret replica
+   (``aws secretsmanager stop-replication-to-replica``) if the primary region is gone for long.
+4. Confirm DNS: the failover record sends traffic to the secondary region once the primary's
+   health check fails; check the record and the service's health in the secondary region.
+5. Fail back by building a new replica: make the promoted region the primary
+   (``primary_region``) in the app, give the old primary region a fresh replica, deploy, and
+   retire the old instance (it is snapshotted on deletion).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import aws_cdk as cdk
+import jsii
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_rds as rds
+from aws_cdk import aws_secretsmanager as secretsmanager
+from constructs import Construct, IConstruct, IValidation
+
+from ._private import naming
+from ._private.database_engine import (
+    BACKUP_RETENTION_RANGE,
+    DB_NAME_RE,
+    DB_USERNAME_RE,
+    INSTANCE_CLASS_RE,
+    MAX_STORAGE_GIB,
+    PORT_RANGE,
+    SUPPORTED_ENGINES,
+    EngineFacts,
+    default_engine,
+    facts_for,
+    normalize_instance_class,
+)
+from ._private.outputs import add_well_known_output
+from ._private.validation import (
+    fail,
+    is_token,
+    require_cidr,
+    require_int_range,
+    require_pattern,
+    require_region,
+)
+from .errors import ValidationError
+from .multi_region_app import MultiRegionApp
+from .outputs import OutputNames
+
+__all__ = [
+    "DatabaseReplica",
+    "RegionalDatabase",
+    "ReplicatedDatabase",
+    "ReplicatedDatabaseProps",
+]
+
+_DEFAULT_INSTANCE_CLASS = "t4g.medium"
+_DEFAULT_STORAGE_GIB = 20
+_DEFAULT_BACKUP_DAYS = 7
+_DEFAULT_USERNAME = "dbadmin"
+_ENHANCED_MONITORING_POLICY = (
+    "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReplicatedDatabaseProps:
+    """The props of :class:`ReplicatedDatabase` that :class:`~multiregion_tap.MultiRegionApp`
+    passes through (everything but ``vpc`` and ``allow_from``, which the app supplies).
+
+    Every field has the meaning and default of the constructor parameter of the same name.
+    """
+
+    engine: rds.IInstanceEngine | None = None
+    instance_type: str | None = None
+    replica_instance_type: str | None = None
+    allocated_storage_gib: int | None = None
+    max_allocated_storage_gib: int | None = None
+    multi_az: bool = True
+    backup_retention_days: int = _DEFAULT_BACKUP_DAYS
+    port: int | None = None
+    master_username: str = _DEFAULT_USERNAME
+    database_name: str | None = None
+    iam_authentication: bool = True
+    monitoring_interval: cdk.Duration | None = None
+    rotation_schedule: cdk.Duration | None = None
+    deletion_protection: bool | None = None
+    removal_policy: cdk.RemovalPolicy | None = None
+    subnet_type: ec2.SubnetType | None = None
+    allowed_cidrs: Sequence[str] | None = None
+    promote_replica_in: str | None = None
+    output_suffix: str = ""
+
+
+class RegionalDatabase(Construct):
+    """What the database offers in one region: the primary or a replica.
+
+    Not created directly: see :class:`ReplicatedDatabase` and :class:`DatabaseReplica`.
+    """
+
+    def __init__(self, scope: Construct, id: str) -> None:
+        super().__init__(scope, id)
+        # Filled by the subclasses before they return.
+        self._instance: rds.DatabaseInstanceBase
+        self._secret: secretsmanager.ISecret
+        self._encryption_key: kms.IKey
+        self._security_group: ec2.SecurityGroup
+        self._subnet_group: rds.SubnetGroup
+        self._parameter_group: rds.ParameterGroup
+        self._port: int
+
+    # ------------------------------------------------------------------ attributes
+    @property
+    def instance(self) -> rds.DatabaseInstanceBase:
+        """The RDS DB instance (``rds.DatabaseInstance`` or ``rds.DatabaseInstanceReadReplica``)."""
+        return self._instance
+
+    @property
+    def region(self) -> str:
+        """The region of this instance."""
+        return cdk.Stack.of(self).region
+
+    @property
+    def read_only(self) -> bool:
+        """``True`` for a read replica that is not promoted: connect for reads only."""
+        raise NotImplementedError
+
+    @property
+    def identifier(self) -> str:
+        """The DB instance identifier."""
+        return self._instance.instance_identifier
+
+    @property
+    def arn(self) -> str:
+        """The DB instance ARN."""
+        return self._instance.instance_arn
+
+    @property
+    def endpoint(self) -> str:
+        """The DB endpoint address (host name) in this region."""
+        return self._instance.db_instance_endpoint_address
+
+    @property
+    def port(self) -> int:
+        """The port the database listens on."""
+        return self._port
+
+    @property
+    def secret(self) -> secretsmanager.ISecret:
+        """The credentials secret readable in this region (JSON: username, password, ...).
+
+        In a secondary region this is the region's replica of the primary's secret: the same
+        credentials, which also work on the read replica (and on it after promotion).
+        """
+        return self._secret
+
+    @property
+    def encryption_key(self) -> kms.IKey:
+        """The customer-managed KMS key (rotation on) encrypting the storage in this region."""
+        return self._encryption_key
+
+    @property
+    def security_group(self) -> ec2.SecurityGroup:
+        """The instance's security group: no ingress until :meth:`allow_from` is called."""
+        return self._security_group
+
+    @property
+    def connections(self) -> ec2.Connections:
+        """Network connections of the instance (default port: the database port)."""
+        return self._instance.connections
+
+    @property
+    def subnet_group(self) -> rds.SubnetGroup:
+        """The DB subnet group in this region's VPC."""
+        return self._subnet_group
+
+    @property
+    def parameter_group(self) -> rds.ParameterGroup:
+        """The parameter group that forces TLS on every connection."""
+        return self._parameter_group
+
+    # ------------------------------------------------------------------ access
+    def allow_from(self, *peers: ec2.IConnectable) -> None:
+        """Allow ``peers`` (for example the region's ECS service) on the database port."""
+        for peer in peers:
+            self._instance.connections.allow_from(
+                peer, ec2.Port.tcp(self._port), "Database clients in this region"
+            )
+
+    def allow_from_cidr(self, cidr: str, description: str | None = None) -> None:
+        """Allow an IPv4 CIDR block (for example a peered region's VPC) on the database port.
+
+        :raises ValidationError: when ``cidr`` is not a private IPv4 CIDR block.
+        """
+        require_cidr("cidr", cidr, min_prefix=8, max_prefix=32)
+        self._instance.connections.allow_from(
+            ec2.Peer.ipv4(cidr),
+            ec2.Port.tcp(self._port),
+            description or f"Database clients in {cidr}",
+        )
+
+    def grant_connect(self, grantee: iam.IGrantable, db_user: str | None = None) -> iam.Grant:
+        """Grant ``rds-db:connect`` (IAM database authentication) to ``grantee``.
+
+        :param db_user: Database user to connect as. Default: - the master user.
+        """
+        return self._instance.grant_connect(grantee, db_user)
+
+    # ------------------------------------------------------------------ metrics
+    def metric_cpu_utilization(self, **props: Any) -> cloudwatch.Metric:
+        """CPU utilization, percent (average over 5 minutes by default)."""
+        return self._instance.metric_cpu_utilization(**props)
+
+    def metric_free_storage_space(self, **props: Any) -> cloudwatch.Metric:
+        """Free storage space, bytes (average over 5 minutes by default)."""
+        return self._instance.metric_free_storage_space(**props)
+
+    def metric_database_connections(self, **props: Any) -> cloudwatch.Metric:
+        """Number of client connections (average over 5 minutes by default)."""
+        return self._instance.metric_database_connections(**props)
+
+    def metric_freeable_memory(self, **props: Any) -> cloudwatch.Metric:
+        """Freeable memory, bytes (average over 5 minutes by default)."""
+        return self._instance.metric_freeable_memory(**props)
+
+    # ------------------------------------------------------------------ shared building
+    def _network(
+        self,
+        vpc: ec2.IVpc,
+        subnet_type: ec2.SubnetType,
+        description: str,
+        removal: cdk.RemovalPolicy,
+    ) -> tuple[ec2.SecurityGroup, rds.SubnetGroup]:
+        security_group = ec2.SecurityGroup(
+            self, "SecurityGroup", vpc=vpc, allow_all_outbound=False, description=description
+        )
+        subnet_group = rds.SubnetGroup(
+            self,
+            "SubnetGroup",
+            vpc=vpc,
+            description=description,
+            vpc_subnets=ec2.SubnetSelection(subnet_type=subnet_type),
+            removal_policy=removal,
+        )
+        return security_group, subnet_group
+
+    def _new_key(self, description: str, removal: cdk.RemovalPolicy) -> kms.Key:
+        return kms.Key(
+            self,
+            "EncryptionKey",
+            description=description,
+            enable_key_rotation=True,
+            removal_policy=removal,
+        )
+
+    def _fill_outputs(self, suffix: str, secret_arn: str) -> None:
+        where = "primary" if not self.read_only else "read replica"
+        add_well_known_output(
+            self, OutputNames.DATABASE_IDENTIFIER, self.identifier,
+            description=f"DB instance identifier ({where})", suffix=suffix,
+        )  # fmt: skip
+        add_well_known_output(
+            self, OutputNames.DATABASE_ARN, self.arn,
+            description=f"DB instance ARN ({where})", suffix=suffix,
+        )  # fmt: skip
+        add_well_known_output(
+            self, OutputNames.DATABASE_ENDPOINT, self.endpoint,
+            description=f"DB endpoint address ({where})", suffix=suffix,
+        )  # fmt: skip
+        add_well_known_output(
+            self, OutputNames.DATABASE_PORT, str(self._port),
+            description="DB port", suffix=suffix,
+        )  # fmt: skip
+        add_well_known_output(
+            self, OutputNames.DATABASE_SECRET_ARN, secret_arn,
+            description="ARN of the DB credentials secret in this region", suffix=suffix,
+        )  # fmt: skip
+
+    def _acknowledge_common(self, facts: EngineFacts, monitoring: bool) -> None:
+        acks = []
+        if self._port == facts.default_port:
+            acks.append(
+                cdk.Acknowledgment(
+                    id="AwsSolutions::AwsSolutions-RDS11",
+                    reason=(
+                        "The engine's default port is kept so standard clients work; a "
+                        "non-default port is obscurity, not a control. Access is limited by a "
+                        "security group that admits only the listed clients (no ingress by "
+                        "default), the instance is in private subnets and not publicly "
+                        "accessible, and TLS is forced by the parameter group. Set `port` to "
+                        "change it."
+                    ),
+                )
+            )
+        acks.append(
+            cdk.Acknowledgment(
+                id="NIST.800.53.R5::NIST.800.53.R5-RDSInBackupPlan",
+                reason=(
+                    "Backups are RDS automated backups (point-in-time recovery, retention "
+                    "backup_retention_days, 7 days by default, 1 minimum), a final snapshot on "
+                    "deletion (removal policy SNAPSHOT) and a live copy in every secondary "
+                    "region. AWS Backup plans are an account-level control outside this "
+                    "construct; add the instance to one by tag if your policy requires it."
+                ),
+            )
+        )
+        if monitoring:
+            acks.append(
+                cdk.Acknowledgment(
+                    id=f"AwsSolutions::AwsSolutions-IAM4[{_ENHANCED_MONITORING_POLICY}]",
+                    reason=(
+                        "The enhanced monitoring role uses the AWS-managed policy "
+                        "AmazonRDSEnhancedMonitoringRole, which only allows writing the "
+                        "RDSOSMetrics log group; AWS maintains it for new metrics."
+                    ),
+                )
+            )
+        cdk.Validations.of(self).acknowledge(*acks)
+
+
+class ReplicatedDatabase(RegionalDatabase):
+    """An encrypted RDS primary in the primary region, with read replicas added per region.
+
+    Created in the primary region's stack. Secure by default: customer-managed KMS key with
+    rotation, Multi-AZ, gp3 storage, 7 days of automated backups, deletion protection, a final
+    snapshot on deletion, a parameter group that forces TLS, IAM database authentication,
+    every engine log exported to CloudWatch Logs, enhanced monitoring every 60 s, private
+    (isolated) subnets, and a security group with no ingress until :meth:`allow_from`.
+
+    The master credentials are generated in Secrets Manager (encrypted with the same KMS key,
+    retained on deletion) and replicated to each region :meth:`add_replica` is called for.
+    Rotation is off unless ``rotation_schedule`` is set: rotating the master password needs a
+    rotation Lambda that reaches Secrets Manager from the VPC (a NAT gateway or an interface
+    endpoint), and services must re-read the secret on authentication failure.
+
+    Example::
+
+        db = ReplicatedDatabase(shop.primary_stack, "Database", vpc=vpc1, allow_from=[service1])
+        replica = db.add_replica(shop.stack_for("us-east-2"), "DatabaseReplica", vpc=vpc2,
+                                 allow_from=[service2])
+
+    :param scope: A construct in the primary region's stack.
+    :param id: The construct id. API: it is part of every logical id and of the DB identifier.
+    :param vpc: The VPC of the primary.
+    :param allow_from: Clients allowed to connect on the database port (the region's ECS
+        service). Default: - nobody; call :meth:`allow_from` later.
+    :param engine: PostgreSQL or MySQL engine with a pinned version. Default: - PostgreSQL 17.6
+    :param instance_type: DB instance class such as ``"t4g.medium"`` or ``"db.r7g.large"``.
+        Default: ``"t4g.medium"``
+    :param replica_instance_type: Instance class of the read replicas.
+        Default: - the primary's instance class.
+    :param allocated_storage_gib: gp3 storage in GiB, at least 20, at most 65536.
+        Default: 20
+    :param max_allocated_storage_gib: Upper limit for storage autoscaling, at least
+        ``allocated_storage_gib``. Default: - no storage autoscaling.
+    :param multi_az: Run a synchronous standby in a second AZ (primary and replicas).
+        Default: ``True``
+    :param backup_retention_days: Days of automated backups, 1 to 35 (replicas need backups
+        on their source). Default: 7
+    :param port: Database port, 1150 to 65535. Default: - the engine's port (5432 or 3306).
+    :param master_username: Master user name (letters, digits, underscore; at most 16).
+        Default: ``"dbadmin"``
+    :param database_name: Name of a database to create. Default: - only the engine's own.
+    :param iam_authentication: Allow IAM database authentication (:meth:`grant_connect`).
+        Default: ``True``
+    :param monitoring_interval: Enhanced monitoring interval (1, 5, 10, 15, 30 or 60 s), or
+        ``cdk.Duration.seconds(0)`` to turn it off. Default: 60 seconds.
+    :param rotation_schedule: Rotate the master password this often with the single-user
+        rotation Lambda, placed in the database's subnets (``subnet_type``): they need a route
+        to Secrets Manager (an interface endpoint, or a NAT gateway). Default: - no rotation.
+    :param deletion_protection: Refuse deletion of the instances. Default: - ``True``, unless
+        ``removal_policy`` is DESTROY.
+    :param removal_policy: What happens to the instances, keys and secret on deletion.
+        DESTROY is for throwaway environments only. Default: - SNAPSHOT for the instances,
+        RETAIN for the keys, the secret and the subnet groups.
+    :param subnet_type: The subnets of the instances, in every region.
+        Default: ``ec2.SubnetType.PRIVATE_ISOLATED``
+    :param allowed_cidrs: Private IPv4 CIDR blocks allowed on the database port of the primary
+        (for example the secondary regions' VPCs when they are peered). Default: - none.
+    :param promote_replica_in: Promote the read replica of this secondary region to a
+        standalone writable instance in the next deployment (see the module's runbook). The
+        replica keeps its logical id and identifier, so CloudFormation promotes it in place.
+        Default: - no promotion.
+    :param output_suffix: Suffix for the well-known stack outputs, when one stack holds more
+        than one database. Default: ``""``
+    :raises ValidationError: for out-of-range or malformed props.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        vpc: ec2.IVpc,
+        allow_from: Sequence[ec2.IConnectable] | None = None,
+        engine: rds.IInstanceEngine | None = None,
+        instance_type: str | None = None,
+        replica_instance_type: str | None = None,
+        allocated_storage_gib: int | None = None,
+        max_allocated_storage_gib: int | None = None,
+        multi_az: bool = True,
+        backup_retention_days: int = _DEFAULT_BACKUP_DAYS,
+        port: int | None = None,
+        master_username: str = _DEFAULT_USERNAME,
+        database_name: str | None = None,
+        iam_authentication: bool = True,
+        monitoring_interval: cdk.Duration | None = None,
+        rotation_schedule: cdk.Duration | None = None,
+        deletion_protection: bool | None = None,
+        removal_policy: cdk.RemovalPolicy | None = None,
+        subnet_type: ec2.SubnetType | None = None,
+        allowed_cidrs: Sequence[str] | None = None,
+        promote_replica_in: str | None = None,
+        output_suffix: str = "",
+    ) -> None:
+        the_engine = engine if engine is not None else default_engine()
+        facts = facts_for(the_engine.engine_type)
+        if facts is None:
+            raise fail(
+                "engine",
+                the_engine.engine_type,
+                "be a PostgreSQL or MySQL engine (" + ", ".join(SUPPORTED_ENGINES) + ")",
+            )
+        instance_class = _instance_class("instance_type", instance_type or _DEFAULT_INSTANCE_CLASS)
+        replica_class = (
+            _instance_class("replica_instance_type", replica_instance_type)
+            if replica_instance_type is not None
+            else instance_class
+        )
+        storage = _DEFAULT_STORAGE_GIB if allocated_storage_gib is None else allocated_storage_gib
+        require_int_range("allocated_storage_gib", storage, facts.min_storage_gib, MAX_STORAGE_GIB)
+        if max_allocated_storage_gib is not None:
+            require_int_range(
+                "max_allocated_storage_gib", max_allocated_storage_gib, storage, MAX_STORAGE_GIB
+            )
+        require_int_range("backup_retention_days", backup_retention_days, *BACKUP_RETENTION_RANGE)
+        the_port = facts.default_port if port is None else port
+        require_int_range("port", the_port, *PORT_RANGE)
+        require_pattern(
+            "master_username",
+            master_username,
+            DB_USERNAME_RE,
+            "start with a letter and be at most 16 letters, digits and underscores",
+        )
+        if master_username.lower() in facts.reserved_usernames:
+            raise fail("master_username", master_username, f"not be reserved by {facts.family}")
+        require_pattern(
+            "database_name",
+            database_name,
+            DB_NAME_RE,
+            "start with a letter and be at most 63 letters, digits and underscores",
+        )
+        monitoring = (
+            cdk.Duration.seconds(60) if monitoring_interval is None else monitoring_interval
+        )
+        monitoring_seconds = monitoring.to_seconds()
+        if monitoring_seconds not in (0, 1, 5, 10, 15, 30, 60):
+            raise fail(
+                "monitoring_interval",
+                f"{monitoring_seconds} seconds",
+                "be 0 (off), 1, 5, 10, 15, 30 or 60 seconds",
+            )
+        for index, cidr in enumerate(allowed_cidrs or ()):
+            require_cidr(f"allowed_cidrs[{index}]", cidr, min_prefix=8, max_prefix=32)
+        if not isinstance(output_suffix, str) or (output_suffix and not output_suffix.isalnum()):
+            raise fail("output_suffix", output_suffix, "be letters and digits only (or empty)")
+
+        stack = cdk.Stack.of(scope)
+        app = _multi_region_app_of(scope)
+        if promote_replica_in is not None:
+            require_region("promote_replica_in", promote_replica_in)
+            if promote_replica_in == stack.region:
+                raise fail(
+                    "promote_replica_in",
+                    promote_replica_in,
+                    "name a secondary region with a replica, not the primary's own region",
+                )
+            if app is not None and promote_replica_in not in app.secondary_regions:
+                raise fail(
+                    "promote_replica_in",
+                    promote_replica_in,
+                    "name a region that has a replica: one of the secondary regions "
+                    f"{list(app.secondary_regions)!r}",
+                )
+
+        super().__init__(scope, id)
+        destroy = removal_policy == cdk.RemovalPolicy.DESTROY
+        instance_removal = removal_policy or cdk.RemovalPolicy.SNAPSHOT
+        kept = cdk.RemovalPolicy.DESTROY if destroy else cdk.RemovalPolicy.RETAIN
+        protect = (not destroy) if deletion_protection is None else deletion_protection
+
+        self._facts = facts
+        self._engine = the_engine
+        self._port = the_port
+        self._replica_class = replica_class
+        self._multi_az = multi_az
+        self._backup_retention_days = backup_retention_days
+        self._monitoring = monitoring if monitoring_seconds else None
+        self._instance_removal = instance_removal
+        self._kept = kept
+        self._protect = protect
+        self._subnet_type = subnet_type or ec2.SubnetType.PRIVATE_ISOLATED
+        self._promote_replica_in = promote_replica_in
+        self._output_suffix = output_suffix
+        self._name_prefix = app.app_name if app is not None else stack.stack_name
+        self._replicas: dict[str, DatabaseReplica] = {}
+
+        self._encryption_key = self._new_key(
+            f"Encrypts the {id} database and its credentials in {stack.region}", kept
+        )
+        self._database_secret = rds.DatabaseSecret(
+            self,
+            "Secret",
+            username=master_username,
+            encryption_key=self._encryption_key,
+        )
+        self._database_secret.apply_removal_policy(kept)
+        self._security_group, self._subnet_group = self._network(
+            vpc, self._subnet_type, f"{id} database (primary)", kept
+        )
+        self._parameter_group = rds.ParameterGroup(
+            self,
+            "ParameterGroup",
+            engine=the_engine,
+            description=f"{id} database: TLS required",
+            parameters=dict(facts.tls_parameters),
+            removal_policy=kept,
+        )
+        instance = rds.DatabaseInstance(
+            self,
+            "Instance",
+            engine=the_engine,
+            instance_type=ec2.InstanceType(instance_class),
+            instance_identifier=self._identifier(stack.region),
+            vpc=vpc,
+            subnet_group=self._subnet_group,
+            security_groups=[self._security_group],
+            credentials=rds.Credentials.from_secret(self._database_secret),
+            database_name=database_name,
+            port=the_port,
+            storage_encrypted=True,
+            storage_encryption_key=self._encryption_key,
+            storage_type=rds.StorageType.GP3,
+            allocated_storage=storage,
+            max_allocated_storage=max_allocated_storage_gib,
+            multi_az=multi_az,
+            backup_retention=cdk.Duration.days(backup_retention_days),
+            delete_automated_backups=False,
+            deletion_protection=protect,
+            removal_policy=instance_removal,
+            parameter_group=self._parameter_group,
+            iam_authentication=iam_authentication,
+            cloudwatch_logs_exports=list(facts.log_exports),
+            monitoring_interval=self._monitoring,
+            auto_minor_version_upgrade=True,
+            copy_tags_to_snapshot=True,
+            publicly_accessible=False,
+        )
+        self._instance = instance
+        self._secret = instance.secret or self._database_secret
+        if rotation_schedule is not None:
+            # Like instance.add_rotation_single_user(), but the rotation Lambda's ingress rule
+            # names the literal port (cdk-nag's port rules cannot read the endpoint token).
+            secretsmanager.SecretRotation(
+                self,
+                "Rotation",
+                application=the_engine.single_user_rotation_application,
+                secret=self._secret,
+                target=ec2.Connections(
+                    security_groups=[self._security_group], default_port=ec2.Port.tcp(the_port)
+                ),
+                vpc=vpc,
+                vpc_subnets=ec2.SubnetSelection(subnet_type=self._subnet_type),
+                automatically_after=rotation_schedule,
+            )
+        self.allow_from(*(allow_from or ()))
+        for cidr in allowed_cidrs or ():
+            self.allow_from_cidr(cidr)
+
+        self._fill_outputs(output_suffix, self._database_secret.secret_arn)
+        self._acknowledge_common(facts, self._monitoring is not None)
+        if rotation_schedule is None:
+            _acknowledge_no_rotation(self._database_secret)
+        self.node.add_validation(_PromotionTargetExists(self))
+
+    # ------------------------------------------------------------------ attributes
+    @property
+    def read_only(self) -> bool:
+        """Always ``False``: the primary is the writer."""
+        return False
+
+    @property
+    def engine(self) -> rds.IInstanceEngine:
+        """The engine (and version) of the primary and its replicas."""
+        return self._engine
+
+    @property
+    def database_secret(self) -> rds.DatabaseSecret:
+        """The generated credentials secret (replicated to each replica's region)."""
+        return self._database_secret
+
+    @property
+    def replicas(self) -> dict[str, DatabaseReplica]:
+        """The replicas added so far, by region (a copy)."""
+        return dict(self._replicas)
+
+    @property
+    def promote_replica_in(self) -> str | None:
+        """The region whose replica is promoted, or ``None``."""
+        return self._promote_replica_in
+
+    def replica_in(self, region: str) -> DatabaseReplica:
+        """The replica of ``region``.
+
+        :raises ValidationError: when ``region`` has no replica.
+        """
+        try:
+            return self._replicas[region]
+        except KeyError:
+            raise fail(
+                "region", region, f"be a region with a replica: {sorted(self._replicas)!r}"
+            ) from None
+
+    # ------------------------------------------------------------------ replicas
+    def add_replica(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        vpc: ec2.IVpc,
+        allow_from: Sequence[ec2.IConnectable] | None = None,
+        allowed_cidrs: Sequence[str] | None = None,
+        instance_type: str | None = None,
+        multi_az: bool | None = None,
+    ) -> DatabaseReplica:
+        """Add an encrypted read replica in the region of ``scope``'s stack.
+
+        The replica gets its own KMS key, parameter group (TLS forced), subnet group and
+        security group in ``vpc``, and reads the region's replica of the credentials secret.
+        Its ``SourceDBInstanceIdentifier`` is the primary's ARN in the primary region.
+
+        :param scope: A construct in a secondary region's stack (another region than the
+            primary's, in the same partition and account).
+        :param id: The construct id (API: renaming it replaces the replica).
+        :param vpc: The VPC of that region.
+        :param allow_from: Clients allowed on the database port. Default: - nobody.
+        :param allowed_cidrs: Private IPv4 CIDR blocks allowed on the database port.
+            Default: - none.
+        :param instance_type: DB instance class. Default: - ``replica_instance_type``.
+        :param multi_az: Multi-AZ replica. Default: - as the primary.
+        :raises ValidationError: for a region that already has a replica or is the primary's.
+        """
+        region = cdk.Stack.of(scope).region
+        if is_token(region):
+            raise fail(
+                "scope",
+                scope.node.path,
+                "be in a stack with a literal region (a cross-region replica needs one)",
+            )
+        if region == self.region:
+            raise fail(
+                "scope",
+                scope.node.path,
+                f"be in another region than the primary's ({region}): a replica is cross-region",
+            )
+        if region in self._replicas:
+            raise fail(
+                "scope", scope.node.path, f"be in a region without a replica; {region} has one"
+            )
+        replica_class = (
+            _instance_class("instance_type", instance_type)
+            if instance_type is not None
+            else self._replica_class
+        )
+        for index, cidr in enumerate(allowed_cidrs or ()):
+            require_cidr(f"allowed_cidrs[{index}]", cidr, min_prefix=8, max_prefix=32)
+        self._database_secret.add_replica_region(region)
+        replica = DatabaseReplica(
+            scope,
+            id,
+            source=self,
+            vpc=vpc,
+            instance_class=replica_class,
+            multi_az=self._multi_az if multi_az is None else multi_az,
+            promote=region == self._promote_replica_in,
+        )
+        replica.allow_from(*(allow_from or ()))
+        for cidr in allowed_cidrs or ():
+            replica.allow_from_cidr(cidr)
+        self._replicas[region] = replica
+        return replica
+
+    # ------------------------------------------------------------------ internals
+    def _secret_name_output(self) -> str:
+        """Logical id of an output holding the secret's name (created on first use)."""
+        output = self.node.try_find_child("SecretNameOutput")
+        if output is None:
+            name = cdk.Arn.split(
+                self._database_secret.secret_arn, cdk.ArnFormat.COLON_RESOURCE_NAME
+            ).resource_name
+            assert name is not None
+            output = cdk.CfnOutput(
+                self,
+                "SecretNameOutput",
+                value=name,
+                description="Name of the DB credentials secret (read by the replicas' stacks)",
+            )
+        assert isinstance(output, cdk.CfnOutput)
+        return cdk.Stack.of(self).get_logical_id(output)
+
+    def _identifier(self, region: str) -> str:
+        parts = [self._name_prefix]
+        if not is_token(region):
+            parts.append(naming.region_code(region))
+        parts.append(self.node.id.lower())
+        return naming.physical_name(naming.RDS_IDENTIFIER, *parts)
+
+
+class DatabaseReplica(RegionalDatabase):
+    """An encrypted cross-region read replica of a :class:`ReplicatedDatabase`.
+
+    Create it with :meth:`ReplicatedDatabase.add_replica`, which passes the internal
+    arguments. It is read-only until promoted (``promote_replica_in``).
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        source: ReplicatedDatabase,
+        vpc: ec2.IVpc,
+        instance_class: str,
+        multi_az: bool,
+        promote: bool,
+    ) -> None:
+        super().__init__(scope, id)
+        stack = cdk.Stack.of(self)
+        self._source = source
+        self._promoted = promote
+        self._port = source.port
+        kept = source._kept
+
+        self._encryption_key = self._new_key(
+            f"Encrypts the read replica of {source.node.id} in {stack.region}", kept
+        )
+        self._security_group, self._subnet_group = self._network(
+            vpc, source._subnet_type, f"{source.node.id} database (read replica)", kept
+        )
+        self._parameter_group = rds.ParameterGroup(
+            self,
+            "ParameterGroup",
+            engine=source.engine,
+            description=f"{source.node.id} database replica: TLS required",
+            parameters=dict(source._facts.tls_parameters),
+            removal_policy=kept,
+        )
+        replica = rds.DatabaseInstanceReadReplica(
+            self,
+            "Instance",
+            source_database_instance=source.instance,
+            instance_type=ec2.InstanceType(instance_class),
+            instance_identifier=source._identifier(stack.region),
+            vpc=vpc,
+            subnet_group=self._subnet_group,
+            security_groups=[self._security_group],
+            port=source.port,
+            storage_encryption_key=self._encryption_key,
+            storage_type=rds.StorageType.GP3,
+            multi_az=multi_az,
+            deletion_protection=source._protect,
+            removal_policy=source._instance_removal,
+            parameter_group=self._parameter_group,
+            iam_authentication=True,
+            cloudwatch_logs_exports=list(source._facts.log_exports),
+            monitoring_interval=source._monitoring,
+            auto_minor_version_upgrade=True,
+            copy_tags_to_snapshot=True,
+            publicly_accessible=False,
+            delete_automated_backups=False,
+        )
+        self._instance = replica
+        cfn = replica.node.default_child
+        assert isinstance(cfn, rds.CfnDBInstance)
+        # cfn-lint E3020: StorageEncrypted must not sit beside SourceDBInstanceIdentifier; the
+        # replica is encrypted through KmsKeyId. Keep it absent after promotion too: adding it
+        # would be a property change that replaces the instance.
+        cfn.add_property_deletion_override("StorageEncrypted")
+        if promote:
+            # Removing the source promotes the replica in place (same logical id and
+            # identifier). Turn on automated backups for the new writer in the same update.
+            cfn.add_property_deletion_override("SourceDBInstanceIdentifier")
+            cfn.backup_retention_period = source._backup_retention_days
+
+        # The region's replica of the secret has the primary's ARN with this region in it.
+        # Its name is read from an output of the primary's stack (Fn::GetStackOutput), not
+        # split out of a cross-stack reference: cfn-lint rejects Fn::Split over it.
+        primary_stack = cdk.Stack.of(source)
+        secret_name = cdk.Fn.get_stack_output(
+            primary_stack.stack_name, source._secret_name_output(), primary_stack.region
+        )
+        stack.add_stack_dependency(primary_stack, reason="reads the primary database secret name")
+        secret_arn = stack.format_arn(
+            service="secretsmanager",
+            resource="secret",
+            resource_name=secret_name,
+            arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
+        )
+        self._secret = secretsmanager.Secret.from_secret_complete_arn(self, "Secret", secret_arn)
+
+        self._fill_outputs(source._output_suffix, secret_arn)
+        self._acknowledge_common(source._facts, source._monitoring is not None)
+
+    @property
+    def read_only(self) -> bool:
+        """``True`` until the replica is promoted (``promote_replica_in`` names its region)."""
+        return not self._promoted
+
+    @property
+    def promoted(self) -> bool:
+        """Whether this replica is promoted to a standalone writer in this deployment."""
+        return self._promoted
+
+    @property
+    def source(self) -> ReplicatedDatabase:
+        """The primary this replica reads from (or was promoted from)."""
+        return self._source
+
+    def metric_replica_lag(self, **props: Any) -> cloudwatch.Metric:
+        """``ReplicaLag`` in seconds (maximum over 1 minute by default): the failover RPO.
+
+        PostgreSQL reports up to ~5 minutes on an idle source (the lag is measured from the
+        last replayed transaction), so a 300-second alarm flaps; alarm on a longer period or
+        together with write activity.
+        """
+        options: dict[str, Any] = {"statistic": "Maximum", "period": cdk.Duration.minutes(1)}
+        options.update(props)
+        return self._instance.metric("ReplicaLag", **options)
+
+
+# ---------------------------------------------------------------------- helpers
+def _instance_class(prop: str, value: str) -> str:
+    if is_token(value):
+        raise fail(prop, value, "be a literal instance class such as 't4g.medium', not a token")
+    require_pattern(
+        prop,
+        value,
+        INSTANCE_CLASS_RE,
+        "be a DB instance class such as 't4g.medium' or 'db.r7g.large'",
+    )
+    return normalize_instance_class(value)
+
+
+def _multi_region_app_of(scope: Construct) -> MultiRegionApp | None:
+    node: IConstruct | None = scope
+    while node is not None:
+        if isinstance(node, MultiRegionApp):
+            return node
+        node = node.node.scope
+    return None
+
+
+def _acknowledge_no_rotation(secret: Construct) -> None:
+    reason = (
+        "Rotation of the master password is opt-in (rotation_schedule): it needs a rotation "
+        "Lambda with a network path to Secrets Manager and clients that re-read the secret. "
+        "The password is generated, never leaves Secrets Manager, is encrypted with a "
+        "customer-managed KMS key, and IAM database authentication is available for clients."
+    )
+    cdk.Validations.of(secret).acknowledge(
+        cdk.Acknowledgment(id="AwsSolutions::AwsSolutions-SMG4", reason=reason),
+        cdk.Acknowledgment(
+            id="NIST.800.53.R5::NIST.800.53.R5-SecretsManagerRotationEnabled", reason=reason
+        ),
+    )
+
+
+@jsii.implements(IValidation)
+class _PromotionTargetExists:
+    """At synth: ``promote_replica_in`` must name a region that got a replica."""
+
+    def __init__(self, database: ReplicatedDatabase) -> None:
+        self._database = database
+
+    def validate(self) -> list[str]:
+        wanted = self._database.promote_replica_in
+        if wanted is None or wanted in self._database.replicas:
+            return []
+        return [
+            str(
+                ValidationError(
+                    f"promote_replica_in must name a region that has a replica "
+                    f"{sorted(self._database.replicas)!r}, got {wanted!r}"
+                )
+            )
+        ]
