@@ -74,6 +74,8 @@ project = PythonProject(
                 "Changelog": "https://github.com/multiregion-tap/multiregion-tap/blob/main/CHANGELOG.md",
                 "Issues": "https://github.com/multiregion-tap/multiregion-tap/issues",
             },
+            # multiregion_tap.discovery reads a deployed app through boto3.
+            "optional_dependencies": {"discovery": ["boto3>=1.40"]},
             "keywords": ["aws", "cdk", "multi-region", "failover", "ecs", "fargate", "rds"],
         },
         "build_system": {

@@ -228,7 +228,7 @@ class ServiceInfo:
 
     @property
     def target_group_arns(self) -> tuple[str, ...]:
-        """Every target group the service is wired to: production ones, then alternates."""
+        """Every target group the service is wired to (production ones, then alternates)."""
         production = [lb.target_group_arn for lb in self.load_balancers if lb.target_group_arn]
         alternate = [
             lb.alternate_target_group_arn
