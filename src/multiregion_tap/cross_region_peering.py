@@ -1,0 +1,294 @@
+"""CrossRegionPeering: VPC peering from the primary region's VPC to each secondary region's VPC.
+
+Stack layout (acyclic; a route can only be created by a stack in its own region)::
+
+    shop-us-east-1 ─┐
+                    ├─ shop-peering (us-east-1) ─── shop-peering-routes-us-east-2 (us-east-2)
+    shop-us-east-2 ─┘   peering connection(s)         routes to the primary's CIDR
+                        routes to each secondary CIDR
+
+Every value crosses stacks as a weak reference (``Fn::GetStackOutput``). Same-account
+cross-region peering connections are accepted by CloudFormation without a peering role.
+Security groups cannot reference a security group of a VPC in another region: allow the
+peer's CIDR block instead (:meth:`CrossRegionPeering.allow_from_peers`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import aws_cdk as cdk
+from aws_cdk import aws_ec2 as ec2
+from constructs import Construct
+
+from ._private import naming
+from ._private.outputs import add_well_known_output
+from ._private.validation import fail, is_token, require_cidr, require_no_overlap
+from .errors import ValidationError
+from .multi_region_app import MultiRegionApp
+from .outputs import OutputNames
+
+__all__ = ["CrossRegionPeering", "CrossRegionPeeringProps", "PeeredVpc", "allow_peer_cidr"]
+
+#: VPC CIDR blocks: /16 to /28 (what EC2 accepts for a VPC's primary block).
+_VPC_PREFIX = (16, 28)
+_DEFAULT_SUBNET_TYPES = (ec2.SubnetType.PRIVATE_WITH_EGRESS, ec2.SubnetType.PRIVATE_ISOLATED)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PeeredVpc:
+    """A region's VPC and its literal IPv4 CIDR block.
+
+    :param vpc: The VPC, created in that region's stack.
+    :param cidr: The VPC's primary IPv4 CIDR block as a literal string such as
+        ``"10.1.0.0/16"`` (needed to check overlaps and to write routes and security group
+        rules at synth time; a token is refused).
+    """
+
+    vpc: ec2.IVpc
+    cidr: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class CrossRegionPeeringProps:
+    """The props of :class:`CrossRegionPeering` that :class:`~multiregion_tap.MultiRegionApp`
+    passes through (everything but ``vpcs``, which the app supplies).
+    """
+
+    subnet_types: Sequence[ec2.SubnetType] | None = None
+
+
+class CrossRegionPeering(Construct):
+    """Peer the primary region's VPC with each secondary region's VPC, with routes both ways.
+
+    The construct itself lives in a new stack ``<app_name>-peering`` in the primary region,
+    which holds the peering connections (one per secondary region) and the primary side's
+    routes. Each secondary region gets a stack ``<app_name>-peering-routes-<region>`` with
+    its routes back to the primary. Routes go to the peer's CIDR from every route table of
+    the selected subnets (private with egress and isolated by default; public subnets get
+    none). Secondary regions are not peered with each other.
+
+    Example::
+
+        peering = CrossRegionPeering(shop, "Peering", vpcs={
+            "us-east-1": PeeredVpc(vpc=vpc1, cidr="10.0.0.0/16"),
+            "us-east-2": PeeredVpc(vpc=vpc2, cidr="10.1.0.0/16"),
+        })
+        peering.allow_from_peers(db2.security_group, ec2.Port.tcp(5432))
+
+    :param scope: The :class:`~multiregion_tap.MultiRegionApp`.
+    :param id: The construct id (API: part of every logical id).
+    :param vpcs: Each of the app's regions mapped to its VPC and literal CIDR block. The
+        primary and at least one secondary region; CIDR blocks must not overlap.
+    :param subnet_types: Subnet types whose route tables get routes to the peer.
+        Default: - ``PRIVATE_WITH_EGRESS`` and ``PRIVATE_ISOLATED``.
+    :raises ValidationError: for overlapping or malformed CIDR blocks, unknown regions, a
+        missing primary VPC or a VPC in the wrong region's stack.
+    """
+
+    def __init__(
+        self,
+        scope: MultiRegionApp,
+        id: str,
+        *,
+        vpcs: Mapping[str, PeeredVpc],
+        subnet_types: Sequence[ec2.SubnetType] | None = None,
+    ) -> None:
+        if not isinstance(scope, MultiRegionApp):
+            raise fail("scope", scope.node.path, "be a MultiRegionApp (peering creates its stacks)")
+        app = scope
+        given = dict(vpcs)
+        for region in given:
+            if region not in app.regions:
+                raise fail("vpcs", region, f"only name the app's regions {list(app.regions)!r}")
+        if app.primary_region not in given:
+            raise fail("vpcs", sorted(given), f"include the primary region {app.primary_region!r}")
+        secondaries = tuple(r for r in app.secondary_regions if r in given)
+        if not secondaries:
+            raise fail("vpcs", sorted(given), "include at least one secondary region")
+        for region, peered in given.items():
+            if is_token(peered.cidr):
+                raise fail(f"vpcs[{region!r}].cidr", peered.cidr, "be a literal CIDR, not a token")
+            require_cidr(f"vpcs[{region!r}].cidr", peered.cidr, min_prefix=_VPC_PREFIX[0],
+                         max_prefix=_VPC_PREFIX[1])  # fmt: skip
+            vpc_region = cdk.Stack.of(peered.vpc).region
+            if vpc_region != region:
+                raise fail(
+                    f"vpcs[{region!r}].vpc", peered.vpc.node.path, f"be in a stack of {region}"
+                )
+        require_no_overlap("vpcs CIDR blocks", {r: p.cidr for r, p in given.items()})
+        types = tuple(subnet_types) if subnet_types is not None else _DEFAULT_SUBNET_TYPES
+        if not types:
+            raise fail("subnet_types", list(types), "name at least one subnet type")
+        for subnet_type in types:
+            if subnet_type not in _DEFAULT_SUBNET_TYPES:
+                raise fail(
+                    "subnet_types",
+                    str(subnet_type),
+                    "name only PRIVATE_WITH_EGRESS and PRIVATE_ISOLATED (public subnets are "
+                    "not routed to the peer)",
+                )
+
+        for region, peered in given.items():
+            if not _subnets(peered.vpc, types):
+                raise ValidationError(
+                    f"vpcs[{region!r}].vpc must have subnets of subnet_types "
+                    f"{[str(t) for t in types]!r} to route to the peer, got none in "
+                    f"{peered.vpc.node.path!r}"
+                )
+
+        stack = app.add_helper_stack(
+            "peering",
+            region=app.primary_region,
+            description=f"multiregion-tap app '{app.app_name}': VPC peering and primary routes",
+        )
+        super().__init__(stack, id)
+        self._app = app
+        self._vpcs = given
+        self._secondaries = secondaries
+        self._subnet_types = types
+        self._connections: dict[str, ec2.CfnVPCPeeringConnection] = {}
+        self._route_stacks: dict[str, cdk.Stack] = {}
+        self._routes: dict[str, list[ec2.CfnRoute]] = {r: [] for r in given}
+
+        primary = given[app.primary_region]
+        for region in secondaries:
+            peer = given[region]
+            connection = ec2.CfnVPCPeeringConnection(
+                self,
+                f"Connection-{region}",
+                vpc_id=primary.vpc.vpc_id,
+                peer_vpc_id=peer.vpc.vpc_id,
+                peer_region=region,
+                tags=[
+                    cdk.CfnTag(key="Name", value=f"{app.app_name}-{app.primary_region}-{region}")
+                ],
+            )
+            self._connections[region] = connection
+            add_well_known_output(
+                self,
+                OutputNames.PEERING_CONNECTION_ID,
+                connection.ref,
+                description=f"VPC peering connection {app.primary_region} <-> {region}",
+                suffix=naming.region_code(region).capitalize(),
+            )
+            # Primary side, in this stack (primary region).
+            self._add_routes(self, app.primary_region, primary.vpc, region, peer.cidr, connection)
+            # Secondary side, in a stack of the secondary region.
+            routes_stack = app.add_helper_stack(
+                f"peering-routes-{region}",
+                region=region,
+                description=(
+                    f"multiregion-tap app '{app.app_name}': routes from {region} to the "
+                    f"primary region's VPC"
+                ),
+            )
+            self._route_stacks[region] = routes_stack
+            holder = Construct(routes_stack, id)
+            self._add_routes(holder, region, peer.vpc, app.primary_region, primary.cidr, connection)
+
+    # ------------------------------------------------------------------ attributes
+    @property
+    def stack(self) -> cdk.Stack:
+        """The stack ``<app_name>-peering`` (primary region)."""
+        return cdk.Stack.of(self)
+
+    @property
+    def route_stacks(self) -> dict[str, cdk.Stack]:
+        """The stacks ``<app_name>-peering-routes-<region>`` by secondary region (a copy)."""
+        return dict(self._route_stacks)
+
+    @property
+    def connections(self) -> dict[str, ec2.CfnVPCPeeringConnection]:
+        """The peering connections by secondary region (a copy)."""
+        return dict(self._connections)
+
+    @property
+    def routes(self) -> dict[str, list[ec2.CfnRoute]]:
+        """The routes created in each region's route tables (a copy)."""
+        return {region: list(routes) for region, routes in self._routes.items()}
+
+    def peering_connection_id(self, region: str) -> str:
+        """The id of the peering connection between the primary and ``region``."""
+        try:
+            return self._connections[region].ref
+        except KeyError:
+            raise fail(
+                "region", region, f"be a peered secondary region {list(self._connections)!r}"
+            ) from None
+
+    def peer_cidrs(self, region: str) -> tuple[str, ...]:
+        """CIDR blocks reachable from ``region`` through peering.
+
+        The primary reaches every peered secondary; a secondary reaches the primary.
+        """
+        if region == self._app.primary_region:
+            return tuple(self._vpcs[r].cidr for r in self._secondaries)
+        if region in self._secondaries:
+            return (self._vpcs[self._app.primary_region].cidr,)
+        raise fail(
+            "region",
+            region,
+            f"be a peered region {[self._app.primary_region, *self._secondaries]!r}",
+        )
+
+    def allow_from_peers(
+        self, target: ec2.IConnectable, port: ec2.Port, *, region: str | None = None
+    ) -> None:
+        """Allow the peer regions' CIDR blocks to reach ``target`` on ``port``.
+
+        Security groups cannot reference a security group across regions, so the rule names
+        the peer VPC's CIDR block. The rule is created with ``target``'s security group.
+
+        :param target: A security group or anything with connections (a database, a service).
+        :param port: The port (range) to open, for example ``ec2.Port.tcp(5432)``.
+        :param region: The region of ``target``. Default: - the region of ``target``'s stack.
+        """
+        where = region or cdk.Stack.of(target).region  # type: ignore[arg-type]
+        for cidr in self.peer_cidrs(where):
+            allow_peer_cidr(target, cidr, port)
+
+    # ------------------------------------------------------------------ internals
+    def _add_routes(
+        self,
+        scope: Construct,
+        region: str,
+        vpc: ec2.IVpc,
+        peer_region: str,
+        peer_cidr: str,
+        connection: ec2.CfnVPCPeeringConnection,
+    ) -> None:
+        seen: set[str] = set()
+        for subnet in _subnets(vpc, self._subnet_types):
+            table_id = subnet.route_table.route_table_id
+            if table_id in seen:
+                continue
+            seen.add(table_id)
+            route = ec2.CfnRoute(
+                scope,
+                f"RouteTo-{peer_region}-{subnet.node.id}",
+                route_table_id=table_id,
+                destination_cidr_block=peer_cidr,
+                vpc_peering_connection_id=connection.ref,
+            )
+            self._routes[region].append(route)
+
+
+def _subnets(vpc: ec2.IVpc, types: Sequence[ec2.SubnetType]) -> list[ec2.ISubnet]:
+    result: list[ec2.ISubnet] = []
+    for subnet_type in types:
+        if subnet_type == ec2.SubnetType.PRIVATE_ISOLATED:
+            result.extend(vpc.isolated_subnets)
+        else:
+            result.extend(vpc.private_subnets)
+    return result
+
+
+def allow_peer_cidr(target: ec2.IConnectable, cidr: str, port: ec2.Port) -> None:
+    """Allow a peer VPC's CIDR block on ``port`` of ``target``'s security group(s).
+
+    :raises ValidationError: when ``cidr`` is not a private IPv4 CIDR block.
+    """
+    require_cidr("cidr", cidr, min_prefix=8, max_prefix=32)
+    target.connections.allow_from(ec2.Peer.ipv4(cidr), port, f"Peered VPC {cidr}")

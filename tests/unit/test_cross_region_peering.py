@@ -1,0 +1,348 @@
+"""CrossRegionPeering: peering connections, routes on both sides, acyclic stacks, CIDR rules."""
+
+from __future__ import annotations
+
+import inspect
+import subprocess
+import sys
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import aws_ec2 as ec2
+
+from multiregion_tap import MultiRegionApp, OutputNames, ValidationError
+from multiregion_tap.cross_region_peering import (
+    CrossRegionPeering,
+    CrossRegionPeeringProps,
+    PeeredVpc,
+    allow_peer_cidr,
+)
+from tests.support.nag import NaggedSynth, app_with_nag, synth_with_nag
+from tests.support.templates import normalize
+
+CIDRS = {"us-east-1": "10.0.0.0/16", "us-east-2": "10.1.0.0/16", "us-west-2": "10.2.0.0/16"}
+ROUTE = "AWS::EC2::Route"
+
+
+def _vpc(stack: cdk.Stack, cidr: str, *, with_egress: bool) -> ec2.Vpc:
+    subnets = [ec2.SubnetConfiguration(name="db", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED)]
+    if with_egress:
+        subnets = [
+            ec2.SubnetConfiguration(name="public", subnet_type=ec2.SubnetType.PUBLIC),
+            ec2.SubnetConfiguration(name="app", subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS),
+            *subnets,
+        ]
+    return ec2.Vpc(
+        stack,
+        "Vpc",
+        ip_addresses=ec2.IpAddresses.cidr(cidr),
+        max_azs=2,
+        nat_gateways=1 if with_egress else 0,
+        subnet_configuration=subnets,
+    )
+
+
+def _build(
+    app: cdk.App, secondaries: tuple[str, ...], *, with_egress: bool
+) -> tuple[MultiRegionApp, CrossRegionPeering, dict[str, ec2.SecurityGroup]]:
+    shop = MultiRegionApp(app, "Shop", app_name="shop", secondary_regions=secondaries)
+    vpcs = {r: _vpc(shop.stack_for(r), CIDRS[r], with_egress=with_egress) for r in shop.regions}
+    peering = CrossRegionPeering(
+        shop, "Peering", vpcs={r: PeeredVpc(vpc=v, cidr=CIDRS[r]) for r, v in vpcs.items()}
+    )
+    groups = {}
+    for region, vpc in vpcs.items():
+        group = ec2.SecurityGroup(
+            shop.stack_for(region), "AppSecurityGroup", vpc=vpc, description="app"
+        )
+        peering.allow_from_peers(group, ec2.Port.tcp(8080))
+        groups[region] = group
+    return shop, peering, groups
+
+
+@pytest.fixture(scope="module")
+def one() -> tuple[MultiRegionApp, CrossRegionPeering, NaggedSynth]:
+    """us-east-1 + us-east-2, VPCs with public, private (NAT) and isolated subnets."""
+    app = app_with_nag()
+    shop, peering, _ = _build(app, ("us-east-2",), with_egress=True)
+    return shop, peering, synth_with_nag(app)
+
+
+@pytest.fixture(scope="module")
+def two() -> tuple[MultiRegionApp, CrossRegionPeering, NaggedSynth]:
+    """us-east-1 + us-east-2 + us-west-2, isolated-only VPCs."""
+    app = app_with_nag()
+    shop, peering, _ = _build(app, ("us-east-2", "us-west-2"), with_egress=False)
+    return shop, peering, synth_with_nag(app)
+
+
+def _routes(synth: NaggedSynth, stack: str) -> list[dict[str, Any]]:
+    return [r["Properties"] for r in synth.templates[stack].find_resources(ROUTE).values()]
+
+
+def test_stacks_and_regions(one) -> None:  # type: ignore[no-untyped-def]
+    _, peering, _ = one
+    assert peering.stack.stack_name == "shop-peering"
+    assert peering.stack.region == "us-east-1"
+    routes = peering.route_stacks["us-east-2"]
+    assert (routes.stack_name, routes.region) == ("shop-peering-routes-us-east-2", "us-east-2")
+
+
+def test_deploy_order_is_acyclic(one) -> None:  # type: ignore[no-untyped-def]
+    shop, _, _ = one
+    assert shop.deploy_waves() == [
+        ("shop-us-east-1", "shop-us-east-2"),
+        ("shop-peering",),
+        ("shop-peering-routes-us-east-2",),
+    ]
+
+
+def test_peering_connection_to_the_secondary(one) -> None:  # type: ignore[no-untyped-def]
+    _, _, synth = one
+    template = synth.templates["shop-peering"]
+    template.resource_count_is("AWS::EC2::VPCPeeringConnection", 1)
+    (connection,) = template.find_resources("AWS::EC2::VPCPeeringConnection").values()
+    props = connection["Properties"]
+    assert props["PeerRegion"] == "us-east-2"
+    assert "PeerRoleArn" not in props  # same account: accepted without a role
+    assert props["PeerVpcId"]["Fn::GetStackOutput"]["StackName"] == "shop-us-east-2"
+    assert props["PeerVpcId"]["Fn::GetStackOutput"]["Region"] == "us-east-2"
+    assert props["VpcId"]["Fn::GetStackOutput"]["StackName"] == "shop-us-east-1"
+    outputs = synth.raw["shop-peering"]["Outputs"]
+    assert f"{OutputNames.PEERING_CONNECTION_ID}Use2" in outputs
+
+
+def test_primary_routes_cover_private_and_isolated_tables_only(one) -> None:  # type: ignore[no-untyped-def]
+    _, _, synth = one
+    routes = _routes(synth, "shop-peering")
+    assert len(routes) == 4  # 2 AZs x (private with egress, isolated)
+    for route in routes:
+        assert route["DestinationCidrBlock"] == CIDRS["us-east-2"]
+        assert route["VpcPeeringConnectionId"]["Ref"].startswith("PeeringConnectionuseast2")
+    tables = {r["RouteTableId"]["Fn::GetStackOutput"]["OutputName"] for r in routes}
+    assert len(tables) == 4
+    assert all(
+        r["RouteTableId"]["Fn::GetStackOutput"]["StackName"] == "shop-us-east-1" for r in routes
+    )
+    assert not any("public" in name.lower() for name in tables)
+
+
+def test_secondary_routes_are_in_the_secondary_region(one) -> None:  # type: ignore[no-untyped-def]
+    _, _, synth = one
+    routes = _routes(synth, "shop-peering-routes-us-east-2")
+    assert len(routes) == 4
+    for route in routes:
+        assert route["DestinationCidrBlock"] == CIDRS["us-east-1"]
+        ref = route["VpcPeeringConnectionId"]["Fn::GetStackOutput"]
+        assert (ref["StackName"], ref["Region"]) == ("shop-peering", "us-east-1")
+        table = route["RouteTableId"]["Fn::GetStackOutput"]
+        assert (table["StackName"], table["Region"]) == ("shop-us-east-2", "us-east-2")
+    assert not any("public" in str(r["RouteTableId"]).lower() for r in routes)
+
+
+def test_security_group_rules_name_the_peer_cidr(one) -> None:  # type: ignore[no-untyped-def]
+    _, peering, synth = one
+    assert peering.peer_cidrs("us-east-1") == (CIDRS["us-east-2"],)
+    assert peering.peer_cidrs("us-east-2") == (CIDRS["us-east-1"],)
+    for region, peer in (("us-east-1", "us-east-2"), ("us-east-2", "us-east-1")):
+        synth.templates[f"shop-{region}"].has_resource_properties(
+            "AWS::EC2::SecurityGroup",
+            {
+                "SecurityGroupIngress": [
+                    {"CidrIp": CIDRS[peer], "FromPort": 8080, "ToPort": 8080, "IpProtocol": "tcp",
+                     "Description": f"Peered VPC {CIDRS[peer]}"}
+                ]
+            },
+        )  # fmt: skip
+
+
+def test_nag_and_cfn_lint_clean(one) -> None:  # type: ignore[no-untyped-def]
+    _, _, synth = one
+    assert synth.findings_under("Shop/peering", "Shop/peering-routes-us-east-2") == {}
+    paths = [str(p) for name, p in synth.template_paths.items() if "peering" in name]
+    assert len(paths) == 2
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "cfn-lint"), *paths],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_snapshot(one, snapshot_json) -> None:  # type: ignore[no-untyped-def]
+    _, _, synth = one
+    names = ("shop-peering", "shop-peering-routes-us-east-2")
+    assert {n: normalize(synth.raw[n]) for n in names} == snapshot_json
+
+
+# ---------------------------------------------------------------------- two secondaries
+def test_two_secondaries(two) -> None:  # type: ignore[no-untyped-def]
+    shop, peering, synth = two
+    assert shop.deploy_waves() == [
+        ("shop-us-east-1", "shop-us-east-2", "shop-us-west-2"),
+        ("shop-peering",),
+        ("shop-peering-routes-us-east-2", "shop-peering-routes-us-west-2"),
+    ]
+    template = synth.templates["shop-peering"]
+    template.resource_count_is("AWS::EC2::VPCPeeringConnection", 2)
+    regions = sorted(
+        c["Properties"]["PeerRegion"]
+        for c in template.find_resources("AWS::EC2::VPCPeeringConnection").values()
+    )
+    assert regions == ["us-east-2", "us-west-2"]
+    primary_routes = _routes(synth, "shop-peering")
+    assert sorted(r["DestinationCidrBlock"] for r in primary_routes) == [
+        CIDRS["us-east-2"], CIDRS["us-east-2"], CIDRS["us-west-2"], CIDRS["us-west-2"]
+    ]  # fmt: skip
+    for region in ("us-east-2", "us-west-2"):
+        stack = f"shop-peering-routes-{region}"
+        assert synth.raw[stack]["Resources"]  # has routes
+        routes = _routes(synth, stack)
+        assert len(routes) == 2  # isolated subnets only, 2 AZs
+        assert {r["DestinationCidrBlock"] for r in routes} == {CIDRS["us-east-1"]}
+        assert peering.route_stacks[region].region == region
+    outputs = synth.raw["shop-peering"]["Outputs"]
+    assert {"PeeringConnectionIdUse2", "PeeringConnectionIdUsw2"} <= set(outputs)
+    assert peering.peer_cidrs("us-east-1") == (CIDRS["us-east-2"], CIDRS["us-west-2"])
+    assert synth.findings_under("Shop/peering") == {}
+
+
+# ---------------------------------------------------------------------- API and bad input
+def test_props_dataclass_matches_constructor() -> None:
+    params = inspect.signature(CrossRegionPeering.__init__).parameters
+    keyword = {
+        n: p.default
+        for n, p in params.items()
+        if p.kind is inspect.Parameter.KEYWORD_ONLY and n != "vpcs"
+    }
+    assert {f.name: f.default for f in fields(CrossRegionPeeringProps)} == keyword
+
+
+def _fresh(
+    secondaries: tuple[str, ...] = ("us-east-2",),
+) -> tuple[MultiRegionApp, dict[str, ec2.Vpc]]:
+    shop = MultiRegionApp(cdk.App(), "Shop", app_name="shop", secondary_regions=secondaries)
+    vpcs = {r: _vpc(shop.stack_for(r), CIDRS[r], with_egress=False) for r in shop.regions}
+    return shop, vpcs
+
+
+def test_overlapping_cidrs_are_rejected() -> None:
+    shop, vpcs = _fresh()
+    with pytest.raises(
+        ValidationError,
+        match=r"vpcs CIDR blocks must not overlap: us-east-1 has '10.0.0.0/16' and "
+        r"us-east-2 has '10.0.128.0/17'",
+    ):
+        CrossRegionPeering(
+            shop,
+            "Peering",
+            vpcs={
+                "us-east-1": PeeredVpc(vpc=vpcs["us-east-1"], cidr="10.0.0.0/16"),
+                "us-east-2": PeeredVpc(vpc=vpcs["us-east-2"], cidr="10.0.128.0/17"),
+            },
+        )
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            {"us-east-2": "10.1.0.0/29"},
+            r"vpcs\['us-east-2'\].cidr must have a prefix length between /16 and /28, "
+            r"got '10.1.0.0/29'",
+        ),
+        (
+            {"us-east-2": "not-a-cidr"},
+            r"vpcs\['us-east-2'\].cidr must be an IPv4 CIDR block .*got 'not-a-cidr'",
+        ),
+        (
+            {"us-east-2": "100.64.0.0/16"},
+            r"vpcs\['us-east-2'\].cidr must be inside an RFC 1918 .*got '100.64.0.0/16'",
+        ),
+    ],
+)
+def test_bad_cidrs(change: dict[str, str], message: str) -> None:
+    shop, vpcs = _fresh()
+    cidrs = {**{r: CIDRS[r] for r in vpcs}, **change}
+    with pytest.raises(ValidationError, match=message):
+        CrossRegionPeering(
+            shop, "Peering", vpcs={r: PeeredVpc(vpc=v, cidr=cidrs[r]) for r, v in vpcs.items()}
+        )
+
+
+def test_token_cidr_is_rejected() -> None:
+    shop, vpcs = _fresh()
+    with pytest.raises(ValidationError, match=r"vpcs\['us-east-2'\].cidr must be a literal CIDR"):
+        CrossRegionPeering(
+            shop,
+            "Peering",
+            vpcs={
+                "us-east-1": PeeredVpc(vpc=vpcs["us-east-1"], cidr=CIDRS["us-east-1"]),
+                "us-east-2": PeeredVpc(
+                    vpc=vpcs["us-east-2"], cidr=vpcs["us-east-2"].vpc_cidr_block
+                ),
+            },
+        )
+
+
+def test_bad_layouts() -> None:
+    shop, vpcs = _fresh()
+    p1 = PeeredVpc(vpc=vpcs["us-east-1"], cidr=CIDRS["us-east-1"])
+    p2 = PeeredVpc(vpc=vpcs["us-east-2"], cidr=CIDRS["us-east-2"])
+    with pytest.raises(
+        ValidationError,
+        match=r"vpcs must include the primary region 'us-east-1', got \['us-east-2'\]",
+    ):
+        CrossRegionPeering(shop, "Peering", vpcs={"us-east-2": p2})
+    with pytest.raises(
+        ValidationError,
+        match=r"vpcs must include at least one secondary region, got \['us-east-1'\]",
+    ):
+        CrossRegionPeering(shop, "Peering", vpcs={"us-east-1": p1})
+    with pytest.raises(
+        ValidationError, match=r"vpcs must only name the app's regions .*got 'eu-west-1'"
+    ):
+        CrossRegionPeering(shop, "Peering", vpcs={"us-east-1": p1, "eu-west-1": p2})
+    with pytest.raises(
+        ValidationError,
+        match=r"vpcs\['us-east-2'\].vpc must be in a stack of us-east-2, got 'Shop/us-east-1/Vpc'",
+    ):
+        CrossRegionPeering(
+            shop,
+            "Peering",
+            vpcs={
+                "us-east-1": p1,
+                "us-east-2": PeeredVpc(vpc=vpcs["us-east-1"], cidr=CIDRS["us-east-2"]),
+            },
+        )
+    with pytest.raises(
+        ValidationError,
+        match=r"subnet_types must name only PRIVATE_WITH_EGRESS and PRIVATE_ISOLATED "
+        r".*got 'SubnetType.PUBLIC'",
+    ):
+        CrossRegionPeering(
+            shop,
+            "Peering",
+            vpcs={"us-east-1": p1, "us-east-2": p2},
+            subnet_types=[ec2.SubnetType.PUBLIC],
+        )
+    with pytest.raises(
+        ValidationError, match=r"vpcs\['us-east-1'\].vpc must have subnets of subnet_types"
+    ):
+        CrossRegionPeering(
+            shop,
+            "Peering",
+            vpcs={"us-east-1": p1, "us-east-2": p2},
+            subnet_types=[ec2.SubnetType.PRIVATE_WITH_EGRESS],
+        )
+
+
+def test_allow_peer_cidr_rejects_public_cidr() -> None:
+    shop, vpcs = _fresh()
+    group = ec2.SecurityGroup(shop.primary_stack, "Sg", vpc=vpcs["us-east-1"])
+    with pytest.raises(ValidationError, match=r"cidr must be inside an RFC 1918 .*got '0.0.0.0/0'"):
+        allow_peer_cidr(group, "0.0.0.0/0", ec2.Port.tcp(443))
