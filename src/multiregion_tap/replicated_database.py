@@ -527,6 +527,7 @@ class ReplicatedDatabase(RegionalDatabase):
         self._port = the_port
         self._replica_class = replica_class
         self._multi_az = multi_az
+        self._iam_authentication = iam_authentication
         self._backup_retention_days = backup_retention_days
         self._monitoring = monitoring if monitoring_seconds else None
         self._instance_removal = instance_removal
@@ -804,7 +805,7 @@ class DatabaseReplica(RegionalDatabase):
             deletion_protection=source._protect,
             removal_policy=source._instance_removal,
             parameter_group=self._parameter_group,
-            iam_authentication=True,
+            iam_authentication=source._iam_authentication,
             cloudwatch_logs_exports=list(source._facts.log_exports),
             monitoring_interval=source._monitoring,
             auto_minor_version_upgrade=True,
