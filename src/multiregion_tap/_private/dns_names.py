@@ -1,0 +1,47 @@
+"""DNS name checks for FailoverDns."""
+
+from __future__ import annotations
+
+import re
+
+from .validation import fail, is_token
+
+#: A DNS label as Route 53 accepts it for these records: letters, digits, hyphens and
+#: underscores, 1 to 63 characters, no hyphen at either end.
+_LABEL_RE = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?<!-)")
+#: Longest name without the trailing dot.
+MAX_NAME_LENGTH = 253
+
+
+def normalize_name(prop: str, value: object) -> str:
+    """Return ``value`` lowercased without a trailing dot, after checking it is a DNS name."""
+    if not isinstance(value, str) or not value:
+        raise fail(prop, value, "be a fully qualified DNS name such as 'app.example.com'")
+    if is_token(value):
+        return value
+    name = value.lower().removesuffix(".")
+    if len(name) > MAX_NAME_LENGTH:
+        raise fail(prop, value, f"be at most {MAX_NAME_LENGTH} characters")
+    labels = name.split(".")
+    if not all(_LABEL_RE.fullmatch(label) for label in labels):
+        raise fail(
+            prop,
+            value,
+            "be a DNS name of dot-separated labels (letters, digits, '-', '_'; "
+            "1 to 63 characters each, no '-' at either end)",
+        )
+    return name
+
+
+def require_inside_zone(prop: str, value: str, name: str, zone_name: str) -> None:
+    """Reject ``name`` when it is neither ``zone_name`` nor a name below it (tokens pass)."""
+    if is_token(name) or is_token(zone_name):
+        return
+    zone = zone_name.lower().removesuffix(".")
+    if name != zone and not name.endswith("." + zone):
+        raise fail(
+            prop,
+            value,
+            f"be inside the hosted zone {zone!r}: the zone name itself or a name ending in "
+            f"'.{zone}' (give the fully qualified name, e.g. 'app.{zone}')",
+        )
