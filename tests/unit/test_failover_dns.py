@@ -1,0 +1,400 @@
+"""FailoverDns: one record name, PRIMARY and SECONDARY, health checks, chained secondaries."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import subprocess
+import sys
+from dataclasses import MISSING, fields
+from pathlib import Path
+from typing import Any
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_elasticloadbalancingv2 as elbv2
+from aws_cdk import aws_route53 as route53
+from aws_cdk.assertions import Match, Template
+
+from multiregion_tap import MultiRegionApp, OutputNames, ValidationError
+from multiregion_tap.failover_dns import ALIAS_TTL_SECONDS, FailoverDns, FailoverDnsProps
+from tests.support.failover_app import Built, three_regions, two_regions
+from tests.support.templates import normalize
+
+DNS = "shop-dns"
+RECORD = "AWS::Route53::RecordSet"
+CHECK = "AWS::Route53::HealthCheck"
+
+
+@pytest.fixture(scope="module")
+def two() -> Built:
+    return two_regions()
+
+
+@pytest.fixture(scope="module")
+def three() -> Built:
+    return three_regions()
+
+
+def _stack_output(stack_name: str, region: str) -> dict[str, Any]:
+    return {
+        "Fn::GetStackOutput": {
+            "StackName": stack_name,
+            "Region": region,
+            "OutputName": Match.string_like_regexp("DNSName"),
+        }
+    }
+
+
+def _records(template: Template, record_type: str | None = None) -> dict[str, dict[str, Any]]:
+    props = {"Type": record_type} if record_type else {}
+    found = template.find_resources(RECORD, {"Properties": props})
+    return {k: v["Properties"] for k, v in found.items()}
+
+
+def _check_id(template: Template, region: str) -> str:
+    checks = template.find_resources(
+        CHECK,
+        {
+            "Properties": {
+                "HealthCheckTags": Match.array_with(
+                    [{"Key": "Name", "Value": Match.string_like_regexp(region)}]
+                )
+            }
+        },
+    )
+    assert len(checks) == 1, checks
+    return next(iter(checks))
+
+
+# ----------------------------------------------------------------------------- the pair
+def test_primary_and_secondary_share_name_and_type(two: Built) -> None:
+    template = two.templates[DNS]
+    for record_type in ("A", "AAAA"):
+        records = _records(template, record_type)
+        assert len(records) == 2, records
+        assert {r["Name"] for r in records.values()} == {"shop.example.com."}
+        assert sorted(r["Failover"] for r in records.values()) == ["PRIMARY", "SECONDARY"]
+        assert {r["SetIdentifier"] for r in records.values()} == {
+            "primary-us-east-1",
+            "secondary-us-east-2",
+        }
+
+
+@pytest.mark.parametrize(
+    ("failover", "stack_name", "region"),
+    [("PRIMARY", "shop-us-east-1", "us-east-1"), ("SECONDARY", "shop-us-east-2", "us-east-2")],
+)
+def test_each_record_points_at_its_regions_alb_with_its_health_check(
+    two: Built, failover: str, stack_name: str, region: str
+) -> None:
+    template = two.templates[DNS]
+    for record_type in ("A", "AAAA"):
+        template.has_resource_properties(
+            RECORD,
+            {
+                "Type": record_type,
+                "Name": "shop.example.com.",
+                "Failover": failover,
+                "SetIdentifier": f"{failover.lower()}-{region}",
+                "HealthCheckId": {"Ref": _check_id(template, region)},
+                "AliasTarget": {
+                    "DNSName": {
+                        "Fn::Join": ["", ["dualstack.", _stack_output(stack_name, region)]]
+                    },
+                    "HostedZoneId": {
+                        "Fn::GetStackOutput": Match.object_like(
+                            {"StackName": stack_name, "Region": region}
+                        )
+                    },
+                    "EvaluateTargetHealth": True,
+                },
+            },
+        )
+
+
+def test_health_checks_https_when_the_alb_has_a_certificate_else_http(two: Built) -> None:
+    template = two.templates[DNS]
+    template.resource_count_is(CHECK, 2)
+    expected = {
+        "us-east-1": ("HTTPS", 443, "shop-us-east-1"),
+        "us-east-2": ("HTTP", 80, "shop-us-east-2"),
+    }
+    for region, (kind, port, stack_name) in expected.items():
+        template.has_resource_properties(
+            CHECK,
+            {
+                "HealthCheckConfig": {
+                    "Type": kind,
+                    "Port": port,
+                    "ResourcePath": "/healthz",
+                    "RequestInterval": 10,
+                    "FailureThreshold": 2,
+                    "FullyQualifiedDomainName": _stack_output(stack_name, region),
+                },
+                "HealthCheckTags": Match.array_with(
+                    [{"Key": "Name", "Value": f"shop.example.com {region}"}]
+                ),
+            },
+        )
+
+
+def test_expected_failover_time_is_interval_times_threshold_plus_alias_ttl(
+    two: Built, three: Built
+) -> None:
+    assert ALIAS_TTL_SECONDS == 60
+    assert two.dns.expected_failover_seconds == 10 * 2 + 60
+    assert two.dns.expected_failover_time.to_seconds() == 80
+    # Defaults: 30 s x 3 + 60 s.
+    assert three.dns.health_check_interval_seconds == 30
+    assert three.dns.failure_threshold == 3
+    assert three.dns.expected_failover_seconds == 150
+
+
+def test_created_zone_is_retained_and_outputs_are_filled(two: Built) -> None:
+    template = two.templates[DNS]
+    template.has_resource(
+        "AWS::Route53::HostedZone",
+        {
+            "Properties": {"Name": "example.com."},
+            "DeletionPolicy": "Retain",
+            "UpdateReplacePolicy": "Retain",
+        },
+    )
+    zone_id = next(iter(template.find_resources("AWS::Route53::HostedZone")))
+    outputs = template.to_json()["Outputs"]
+    assert outputs[OutputNames.HOSTED_ZONE_ID]["Value"] == {"Ref": zone_id}
+    assert outputs[OutputNames.RECORD_NAME]["Value"] == "shop.example.com"
+    for record in _records(template).values():
+        assert record["HostedZoneId"] == {"Ref": zone_id}
+    assert two.dns.created_zone is not None
+    assert two.dns.record_name == "shop.example.com"
+    assert two.dns.regions == ("us-east-1", "us-east-2")
+    assert set(two.dns.health_checks) == {"us-east-1", "us-east-2"}
+
+
+def test_dns_stack_deploys_after_the_regional_stacks(two: Built) -> None:
+    waves = two.app.deploy_waves()
+    dns_wave = next(i for i, wave in enumerate(waves) if DNS in wave)
+    for regional in ("shop-us-east-1", "shop-us-east-2"):
+        assert next(i for i, wave in enumerate(waves) if regional in wave) < dns_wave
+    assert two.app.helper_stacks["dns"].region == "us-east-1"
+
+
+def test_dns_template_snapshot(two: Built, snapshot_json) -> None:  # type: ignore[no-untyped-def]
+    assert normalize(two.templates[DNS].to_json()) == snapshot_json
+
+
+# ----------------------------------------------------------------------------- chained
+def test_more_than_one_secondary_chains_the_failover(three: Built) -> None:
+    """primary -> us-east-2 -> us-west-2: the SECONDARY of the public name aliases a hidden
+    failover pair whose PRIMARY is the first secondary and SECONDARY the second."""
+    template = three.templates[DNS]
+    records = _records(template)
+    assert {r["Type"] for r in records.values()} == {"A"}  # IPv4-only ALBs: no AAAA
+    by_name: dict[str, dict[str, dict[str, Any]]] = {}
+    for logical_id, record in records.items():
+        by_name.setdefault(record["Name"], {})[record["Failover"]] = {"id": logical_id, **record}
+    top = by_name["www.shop.example.com."]
+    hidden = by_name["_failover-1.www.shop.example.com."]
+    assert len(by_name) == 2 and set(top) == set(hidden) == {"PRIMARY", "SECONDARY"}
+
+    assert top["PRIMARY"]["SetIdentifier"] == "primary-us-east-1"
+    assert top["PRIMARY"]["HealthCheckId"] == {"Ref": _check_id(template, "us-east-1")}
+    # The public SECONDARY aliases the hidden pair (no health check of its own; it is healthy
+    # when either region of the hidden pair is). Ref of a record set is its name, and makes
+    # CloudFormation create the hidden pair first.
+    assert top["SECONDARY"]["SetIdentifier"] == "secondary-chain-us-east-2-us-west-2"
+    assert "HealthCheckId" not in top["SECONDARY"]
+    assert top["SECONDARY"]["AliasTarget"] == {
+        "DNSName": {"Ref": hidden["PRIMARY"]["id"]},
+        "HostedZoneId": "Z0123456789ABCDEFGHIJ",
+        "EvaluateTargetHealth": True,
+    }
+    assert hidden["PRIMARY"]["SetIdentifier"] == "primary-us-east-2"
+    assert hidden["PRIMARY"]["HealthCheckId"] == {"Ref": _check_id(template, "us-east-2")}
+    assert hidden["SECONDARY"]["SetIdentifier"] == "secondary-us-west-2"
+    assert hidden["SECONDARY"]["HealthCheckId"] == {"Ref": _check_id(template, "us-west-2")}
+    dns_name = hidden["SECONDARY"]["AliasTarget"]["DNSName"]["Fn::Join"][1]
+    assert dns_name[0] == "dualstack."
+    assert dns_name[1]["Fn::GetStackOutput"]["StackName"] == "shop-us-west-2"
+    assert dns_name[1]["Fn::GetStackOutput"]["Region"] == "us-west-2"
+    assert three.dns.records["A"][0].node.id == "APrimary"
+    assert len(three.dns.records["A"]) == 4
+
+
+def test_chained_dns_template_is_cfn_lint_clean(three: Built, tmp_path: Path) -> None:
+    path = tmp_path / "shop-dns.json"
+    path.write_text(json.dumps(three.templates[DNS].to_json()))
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "cfn-lint"), str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_imported_zone_by_id_is_used_and_not_created(three: Built) -> None:
+    template = three.templates[DNS]
+    template.resource_count_is("AWS::Route53::HostedZone", 0)
+    for record in _records(template).values():
+        assert record["HostedZoneId"] == "Z0123456789ABCDEFGHIJ"
+    assert (
+        template.to_json()["Outputs"][OutputNames.HOSTED_ZONE_ID]["Value"]
+        == "Z0123456789ABCDEFGHIJ"
+    )
+    assert three.dns.created_zone is None
+    assert three.dns.zone_name == "shop.example.com"
+    assert three.dns.record_name == "www.shop.example.com"
+
+
+# ----------------------------------------------------------------------------- props
+def test_props_dataclass_matches_the_constructor() -> None:
+    params = inspect.signature(FailoverDns.__init__).parameters
+    keyword = {name: p for name, p in params.items() if p.kind is inspect.Parameter.KEYWORD_ONLY}
+    supplied = {"primary_load_balancer", "secondary_load_balancers"}
+    dataclass_fields = {f.name: f for f in fields(FailoverDnsProps)}
+    assert set(dataclass_fields) == set(keyword) - supplied
+    for name, field in dataclass_fields.items():
+        default = keyword[name].default
+        if default is inspect.Parameter.empty:
+            assert field.default is MISSING, name
+        else:
+            assert field.default == default, name
+
+
+# ----------------------------------------------------------------------------- bad input
+@pytest.fixture(scope="module")
+def albs() -> tuple[MultiRegionApp, dict[str, elbv2.ApplicationLoadBalancer], cdk.Stack]:
+    """Load balancers to build FailoverDns from (never synthesized)."""
+    shop = MultiRegionApp(cdk.App(), "Shop", app_name="shop")
+    albs: dict[str, elbv2.ApplicationLoadBalancer] = {}
+    for region in shop.regions:
+        stack = shop.stack_for(region)
+        vpc = ec2.Vpc(stack, "Vpc", max_azs=2, nat_gateways=0)
+        albs[region] = elbv2.ApplicationLoadBalancer(stack, "Alb", vpc=vpc, internet_facing=True)
+    return shop, albs, shop.add_helper_stack("dns", region="us-east-1")
+
+
+_counter = iter(range(10_000))
+
+
+def _dns(albs: Any, **overrides: Any) -> FailoverDns:
+    _shop, lbs, stack = albs
+    props: dict[str, Any] = {
+        "primary_load_balancer": lbs["us-east-1"],
+        "secondary_load_balancers": [lbs["us-east-2"]],
+        "record_name": "shop.example.com",
+        "zone_name": "example.com",
+    }
+    props.update(overrides)
+    return FailoverDns(stack, f"Dns{next(_counter)}", **props)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        (
+            {"health_check_interval": cdk.Duration.seconds(15)},
+            r"health_check_interval must be 10 or 30 seconds .*got '15 seconds'",
+        ),
+        ({"failure_threshold": 0}, r"failure_threshold must be between 1 and 10, got 0"),
+        ({"failure_threshold": 11}, r"failure_threshold must be between 1 and 10, got 11"),
+        (
+            {"record_name": "shop.example.org"},
+            r"record_name must be inside the hosted zone 'example.com'.*got 'shop.example.org'",
+        ),
+        (
+            {"record_name": "badexample.com"},
+            r"record_name must be inside the hosted zone 'example.com'.*got 'badexample.com'",
+        ),
+        (
+            {"record_name": "shop..example.com"},
+            r"record_name must be a DNS name .*got 'shop..example.com'",
+        ),
+        ({"health_check_path": "health"}, r"health_check_path must start with '/'.*got 'health'"),
+        (
+            {"health_check_protocol": "TCP"},
+            r"health_check_protocol must be one of 'HTTP', 'HTTPS', got 'TCP'",
+        ),
+        ({"health_check_port": 0}, r"health_check_port must be between 1 and 65535, got 0"),
+        (
+            {"ipv6": True},
+            r"ipv6 must be False or None while the load balancers of \['us-east-1', 'us-east-2'\]",
+        ),
+        (
+            {"secondary_load_balancers": []},
+            r"secondary_load_balancers must name at least one load balancer, got \[\]",
+        ),
+        (
+            {"zone_name": None},
+            r"zone_name must be given with existing_zone_id or to create a hosted zone",
+        ),
+        (
+            {"existing_zone_id": "Z1", "existing_zone": "placeholder"},
+            r"existing_zone and existing_zone_id are mutually exclusive",
+        ),
+        ({"output_suffix": "a-b"}, r"output_suffix must be letters and digits only, got 'a-b'"),
+    ],
+)
+def test_bad_input_names_the_prop_and_value(
+    albs: Any, overrides: dict[str, Any], message: str
+) -> None:
+    if overrides.get("existing_zone") == "placeholder":
+        _shop, _lbs, stack = albs
+        overrides["existing_zone"] = route53.HostedZone.from_hosted_zone_attributes(
+            stack, f"Zone{next(_counter)}", hosted_zone_id="Z2", zone_name="example.com"
+        )
+    with pytest.raises(ValidationError, match=message):
+        _dns(albs, **overrides)
+
+
+def test_same_region_twice_is_rejected(albs: Any) -> None:
+    _shop, lbs, _stack = albs
+    with pytest.raises(
+        ValidationError, match=r"regions of the load balancers must not name 'us-east-1' twice"
+    ):
+        _dns(albs, secondary_load_balancers=[lbs["us-east-1"]])
+
+
+def test_existing_zone_must_know_its_name(albs: Any) -> None:
+    _shop, _lbs, stack = albs
+    zone = route53.HostedZone.from_hosted_zone_id(stack, "ZoneById", "Z3")
+    with pytest.raises(ValidationError, match=r"existing_zone must know its zone name"):
+        _dns(albs, existing_zone=zone, zone_name=None)
+
+
+def test_existing_zone_name_must_match_zone_name(albs: Any) -> None:
+    _shop, _lbs, stack = albs
+    zone = route53.HostedZone.from_hosted_zone_attributes(
+        stack, "ZoneByAttributes", hosted_zone_id="Z4", zone_name="example.net"
+    )
+    with pytest.raises(
+        ValidationError,
+        match=r"zone_name must match existing_zone's name 'example.net', got 'example.com'",
+    ):
+        _dns(albs, existing_zone=zone)
+    # With the zone's own name (or none), the record must be inside that zone.
+    with pytest.raises(
+        ValidationError, match=r"record_name must be inside the hosted zone 'example.net'"
+    ):
+        _dns(albs, existing_zone=zone, zone_name=None)
+
+
+def test_existing_zone_by_interface_is_accepted(albs: Any) -> None:
+    _shop, _lbs, stack = albs
+    zone = route53.HostedZone.from_hosted_zone_attributes(
+        stack, "ZoneOk", hosted_zone_id="Z5", zone_name="Example.COM."
+    )
+    dns = _dns(
+        albs,
+        existing_zone=zone,
+        zone_name=None,
+        record_name="API.example.com.",
+        output_suffix="Api",
+    )
+    assert dns.zone is zone
+    assert dns.record_name == "api.example.com"
+    assert dns.zone_name == "example.com"
