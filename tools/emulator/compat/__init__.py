@@ -1,0 +1,42 @@
+"""The project's compatibility layer over moto's CloudFormation (moto 5.2.5 exactly).
+
+Importing this package checks the moto version (fails loudly on any other version) and then
+patches moto in the current process, once:
+
+- :mod:`.intrinsics`: ``Fn::GetStackOutput`` across regions, dynamic references
+  (``{{resolve:secretsmanager:...}}``, ``{{resolve:ssm:...}}``), and ``Fn::GetAtt``
+  attributes moto lacks (``HealthCheckId``, ``TargetGroupName``, ``CanonicalHostedZoneID``...).
+- :mod:`.resources`: resource types moto skips (Secrets Manager Secret and
+  SecretTargetAttachment, CloudWatch Alarm, CodeDeploy Application and DeploymentGroup,
+  SecurityGroupEgress, ECR ReplicationConfiguration, Application Auto Scaling).
+- :mod:`.patches`: resource types moto creates incompletely or wrongly (ECS Service, Route 53
+  RecordSet by HostedZoneName, RDS cross-region read replica).
+
+Only the emulator server process imports it (``python -m tools.emulator serve``).
+"""
+
+from __future__ import annotations
+
+from ._guard import PINNED_MOTO_VERSION, MotoVersionError, require_pinned_moto
+
+require_pinned_moto()
+
+from . import intrinsics, patches, resources  # noqa: E402
+
+__all__ = ["PINNED_MOTO_VERSION", "MotoVersionError", "apply", "require_pinned_moto"]
+
+_APPLIED = False
+
+
+def apply() -> None:
+    """Patch moto (idempotent)."""
+    global _APPLIED
+    if _APPLIED:
+        return
+    resources.register()
+    patches.apply()
+    intrinsics.apply()
+    _APPLIED = True
+
+
+apply()

@@ -1,0 +1,365 @@
+"""Resource types moto creates incompletely or fails on."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from moto.codedeploy import responses as codedeploy_responses
+from moto.ec2.models import vpc_peering_connections as pcx_models
+from moto.ecs import models as ecs_models
+from moto.rds import models as rds_models
+from moto.route53 import models as route53_models
+
+from ._util import as_bool, camel, physical_id
+
+_ORIGINAL: dict[str, Any] = {}
+
+# --------------------------------------------------------------------------- ECS Service
+#: CloudFormation properties of AWS::ECS::Service kept on the service beyond what moto keeps,
+#: as (property, attribute on moto's Service) pairs; values are converted to the API's camelCase.
+_ECS_SERVICE_EXTRAS = (
+    ("DeploymentConfiguration", "deployment_configuration"),
+    ("HealthCheckGracePeriodSeconds", "health_check_grace_period_seconds"),
+    ("EnableExecuteCommand", "enable_execute_command"),
+    ("EnableECSManagedTags", "enable_ecs_managed_tags"),
+    ("CapacityProviderStrategy", "capacity_provider_strategy"),
+    ("PlacementConstraints", "placement_constraints"),
+    ("PlacementStrategies", "placement_strategy"),
+    ("AvailabilityZoneRebalancing", "availability_zone_rebalancing"),
+)
+
+
+def _ecs_name(value: Any, attribute: str) -> str:
+    value = (
+        physical_id(value)
+        if not isinstance(value, (ecs_models.Cluster, ecs_models.TaskDefinition))
+        else value
+    )
+    if isinstance(value, ecs_models.Cluster):
+        return str(value.name)
+    if isinstance(value, ecs_models.TaskDefinition):
+        return str(value.arn)
+    return str(value)
+
+
+def _apply_service_extras(service: Any, props: dict[str, Any]) -> None:
+    for prop, attribute in _ECS_SERVICE_EXTRAS:
+        if prop in props:
+            value = props[prop]
+            if prop == "DeploymentConfiguration" and isinstance(value, dict):
+                value = camel(value)
+                for key in ("bakeTimeInMinutes", "maximumPercent", "minimumHealthyPercent"):
+                    if key in value:
+                        value[key] = int(value[key])
+                alarms = value.get("alarms")
+                if isinstance(alarms, dict):
+                    for key in ("enable", "rollback"):
+                        if key in alarms:
+                            alarms[key] = as_bool(alarms[key])
+            elif prop in ("HealthCheckGracePeriodSeconds",):
+                value = int(value)
+            elif prop in ("EnableExecuteCommand", "EnableECSManagedTags"):
+                value = as_bool(value)
+            else:
+                value = camel(value)
+            setattr(service, attribute, value)
+
+
+def _load_balancers(props: dict[str, Any]) -> list[dict[str, Any]]:
+    result = []
+    for entry in camel(props.get("LoadBalancers") or []):
+        if "containerPort" in entry:
+            entry["containerPort"] = int(entry["containerPort"])
+        result.append(entry)
+    return result
+
+
+def _network_configuration(props: dict[str, Any]) -> dict[str, Any] | None:
+    config = props.get("NetworkConfiguration")
+    if not config:
+        return None
+    return camel(config)  # type: ignore[no-any-return]
+
+
+def _create_ecs_service(
+    cls: Any,
+    resource_name: str,
+    cloudformation_json: Any,
+    account_id: str,
+    region_name: str,
+    **kwargs: Any,
+) -> Any:
+    props = cloudformation_json["Properties"]
+    backend = ecs_models.ecs_backends[account_id][region_name]
+    cluster = _ecs_name(props.get("Cluster", "default"), "Cluster")
+    task_definition = props.get("TaskDefinition")
+    desired = props.get("DesiredCount")
+    service = backend.create_service(
+        cluster,
+        resource_name,
+        int(desired) if desired is not None else 1,
+        task_definition_str=_ecs_name(task_definition, "TaskDefinition")
+        if task_definition
+        else None,
+        load_balancers=_load_balancers(props),
+        scheduling_strategy=props.get("SchedulingStrategy"),
+        tags=camel(props.get("Tags")) or None,
+        deployment_controller=camel(props.get("DeploymentController")) or None,
+        launch_type=props.get("LaunchType")
+        or ("FARGATE" if props.get("CapacityProviderStrategy") else None),
+        service_registries=camel(props.get("ServiceRegistries")) or None,
+        platform_version=props.get("PlatformVersion"),
+        propagate_tags=props.get("PropagateTags") or "NONE",
+        network_configuration=_network_configuration(props),
+        role_arn=physical_id(props.get("Role")),
+    )
+    _apply_service_extras(service, props)
+    return service
+
+
+def _update_ecs_service(
+    cls: Any,
+    original_resource: Any,
+    new_resource_name: str,
+    cloudformation_json: Any,
+    account_id: str,
+    region_name: str,
+) -> Any:
+    service = _ORIGINAL["ecs_update"].__func__(
+        cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name
+    )
+    props = cloudformation_json["Properties"]
+    if "LoadBalancers" in props:
+        service.load_balancers = _load_balancers(props)
+    network = _network_configuration(props)
+    if network is not None:
+        service.network_configuration = network
+    _apply_service_extras(service, props)
+    return service
+
+
+# --------------------------------------------------------------------------- Route 53 RecordSet
+def _zone_by_name(backend: Any, name: str) -> Any:
+    """The hosted zone named ``name`` (with or without the trailing dot), or ``None``."""
+    wanted = name.rstrip(".").lower()
+    for zone in backend.zones.values():
+        if zone.name.rstrip(".").lower() == wanted:
+            return zone
+    return None
+
+
+def _record_set_zone(properties: dict[str, Any], account_id: str, region_name: str) -> Any:
+    from moto.utilities.utils import get_partition
+
+    backend = route53_models.route53_backends[account_id][get_partition(region_name)]
+    zone_id = physical_id(properties.get("HostedZoneId"))
+    if zone_id:
+        return backend.get_hosted_zone(str(zone_id).split("/")[-1])
+    zone = _zone_by_name(backend, str(properties["HostedZoneName"]))
+    if zone is None:
+        from moto.cloudformation.exceptions import ValidationError
+
+        raise ValidationError(
+            message=f"No hosted zone found with name {properties['HostedZoneName']}"
+        )
+    return zone
+
+
+def _create_record_set(
+    cls: Any,
+    resource_name: str,
+    cloudformation_json: Any,
+    account_id: str,
+    region_name: str,
+    **kwargs: Any,
+) -> Any:
+    properties = dict(cloudformation_json["Properties"])
+    zone = _record_set_zone(properties, account_id, region_name)
+    properties.pop("HostedZoneName", None)
+    properties["HostedZoneId"] = zone.id
+    if "TTL" in properties and properties["TTL"] is not None:
+        properties["TTL"] = int(properties["TTL"])
+    record = zone.add_rrset(properties)
+    record.hosted_zone_id = zone.id
+    record.hosted_zone_name = None
+    return record
+
+
+def _delete_record_set(
+    cls: Any, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str
+) -> None:
+    properties = cloudformation_json["Properties"]
+    try:
+        zone = _record_set_zone(properties, account_id, region_name)
+    except Exception:
+        return
+    rrset = {"Name": resource_name}
+    if properties.get("Type"):
+        rrset["Type"] = properties["Type"]
+    if properties.get("SetIdentifier"):
+        rrset["SetIdentifier"] = properties["SetIdentifier"]
+    with contextlib.suppress(KeyError):
+        zone.delete_rrset(rrset)
+
+
+def _record_set_delete(self: Any, account_id: str, region: str) -> None:
+    _delete_record_set(
+        type(self),
+        self.name,
+        {
+            "Properties": {
+                "HostedZoneId": self.hosted_zone_id,
+                "HostedZoneName": self.hosted_zone_name,
+                "Type": self.type,
+                "SetIdentifier": self.set_identifier,
+            }
+        },
+        account_id,
+        region,
+    )
+
+
+# --------------------------------------------------------------------------- RDS
+def _create_db_instance(
+    cls: Any,
+    resource_name: str,
+    cloudformation_json: Any,
+    account_id: str,
+    region_name: str,
+    **kwargs: Any,
+) -> Any:
+    """moto reads ``DBSubnetGroupName`` as a model object (``.name``), but a Ref resolves to the
+    subnet group's name string; a cross-region replica then looked the group up in the source
+    region. Normalize the properties and create the replica in its own region's backend."""
+    properties = dict(cloudformation_json["Properties"])
+    subnet_group = properties.get("DBSubnetGroupName")
+    subnet_group_name = None
+    if subnet_group is not None:
+        subnet_group_name = subnet_group if isinstance(subnet_group, str) else subnet_group.name
+        properties.pop("DBSubnetGroupName")
+    for key in ("AllocatedStorage", "BackupRetentionPeriod", "Port", "Iops"):
+        if properties.get(key) is not None:
+            properties[key] = int(properties[key])
+    if properties.get("Engine") and properties.get("Port") is None:
+        properties["Port"] = rds_models.DBInstance.default_port(properties["Engine"])
+    db = _ORIGINAL["rds_create"].__func__(
+        cls,
+        resource_name,
+        {**cloudformation_json, "Properties": properties},
+        account_id,
+        region_name,
+        **kwargs,
+    )
+    if subnet_group_name:
+        backend = rds_models.rds_backends[account_id][region_name]
+        db._db_subnet_group_name = subnet_group_name
+        db.db_subnet_group = backend.describe_db_subnet_groups(subnet_group_name)[0]
+    return db
+
+
+def _db_subnet_group_physical_id(self: Any) -> str:
+    return str(self.name)
+
+
+# --------------------------------------------------------------------------- VPC peering
+def _create_peering(
+    cls: Any,
+    resource_name: str,
+    cloudformation_json: Any,
+    account_id: str,
+    region_name: str,
+    **kwargs: Any,
+) -> Any:
+    """moto looked the peer VPC up in the requester's region and left the connection pending;
+    CloudFormation peers across regions (``PeerRegion``) and, within one account, the
+    connection becomes active without an accepter stack."""
+    from moto.ec2.models import ec2_backends
+
+    props = cloudformation_json["Properties"]
+    backend = ec2_backends[account_id][region_name]
+    peer_account = str(props.get("PeerOwnerId") or account_id)
+    peer_region = str(props.get("PeerRegion") or region_name)
+    vpc = backend.get_vpc(str(physical_id(props["VpcId"])))
+    peer_vpc = ec2_backends[peer_account][peer_region].get_vpc(str(physical_id(props["PeerVpcId"])))
+    tags = {t["Key"]: t["Value"] for t in props.get("Tags") or []}
+    pcx = backend.create_vpc_peering_connection(vpc, peer_vpc, tags or None)
+    if peer_account == account_id:
+        pcx._status.accept()
+    return pcx
+
+
+# --------------------------------------------------------------------------- CodeDeploy API
+_original_dg_info = codedeploy_responses._deployment_group_info
+
+
+def _deployment_group_info(deployment_group: Any) -> dict[str, Any]:
+    """moto answers ``alarmConfiguration: {}`` whatever was stored (a TODO in moto)."""
+    info = _original_dg_info(deployment_group)
+    alarms = getattr(deployment_group, "alarm_configuration", None)
+    if isinstance(alarms, dict):
+        info["alarmConfiguration"] = alarms
+    elif alarms is not None:
+        info["alarmConfiguration"] = {
+            "alarms": alarms.alarms,
+            "enabled": alarms.enabled,
+            "ignorePollAlarmFailure": alarms.ignore_poll_alarm_failure,
+        }
+    return info  # type: ignore[no-any-return]
+
+
+# --------------------------------------------------------------------------- change sets
+def _execute_change_set(self: Any, change_set_name: str, stack_name: str | None = None) -> None:
+    """moto applies a change set's resources but keeps the stack's outputs (and description)
+    of the template it had before: empty for a CREATE change set, which is how the CDK CLI
+    creates every stack. Rebuild them from the executed template, as ``Stack.update`` does."""
+    change_set = self.change_sets.get(change_set_name) or next(
+        (c for c in self.change_sets.values() if c.change_set_name == change_set_name), None
+    )
+    _ORIGINAL["execute_change_set"](self, change_set_name, stack_name)
+    if change_set is None:
+        return
+    stack = self.stacks[change_set.stack_id]
+    stack._parse_template()
+    stack.description = stack.template_dict.get("Description")
+    stack.output_map = stack._create_output_map()
+
+
+# --------------------------------------------------------------------------- resource names
+_original_generate_resource_name = None
+
+
+def _generate_resource_name(resource_type: str, stack_name: str, logical_id: str) -> str:
+    assert _original_generate_resource_name is not None
+    name: str = _original_generate_resource_name(resource_type, stack_name, logical_id)
+    if resource_type == "AWS::ECR::Repository":
+        return name.lower()  # CloudFormation generates lowercase repository names
+    return name
+
+
+def apply() -> None:
+    global _original_generate_resource_name
+    from moto.cloudformation import parsing
+    from moto.cloudformation.models import CloudFormationBackend
+
+    _ORIGINAL["execute_change_set"] = CloudFormationBackend.execute_change_set
+    CloudFormationBackend.execute_change_set = _execute_change_set  # type: ignore[method-assign]
+    _original_generate_resource_name = parsing.generate_resource_name
+    parsing.generate_resource_name = _generate_resource_name
+    codedeploy_responses._deployment_group_info = _deployment_group_info
+    pcx_models.VPCPeeringConnection.create_from_cloudformation_json = classmethod(_create_peering)  # type: ignore[assignment]
+    rds_models.DBSubnetGroup.physical_resource_id = property(_db_subnet_group_physical_id)  # type: ignore[assignment]
+
+    service = ecs_models.Service
+    _ORIGINAL["ecs_update"] = service.__dict__["update_from_cloudformation_json"]
+    service.create_from_cloudformation_json = classmethod(_create_ecs_service)  # type: ignore[assignment]
+    service.update_from_cloudformation_json = classmethod(_update_ecs_service)  # type: ignore[assignment]
+
+    record_set = route53_models.RecordSet
+    record_set.create_from_cloudformation_json = classmethod(_create_record_set)  # type: ignore[assignment]
+    record_set.delete_from_cloudformation_json = classmethod(_delete_record_set)  # type: ignore[assignment]
+    record_set.delete = _record_set_delete  # type: ignore[method-assign]
+
+    db = rds_models.DBInstance
+    _ORIGINAL["rds_create"] = db.__dict__["create_from_cloudformation_json"]
+    db.create_from_cloudformation_json = classmethod(_create_db_instance)  # type: ignore[assignment]
