@@ -11,7 +11,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tools.synth import Assembly, synth_app
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "shop"
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "shop"
 
 
 def table(assembly: Assembly) -> str:
@@ -38,7 +39,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="shop-cdk-out-") as out:
         assembly = synth_app(EXAMPLE, Path(out))
         print(
-            f"\nSynthesized {EXAMPLE.relative_to(EXAMPLE.parent.parent.parent)} "
+            f"\nSynthesized {EXAMPLE.relative_to(ROOT)} "
             f"in {time.monotonic() - started:.1f}s (CDK template validation on, as errors):\n"
         )
         print(table(assembly))
