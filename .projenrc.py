@@ -152,6 +152,8 @@ pyproject.add_override(
         "addopts": ["-ra", "--strict-markers", "--durations=15"],
         "markers": [
             "slow: synthesizes in a subprocess or builds something (deselect with -m 'not slow')",
+            "emulator: deploys to the local AWS emulator (moto + compat layer)",
+            "integration: checks a deployed example app through discovery and boto3",
         ],
         "filterwarnings": ["error::pytest.PytestUnraisableExceptionWarning"],
     },
