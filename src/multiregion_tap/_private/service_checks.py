@@ -1,0 +1,111 @@
+"""Validation tables and helpers of :mod:`multiregion_tap.regional_service` (private)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+import aws_cdk as cdk
+
+from .validation import fail, is_token, require_int_range
+
+#: Fargate task sizes: cpu units -> the memory sizes (MiB) Fargate accepts with it.
+FARGATE_SIZES: Mapping[int, tuple[int, ...]] = {
+    256: (512, 1024, 2048),
+    512: tuple(range(1024, 4096 + 1, 1024)),
+    1024: tuple(range(2048, 8192 + 1, 1024)),
+    2048: tuple(range(4096, 16384 + 1, 1024)),
+    4096: tuple(range(8192, 30720 + 1, 1024)),
+    8192: tuple(range(16384, 61440 + 1, 4096)),
+    16384: tuple(range(32768, 122880 + 1, 8192)),
+}
+
+#: A created VPC's prefix range: three subnet tiers in up to three AZs must fit, and the
+#: smallest (public, isolated) subnets must stay at /25 or larger for load balancer nodes.
+VPC_MIN_PREFIX = 16
+VPC_MAX_PREFIX = 20
+#: Subnet sizes relative to the VPC prefix (a /16 gives /19 private, /21 public and isolated).
+PRIVATE_SUBNET_EXTRA_BITS = 3
+PUBLIC_SUBNET_EXTRA_BITS = 5
+ISOLATED_SUBNET_EXTRA_BITS = 5
+
+# ALB target group health-check limits (ELBv2 API reference, CreateTargetGroup).
+HEALTH_CHECK_INTERVAL_SECONDS = (5, 300)
+HEALTH_CHECK_TIMEOUT_SECONDS = (2, 120)
+HEALTH_CHECK_THRESHOLD = (2, 10)
+# ALB health checks accept success codes from 200 to 499.
+_HTTP_CODES_RE = re.compile(
+    r"(?:[2-4][0-9]{2}(?:-[2-4][0-9]{2})?)(?:,[2-4][0-9]{2}(?:-[2-4][0-9]{2})?)*"
+)
+_HEALTH_PATH_RE = re.compile(r"/[A-Za-z0-9\-._~!$&'()*+,;=:@/%?]{0,1023}")
+
+
+def require_fargate_size(cpu: int, memory_limit_mib: int) -> None:
+    """Reject a cpu/memory pair that Fargate does not run."""
+    if is_token(cpu) or is_token(memory_limit_mib):
+        return
+    if cpu not in FARGATE_SIZES:
+        raise fail("cpu", cpu, f"be one of the Fargate cpu sizes {sorted(FARGATE_SIZES)}")
+    allowed = FARGATE_SIZES[cpu]
+    if memory_limit_mib not in allowed:
+        raise fail(
+            "memory_limit_mib",
+            memory_limit_mib,
+            f"be a Fargate memory size for cpu={cpu}: {allowed[0]} to {allowed[-1]} MiB "
+            f"in steps of {allowed[1] - allowed[0] if len(allowed) > 1 else allowed[0]} "
+            f"({', '.join(str(m) for m in allowed[:3])}, ...)",
+        )
+
+
+def require_seconds(prop: str, value: cdk.Duration, low: int, high: int) -> int | None:
+    """Return the whole seconds of ``value`` after checking ``low <= seconds <= high``.
+
+    ``None`` is returned for a token duration (it is checked at deploy time).
+    """
+    seconds = value.to_seconds(integral=False)
+    if is_token(seconds):
+        return None
+    if not low <= seconds <= high or seconds != int(seconds):
+        raise fail(
+            prop, f"{seconds:g} seconds", f"be a whole number of seconds between {low} and {high}"
+        )
+    return int(seconds)
+
+
+def require_health_check(
+    *,
+    path: str,
+    interval: cdk.Duration,
+    timeout: cdk.Duration,
+    healthy_threshold: int,
+    unhealthy_threshold: int,
+    healthy_http_codes: str,
+) -> None:
+    """Check the target group health check against the ALB's documented ranges."""
+    if not is_token(path) and (not isinstance(path, str) or not _HEALTH_PATH_RE.fullmatch(path)):
+        raise fail(
+            "health_check_path",
+            path,
+            "start with '/' and be at most 1024 URL characters, such as '/health'",
+        )
+    interval_s = require_seconds("health_check_interval", interval, *HEALTH_CHECK_INTERVAL_SECONDS)
+    timeout_s = require_seconds("health_check_timeout", timeout, *HEALTH_CHECK_TIMEOUT_SECONDS)
+    if interval_s is not None and timeout_s is not None and timeout_s >= interval_s:
+        raise fail(
+            "health_check_timeout",
+            f"{timeout_s} seconds",
+            f"be shorter than health_check_interval ({interval_s} seconds)",
+        )
+    require_int_range("health_check_healthy_threshold", healthy_threshold, *HEALTH_CHECK_THRESHOLD)
+    require_int_range(
+        "health_check_unhealthy_threshold", unhealthy_threshold, *HEALTH_CHECK_THRESHOLD
+    )
+    if not is_token(healthy_http_codes) and (
+        not isinstance(healthy_http_codes, str) or not _HTTP_CODES_RE.fullmatch(healthy_http_codes)
+    ):
+        raise fail(
+            "health_check_healthy_http_codes",
+            healthy_http_codes,
+            "be HTTP codes from 200 to 499 as a list or range, "
+            "such as '200' or '200,302' or '200-399'",
+        )
