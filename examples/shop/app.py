@@ -1,8 +1,19 @@
 #!/usr/bin/env python3
 """The example app: the 'shop' web service in us-east-1 (primary) and us-east-2 (secondary).
 
+One statement builds, in each region, a multi-AZ VPC, an ECR repository, an ECS Fargate
+service behind an Application Load Balancer with native blue/green deployments that roll back
+on alarms, an encrypted PostgreSQL primary (us-east-1) with an encrypted cross-region read
+replica (us-east-2), VPC peering between the regions, Route 53 failover records, and
+CloudWatch alarms and dashboards. It uses only the public API of multiregion-tap.
+
 Synthesize with ``cdk synth`` (or ``python3 tools/dev.py demo`` from the repository root).
-It uses only the public API of multiregion-tap.
+Context values (``cdk synth -c key=value``):
+
+- ``image_tag``: the tag of the image in the ECR repository to deploy (default ``v1``).
+- ``zone_name`` / ``record_name``: the hosted zone created for the failover record and the
+  record's name (default ``shop.example.com`` / ``www.shop.example.com``). On real AWS use a
+  zone you own, or pass an existing zone to ``FailoverDnsProps(existing_zone=...)``.
 """
 
 from __future__ import annotations
@@ -11,13 +22,21 @@ import os
 
 import aws_cdk as cdk
 
-from multiregion_tap import MultiRegionApp
+from multiregion_tap import (
+    FailoverDnsProps,
+    MultiRegionApp,
+    RegionalMonitoringProps,
+    RegionalServiceProps,
+    ReplicatedDatabaseProps,
+)
 
 #: The placeholder account the committed cdk.context.json holds availability zones for.
 #: On real AWS, the CDK CLI sets CDK_DEFAULT_ACCOUNT from your credentials.
 PLACEHOLDER_ACCOUNT = "123456789012"
 
 app = cdk.App()
+zone_name = app.node.try_get_context("zone_name") or "shop.example.com"
+
 MultiRegionApp(
     app,
     "Shop",
@@ -26,5 +45,17 @@ MultiRegionApp(
     secondary_regions=["us-east-2"],
     account=os.environ.get("CDK_DEFAULT_ACCOUNT", PLACEHOLDER_ACCOUNT),
     tags={"project": "multiregion-tap-example"},
+    service=RegionalServiceProps(
+        image_tag=app.node.try_get_context("image_tag") or "v1",
+        container_port=8080,
+        health_check_path="/health",
+        desired_count=2,
+    ),
+    database=ReplicatedDatabaseProps(database_name="shop"),
+    dns=FailoverDnsProps(
+        zone_name=zone_name,
+        record_name=app.node.try_get_context("record_name") or f"www.{zone_name}",
+    ),
+    monitoring=RegionalMonitoringProps(),
 )
 app.synth()

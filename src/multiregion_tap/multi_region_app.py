@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import weakref
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aws_cdk as cdk
 from constructs import Construct
@@ -22,6 +22,20 @@ from ._private.validation import (
 )
 from .errors import ValidationError
 from .outputs import OutputNames, TagKeys
+
+if TYPE_CHECKING:
+    from aws_cdk import aws_certificatemanager as acm
+
+    from .cross_region_peering import CrossRegionPeering, CrossRegionPeeringProps
+    from .failover_dns import FailoverDns, FailoverDnsProps
+    from .monitoring import (
+        HealthCheckAlarms,
+        OverviewDashboard,
+        RegionalMonitoring,
+        RegionalMonitoringProps,
+    )
+    from .regional_service import RegionalService, RegionalServiceProps
+    from .replicated_database import RegionalDatabase, ReplicatedDatabase, ReplicatedDatabaseProps
 
 __all__ = ["MultiRegionApp", "RegionRole"]
 
@@ -93,6 +107,34 @@ class MultiRegionApp(cdk.Stage):
     :param tags: Extra tags for every taggable resource. Keys may not start with ``aws:`` or
         ``multiregion-tap:``. Default: - only the library's own tags.
     :param outdir: Where the Stage writes its cloud assembly. Default: - chosen by CDK.
+    :param service: The web service of every region (:class:`~multiregion_tap.RegionalService`,
+        construct id ``Service`` in each regional stack): ``True`` for the defaults, a
+        :class:`~multiregion_tap.RegionalServiceProps` to configure it, ``False`` for bare
+        stacks you fill yourself (then database, peering, dns and monitoring must be off).
+        Default: ``True``
+    :param vpc_cidrs: VPC CIDR block per region (RFC 1918, /16 to /20, no overlap between
+        regions). Default: - ``10.<index>.0.0/16``: ``10.0.0.0/16`` for the primary,
+        ``10.1.0.0/16`` for the first secondary, and so on.
+    :param certificates: ACM certificate per region (certificates are regional). A region with
+        one serves HTTPS (HTTP redirects to it), and its Route 53 health check uses HTTPS.
+        Default: - HTTP only.
+    :param database: An encrypted RDS primary in the primary region (construct id
+        ``Database``) and an encrypted read replica in every secondary region (construct id
+        ``DatabaseReplica``): ``True`` for the defaults, a
+        :class:`~multiregion_tap.ReplicatedDatabaseProps` to configure it. Each region's
+        service gets ``DATABASE_HOST``, ``DATABASE_PORT``, ``DATABASE_READ_ONLY`` (``true`` on
+        replicas) and the secret ``DATABASE_SECRET`` (the credentials JSON), and only that
+        service may connect. Default: ``False`` (no database)
+    :param peering: VPC peering from the primary to every secondary region, in the helper
+        stacks ``<app_name>-peering`` and ``<app_name>-peering-routes-<region>``: ``True``,
+        ``False`` or a :class:`~multiregion_tap.CrossRegionPeeringProps`. Default: ``True``
+    :param dns: Route 53 failover between the regions' load balancers, in the helper stack
+        ``<app_name>-dns`` (in us-east-1, where Route 53 health-check metrics live).
+        Default: - no DNS records.
+    :param monitoring: Alarms to an SNS topic and a dashboard per region, Route 53 health-check
+        alarms with ``dns``, and an overview dashboard of every region in the helper stack
+        ``<app_name>-monitoring``: ``True``, ``False`` or a
+        :class:`~multiregion_tap.RegionalMonitoringProps`. Default: ``True``
     """
 
     def __init__(
@@ -106,6 +148,13 @@ class MultiRegionApp(cdk.Stage):
         account: str | None = None,
         tags: Mapping[str, str] | None = None,
         outdir: str | None = None,
+        service: RegionalServiceProps | bool = True,
+        vpc_cidrs: Mapping[str, str] | None = None,
+        certificates: Mapping[str, acm.ICertificate] | None = None,
+        database: ReplicatedDatabaseProps | bool = False,
+        peering: CrossRegionPeeringProps | bool = True,
+        dns: FailoverDnsProps | None = None,
+        monitoring: RegionalMonitoringProps | bool = True,
     ) -> None:
         _validate_app_name(app_name)
         primary = require_region("primary_region", primary_region)
@@ -160,6 +209,19 @@ class MultiRegionApp(cdk.Stage):
                     f"multiregion-tap app '{app_name}': {self.region_role(region)} region {region}"
                 ),
             )
+
+        from ._private.compose import compose
+
+        self._composition = compose(
+            self,
+            service=service,
+            vpc_cidrs=vpc_cidrs,
+            certificates=certificates,
+            database=database,
+            peering=peering,
+            dns=dns,
+            monitoring=monitoring,
+        )
 
     # ------------------------------------------------------------------ accessors
     @property
@@ -243,6 +305,61 @@ class MultiRegionApp(cdk.Stage):
             stage = cdk.Stage.of(parent) if parent is not None else None
         return None
 
+    # ------------------------------------------------------------------ composed constructs
+    @property
+    def services(self) -> Mapping[str, RegionalService]:
+        """The service of every region (empty with ``service=False``)."""
+        return dict(self._composition.services)
+
+    def service_for(self, region: str) -> RegionalService:
+        """The service of ``region``.
+
+        :raises ValidationError: for a region without a service.
+        """
+        try:
+            return self._composition.services[region]
+        except KeyError:
+            raise fail(
+                "region",
+                region,
+                f"be a region with a service: {list(self._composition.services)!r}",
+            ) from None
+
+    @property
+    def database(self) -> ReplicatedDatabase | None:
+        """The primary database, or ``None`` without ``database``."""
+        return self._composition.database
+
+    def database_for(self, region: str) -> RegionalDatabase | None:
+        """The database a region's service uses (primary or replica), or ``None``."""
+        self.stack_for(region)
+        return self._composition.databases.get(region)
+
+    @property
+    def peering(self) -> CrossRegionPeering | None:
+        """The VPC peering, or ``None`` when off."""
+        return self._composition.peering
+
+    @property
+    def dns(self) -> FailoverDns | None:
+        """The Route 53 failover records and health checks, or ``None`` without ``dns``."""
+        return self._composition.dns
+
+    @property
+    def health_check_alarms(self) -> HealthCheckAlarms | None:
+        """Alarms on the Route 53 health checks (with ``dns`` and ``monitoring``)."""
+        return self._composition.health_check_alarms
+
+    @property
+    def monitoring(self) -> Mapping[str, RegionalMonitoring]:
+        """The monitoring of every region (empty when off)."""
+        return dict(self._composition.monitoring)
+
+    @property
+    def overview_dashboard(self) -> OverviewDashboard | None:
+        """The dashboard of every region side by side, or ``None`` when monitoring is off."""
+        return self._composition.overview
+
     # ------------------------------------------------------------------ helper stacks
     def add_helper_stack(
         self, suffix: str, *, region: str | None = None, description: str | None = None
@@ -285,13 +402,19 @@ class MultiRegionApp(cdk.Stage):
 
     # ------------------------------------------------------------------ dependency graph
     def stack_dependencies(self) -> dict[str, tuple[str, ...]]:
-        """Each stack name mapped to the names of the app's stacks it directly depends on."""
-        names = {stack.node.path: stack.stack_name for stack in self.all_stacks}
-        graph: dict[str, tuple[str, ...]] = {}
-        for stack in self.all_stacks:
-            deps = sorted({names[d.node.path] for d in stack.dependencies if d.node.path in names})
-            graph[stack.stack_name] = tuple(deps)
-        return graph
+        """Each stack name mapped to the names of the app's stacks it directly depends on.
+
+        Cross-stack references become dependencies only when the app is prepared, so this
+        synthesizes the Stage (CDK caches the result; call it once the app is complete).
+        """
+        assembly = self.synth()
+        names = {artifact.id: artifact.stack_name for artifact in assembly.stacks}
+        return {
+            artifact.stack_name: tuple(
+                sorted(names[dep.id] for dep in artifact.dependencies if dep.id in names)
+            )
+            for artifact in assembly.stacks
+        }
 
     def deploy_waves(self) -> list[tuple[str, ...]]:
         """Stack names grouped into waves that deploy in parallel, in deploy order.

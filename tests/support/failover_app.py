@@ -169,7 +169,7 @@ def two_regions() -> Built:
     """us-east-1 (HTTPS, dualstack) and us-east-2 (HTTP, dualstack), with monitoring;
     synthesized once, with cdk-nag (AwsSolutions + NIST 800-53 rev5) attached."""
     app = app_with_nag()
-    shop = MultiRegionApp(app, "Shop", app_name="shop")
+    shop = MultiRegionApp(app, "Shop", app_name="shop", service=False)
     primary = _region(shop.stack_for("us-east-1"), https=True, dualstack=True, full=True)
     secondary = _region(
         shop.stack_for("us-east-2"),
@@ -227,7 +227,7 @@ def three_regions() -> Built:
     """Primary us-east-1 and two secondaries (chained failover), IPv4-only, imported zone."""
     app = cdk.App()
     shop = MultiRegionApp(
-        app, "Shop", app_name="shop", secondary_regions=["us-east-2", "us-west-2"]
+        app, "Shop", app_name="shop", service=False, secondary_regions=["us-east-2", "us-west-2"]
     )
     regions = {
         name: _region(shop.stack_for(name), https=False, dualstack=False, full=False)

@@ -48,7 +48,9 @@ def _vpc(stack: cdk.Stack, cidr: str, *, with_egress: bool) -> ec2.Vpc:
 def _build(
     app: cdk.App, secondaries: tuple[str, ...], *, with_egress: bool
 ) -> tuple[MultiRegionApp, CrossRegionPeering, dict[str, ec2.SecurityGroup]]:
-    shop = MultiRegionApp(app, "Shop", app_name="shop", secondary_regions=secondaries)
+    shop = MultiRegionApp(
+        app, "Shop", app_name="shop", service=False, secondary_regions=secondaries
+    )
     vpcs = {r: _vpc(shop.stack_for(r), CIDRS[r], with_egress=with_egress) for r in shop.regions}
     peering = CrossRegionPeering(
         shop, "Peering", vpcs={r: PeeredVpc(vpc=v, cidr=CIDRS[r]) for r, v in vpcs.items()}

@@ -269,7 +269,7 @@ def test_props_dataclass_matches_the_constructor() -> None:
 @pytest.fixture(scope="module")
 def albs() -> tuple[MultiRegionApp, dict[str, elbv2.ApplicationLoadBalancer], cdk.Stack]:
     """Load balancers to build FailoverDns from (never synthesized)."""
-    shop = MultiRegionApp(cdk.App(), "Shop", app_name="shop")
+    shop = MultiRegionApp(cdk.App(), "Shop", app_name="shop", service=False)
     albs: dict[str, elbv2.ApplicationLoadBalancer] = {}
     for region in shop.regions:
         stack = shop.stack_for(region)

@@ -408,7 +408,7 @@ def test_props_dataclasses_match_the_constructors(
 @pytest.fixture(scope="module")
 def scratch() -> dict[str, Any]:
     """Resources to build monitoring constructs from (never synthesized)."""
-    shop = MultiRegionApp(cdk.App(), "Shop", app_name="shop")
+    shop = MultiRegionApp(cdk.App(), "Shop", app_name="shop", service=False)
     stack = shop.stack_for("us-east-2")
     vpc = ec2.Vpc(stack, "Vpc", max_azs=2, nat_gateways=0)
     alb = elbv2.ApplicationLoadBalancer(stack, "Alb", vpc=vpc)

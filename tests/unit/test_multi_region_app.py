@@ -15,7 +15,8 @@ from tests.support.templates import normalize, raw_templates
 
 
 def _app(**kwargs: object) -> MultiRegionApp:
-    props: dict[str, object] = {"app_name": "shop"}
+    """A bare spine (service=False): these tests are about stacks, not what fills them."""
+    props: dict[str, object] = {"app_name": "shop", "service": False}
     props.update(kwargs)
     return MultiRegionApp(cdk.App(), "Shop", **props)  # type: ignore[arg-type]
 
@@ -183,17 +184,19 @@ def test_accessors() -> None:
 
 def test_two_instances_in_one_app_need_distinct_names() -> None:
     app = cdk.App()
-    MultiRegionApp(app, "Dev", app_name="shop-dev")
-    prod = MultiRegionApp(app, "Prod", app_name="shop-prod", secondary_regions=["us-west-2"])
+    MultiRegionApp(app, "Dev", app_name="shop-dev", service=False)
+    prod = MultiRegionApp(
+        app, "Prod", app_name="shop-prod", secondary_regions=["us-west-2"], service=False
+    )
     assert prod.primary_stack.stack_name == "shop-prod-us-east-1"
     with pytest.raises(ValidationError, match=r"app_name must be unique.*'Dev'.*'shop-dev'"):
-        MultiRegionApp(app, "Again", app_name="shop-dev")
+        MultiRegionApp(app, "Again", app_name="shop-dev", service=False)
 
 
 def test_same_name_in_different_accounts_is_fine() -> None:
     app = cdk.App()
-    MultiRegionApp(app, "Dev", app_name="shop", account="111111111111")
-    MultiRegionApp(app, "Prod", app_name="shop", account="222222222222")
+    MultiRegionApp(app, "Dev", app_name="shop", account="111111111111", service=False)
+    MultiRegionApp(app, "Prod", app_name="shop", account="222222222222", service=False)
 
 
 def test_snapshot(shop_templates: dict, snapshot_json) -> None:  # type: ignore[no-untyped-def, type-arg]

@@ -48,7 +48,9 @@ def _service_sg(stack: cdk.Stack, vpc: ec2.IVpc) -> ec2.SecurityGroup:
 def _build(
     app: cdk.App, secondaries: tuple[str, ...], **db_props: Any
 ) -> tuple[MultiRegionApp, ReplicatedDatabase]:
-    shop = MultiRegionApp(app, "Shop", app_name="shop", secondary_regions=secondaries)
+    shop = MultiRegionApp(
+        app, "Shop", app_name="shop", service=False, secondary_regions=secondaries
+    )
     cidrs = {"us-east-1": "10.0.0.0/16", "us-east-2": "10.1.0.0/16", "us-west-2": "10.2.0.0/16"}
     vpc1 = _vpc(shop.primary_stack, cidrs["us-east-1"])
     db = ReplicatedDatabase(
@@ -226,7 +228,7 @@ def test_identifiers_fit_and_never_collide() -> None:
     """Long app names are hash-truncated to RDS's 63 characters, per app and per region."""
     seen: set[str] = set()
     for app_name in ("a" * 64, "a" * 63 + "b", "shop"):
-        shop = MultiRegionApp(cdk.App(), "Shop", app_name=app_name)
+        shop = MultiRegionApp(cdk.App(), "Shop", app_name=app_name, service=False)
         db = ReplicatedDatabase(
             shop.primary_stack, "Database", vpc=_vpc(shop.primary_stack, "10.0.0.0/16")
         )
@@ -358,7 +360,7 @@ def test_props_dataclass_matches_constructor() -> None:
 
 def test_allow_from_cidr_and_mysql_defaults() -> None:
     app = cdk.App()
-    shop = MultiRegionApp(app, "Shop", app_name="shop")
+    shop = MultiRegionApp(app, "Shop", app_name="shop", service=False)
     vpc = _vpc(shop.primary_stack, "10.0.0.0/16")
     db = ReplicatedDatabase(
         shop.primary_stack,

@@ -19,6 +19,7 @@ shop = MultiRegionApp(
     app,
     "Shop",
     app_name="emu",
+    service=False,
     primary_region="us-east-1",
     secondary_regions=["us-east-2"],
     account="123456789012",

@@ -1,0 +1,243 @@
+"""How MultiRegionApp composes the constructs into its stacks (the one-statement app).
+
+Kept apart from multi_region_app.py because the constructs import MultiRegionApp themselves:
+this module is imported lazily, once the class exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Any
+
+from aws_cdk import aws_certificatemanager as acm
+from aws_cdk import aws_ecs as ecs
+
+from ..cross_region_peering import CrossRegionPeering, CrossRegionPeeringProps, PeeredVpc
+from ..failover_dns import FailoverDns, FailoverDnsProps
+from ..monitoring import (
+    HealthCheckAlarms,
+    OverviewDashboard,
+    RegionalMonitoring,
+    RegionalMonitoringProps,
+)
+from ..regional_service import RegionalService, RegionalServiceProps, default_vpc_cidr
+from ..replicated_database import (
+    DatabaseReplica,
+    RegionalDatabase,
+    ReplicatedDatabase,
+    ReplicatedDatabaseProps,
+)
+from .service_checks import VPC_MAX_PREFIX, VPC_MIN_PREFIX
+from .validation import fail, is_token, partition_of, require_cidr, require_no_overlap
+
+if TYPE_CHECKING:
+    from ..multi_region_app import MultiRegionApp
+
+#: Route 53 health-check metrics exist only in this region (commercial partition).
+ROUTE53_METRICS_REGION = "us-east-1"
+
+#: Environment variables every service gets when the app has a database.
+DATABASE_HOST_ENV = "DATABASE_HOST"
+DATABASE_PORT_ENV = "DATABASE_PORT"
+DATABASE_READ_ONLY_ENV = "DATABASE_READ_ONLY"
+DATABASE_SECRET_ENV = "DATABASE_SECRET"
+
+
+def props_kwargs(props: Any) -> dict[str, Any]:
+    """A props dataclass as keyword arguments (no deep copy: jsii proxies stay intact)."""
+    return {f.name: getattr(props, f.name) for f in fields(props)}
+
+
+@dataclass
+class Composition:
+    """What the app built, by region."""
+
+    services: dict[str, RegionalService] = field(default_factory=dict)
+    database: ReplicatedDatabase | None = None
+    databases: dict[str, RegionalDatabase] = field(default_factory=dict)
+    peering: CrossRegionPeering | None = None
+    dns: FailoverDns | None = None
+    health_check_alarms: HealthCheckAlarms | None = None
+    monitoring: dict[str, RegionalMonitoring] = field(default_factory=dict)
+    overview: OverviewDashboard | None = None
+
+
+def compose(
+    app: MultiRegionApp,
+    *,
+    service: RegionalServiceProps | bool,
+    vpc_cidrs: Mapping[str, str] | None,
+    certificates: Mapping[str, acm.ICertificate] | None,
+    database: ReplicatedDatabaseProps | bool,
+    peering: CrossRegionPeeringProps | bool,
+    dns: FailoverDnsProps | None,
+    monitoring: RegionalMonitoringProps | bool,
+) -> Composition:
+    result = Composition()
+    service_props = _props("service", service, RegionalServiceProps)
+    database_props = _props("database", database, ReplicatedDatabaseProps)
+    peering_props = _props("peering", peering, CrossRegionPeeringProps)
+    monitoring_props = _props("monitoring", monitoring, RegionalMonitoringProps)
+    if dns is not None and not isinstance(dns, FailoverDnsProps):
+        raise fail("dns", dns, "be a FailoverDnsProps or None")
+
+    cidrs = _vpc_cidrs(app, vpc_cidrs)
+    certs = dict(certificates or {})
+    for region in certs:
+        if region not in app.regions:
+            raise fail("certificates", region, f"only name the app's regions {list(app.regions)!r}")
+
+    if service_props is None:
+        for prop, given in (
+            ("database", database_props),
+            ("dns", dns),
+            ("monitoring", monitoring_props if monitoring is not True else None),
+            ("peering", peering_props if peering is not True else None),
+        ):
+            if given is not None:
+                raise fail(prop, given, "be left unset when service=False (it needs the services)")
+        if vpc_cidrs or certs:
+            raise fail("service", False, "be enabled when vpc_cidrs or certificates are given")
+        return result
+
+    # ---------------------------------------------------------------- services
+    for region in app.regions:
+        replication = app.secondary_regions if region == app.primary_region else None
+        result.services[region] = RegionalService(
+            app.stack_for(region),
+            "Service",
+            vpc_cidr=cidrs[region],
+            certificate=certs.get(region),
+            image_replication_regions=replication,
+            **props_kwargs(service_props),
+        )
+
+    # ---------------------------------------------------------------- database
+    if database_props is not None:
+        primary = app.primary_region
+        db = ReplicatedDatabase(
+            app.primary_stack,
+            "Database",
+            vpc=result.services[primary].vpc,
+            allow_from=[result.services[primary].service],
+            **props_kwargs(database_props),
+        )
+        result.database = db
+        result.databases[primary] = db
+        for region in app.secondary_regions:
+            replica: DatabaseReplica = db.add_replica(
+                app.stack_for(region),
+                "DatabaseReplica",
+                vpc=result.services[region].vpc,
+                allow_from=[result.services[region].service],
+            )
+            result.databases[region] = replica
+        for region, regional_db in result.databases.items():
+            _wire_database(result.services[region], regional_db)
+
+    # ---------------------------------------------------------------- peering
+    if peering_props is not None:
+        result.peering = CrossRegionPeering(
+            app,
+            "Peering",
+            vpcs={
+                region: PeeredVpc(vpc=svc.vpc, cidr=cidrs[region])
+                for region, svc in result.services.items()
+            },
+            **props_kwargs(peering_props),
+        )
+
+    # ---------------------------------------------------------------- monitoring
+    if monitoring_props is not None:
+        for region, svc in result.services.items():
+            monitored_db = result.databases.get(region)
+            result.monitoring[region] = RegionalMonitoring(
+                app.stack_for(region),
+                "Monitoring",
+                load_balancer=svc.load_balancer,
+                target_groups=list(svc.target_groups),
+                service=svc.service,
+                database=monitored_db.instance if monitored_db is not None else None,
+                database_is_replica=monitored_db is not None and region != app.primary_region,
+                existing_alarms=list(svc.deployment_alarms),
+                **props_kwargs(monitoring_props),
+            )
+
+    # ---------------------------------------------------------------- DNS
+    if dns is not None:
+        dns_kwargs = props_kwargs(dns)
+        path = service_props.health_check_path
+        if dns.health_check_path == "/" and path != "/":
+            dns_kwargs["health_check_path"] = path
+        dns_stack = app.add_helper_stack("dns", region=_route53_region(app))
+        result.dns = FailoverDns(
+            dns_stack,
+            "FailoverDns",
+            primary_load_balancer=result.services[app.primary_region].load_balancer,
+            secondary_load_balancers=[
+                result.services[r].load_balancer for r in app.secondary_regions
+            ],
+            **dns_kwargs,
+        )
+        if monitoring_props is not None:
+            result.health_check_alarms = HealthCheckAlarms(
+                dns_stack,
+                "HealthCheckAlarms",
+                health_checks=result.dns.health_checks,
+                email_addresses=monitoring_props.email_addresses,
+                https_endpoints=monitoring_props.https_endpoints,
+                notify_on_ok=monitoring_props.notify_on_ok,
+            )
+
+    # ------------------------------------------------- overview (its own stack: no cycle)
+    if monitoring_props is not None:
+        overview_stack = app.add_helper_stack("monitoring")
+        result.overview = OverviewDashboard(
+            overview_stack,
+            "Overview",
+            regions=[result.monitoring[r] for r in app.regions],
+            health_checks=result.dns.health_checks if result.dns is not None else None,
+        )
+    return result
+
+
+def _props(prop: str, value: Any, kind: type) -> Any:
+    """``True`` -> default props, ``False`` -> ``None``, props -> props; anything else fails."""
+    if value is True:
+        return kind()
+    if value is False:
+        return None
+    if isinstance(value, kind):
+        return value
+    raise fail(prop, value, f"be True, False or a {kind.__name__}")
+
+
+def _vpc_cidrs(app: MultiRegionApp, given: Mapping[str, str] | None) -> dict[str, str]:
+    cidrs = {region: default_vpc_cidr(index) for index, region in enumerate(app.regions)}
+    for region, cidr in (given or {}).items():
+        if region not in app.regions:
+            raise fail("vpc_cidrs", region, f"only name the app's regions {list(app.regions)!r}")
+        if is_token(cidr):
+            raise fail(f"vpc_cidrs[{region!r}]", cidr, "be a literal CIDR block, not a token")
+        require_cidr(
+            f"vpc_cidrs[{region!r}]", cidr, min_prefix=VPC_MIN_PREFIX, max_prefix=VPC_MAX_PREFIX
+        )
+        cidrs[region] = cidr
+    require_no_overlap("vpc_cidrs", cidrs)
+    return cidrs
+
+
+def _route53_region(app: MultiRegionApp) -> str:
+    """Route 53 is global; its health-check metrics live in us-east-1 (aws partition)."""
+    if partition_of(app.primary_region) == "aws":
+        return ROUTE53_METRICS_REGION
+    return app.primary_region
+
+
+def _wire_database(service: RegionalService, database: RegionalDatabase) -> None:
+    container = service.container
+    container.add_environment(DATABASE_HOST_ENV, database.endpoint)
+    container.add_environment(DATABASE_PORT_ENV, str(database.port))
+    container.add_environment(DATABASE_READ_ONLY_ENV, "true" if database.read_only else "false")
+    container.add_secret(DATABASE_SECRET_ENV, ecs.Secret.from_secrets_manager(database.secret))

@@ -1,0 +1,188 @@
+"""MultiRegionApp composing every construct: the one-statement app."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import assertions
+
+from multiregion_tap import (
+    FailoverDnsProps,
+    MultiRegionApp,
+    RegionalServiceProps,
+    ValidationError,
+)
+from tests.support.templates import raw_templates
+
+
+@pytest.fixture(scope="module")
+def shop() -> MultiRegionApp:
+    return MultiRegionApp(
+        cdk.App(),
+        "Shop",
+        app_name="shop",
+        account="123456789012",
+        service=RegionalServiceProps(container_port=8080, health_check_path="/health"),
+        database=True,
+        dns=FailoverDnsProps(zone_name="example.com", record_name="shop.example.com"),
+    )
+
+
+@pytest.fixture(scope="module")
+def templates(shop: MultiRegionApp) -> dict[str, dict[str, Any]]:
+    return raw_templates(shop)
+
+
+def _of_type(template: dict[str, Any], kind: str) -> dict[str, Any]:
+    return {k: v for k, v in template["Resources"].items() if v["Type"] == kind}
+
+
+def test_every_stack_and_region(templates: dict[str, dict[str, Any]], shop: MultiRegionApp) -> None:
+    assert {s.stack_name: s.region for s in shop.all_stacks} == {
+        "shop-us-east-1": "us-east-1",
+        "shop-us-east-2": "us-east-2",
+        "shop-peering": "us-east-1",
+        "shop-peering-routes-us-east-2": "us-east-2",
+        "shop-dns": "us-east-1",
+        "shop-monitoring": "us-east-1",
+    }
+    assert set(templates) == {s.stack_name for s in shop.all_stacks}
+
+
+def test_a_service_per_region(templates: dict[str, dict[str, Any]], shop: MultiRegionApp) -> None:
+    for region in ("us-east-1", "us-east-2"):
+        template = assertions.Template.from_json(templates[f"shop-{region}"])
+        template.resource_count_is("AWS::ECS::Service", 1)
+        template.resource_count_is("AWS::ElasticLoadBalancingV2::LoadBalancer", 1)
+        template.resource_count_is("AWS::EC2::VPC", 1)
+        assert shop.service_for(region).vpc_cidr == {"us-east-1": "10.0.0.0/16"}.get(
+            region, "10.1.0.0/16"
+        )
+    with pytest.raises(
+        ValidationError, match=r"region must be a region with a service.*'eu-west-1'"
+    ):
+        shop.service_for("eu-west-1")
+
+
+def test_replica_points_at_the_primary_in_the_primary_region(
+    templates: dict[str, dict[str, Any]],
+) -> None:
+    (primary,) = _of_type(templates["shop-us-east-1"], "AWS::RDS::DBInstance").values()
+    (replica,) = _of_type(templates["shop-us-east-2"], "AWS::RDS::DBInstance").values()
+    assert "SourceDBInstanceIdentifier" not in primary["Properties"]
+    assert primary["Properties"]["StorageEncrypted"] is True
+    source = json.dumps(replica["Properties"]["SourceDBInstanceIdentifier"])
+    assert ":rds:us-east-1:" in source
+    assert "StorageEncrypted" not in replica["Properties"]
+
+
+def _container_env(template: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    (task,) = _of_type(template, "AWS::ECS::TaskDefinition").values()
+    (container,) = task["Properties"]["ContainerDefinitions"]
+    env = {e["Name"]: e["Value"] for e in container.get("Environment", [])}
+    secrets = [s["Name"] for s in container.get("Secrets", [])]
+    return env, secrets
+
+
+def test_services_get_their_regions_database(templates: dict[str, dict[str, Any]]) -> None:
+    env1, secrets1 = _container_env(templates["shop-us-east-1"])
+    env2, secrets2 = _container_env(templates["shop-us-east-2"])
+    assert env1["DATABASE_READ_ONLY"] == "false"
+    assert env2["DATABASE_READ_ONLY"] == "true"
+    assert "DATABASE_SECRET" in secrets1 and "DATABASE_SECRET" in secrets2
+    # The us-east-2 service reads its own region's replica, never the primary's endpoint.
+    assert "Fn::GetStackOutput" not in json.dumps(env2["DATABASE_HOST"])
+    assert env1["DATABASE_PORT"] == env2["DATABASE_PORT"] == "5432"
+
+
+def test_database_admits_only_the_regions_service(templates: dict[str, dict[str, Any]]) -> None:
+    for stack in ("shop-us-east-1", "shop-us-east-2"):
+        template = templates[stack]
+        rules = _of_type(template, "AWS::EC2::SecurityGroupIngress")
+        db_rules = [r for r in rules.values() if r["Properties"].get("FromPort") == 5432]
+        assert db_rules, stack
+        for rule in db_rules:
+            assert "SourceSecurityGroupId" in rule["Properties"], rule
+            assert "CidrIp" not in rule["Properties"]
+
+
+def test_failover_records_point_at_each_regions_load_balancer(
+    templates: dict[str, dict[str, Any]], shop: MultiRegionApp
+) -> None:
+    records = _of_type(templates["shop-dns"], "AWS::Route53::RecordSet")
+    failover = {r["Properties"]["Failover"]: r["Properties"] for r in records.values()}
+    assert failover["PRIMARY"]["Name"] == failover["SECONDARY"]["Name"] == "shop.example.com."
+    assert failover["PRIMARY"]["Type"] == failover["SECONDARY"]["Type"] == "A"
+    primary_target = json.dumps(failover["PRIMARY"]["AliasTarget"])
+    secondary_target = json.dumps(failover["SECONDARY"]["AliasTarget"])
+    assert '"Region": "us-east-1"' in primary_target
+    assert '"Region": "us-east-2"' in secondary_target
+    checks = _of_type(templates["shop-dns"], "AWS::Route53::HealthCheck")
+    paths = {c["Properties"]["HealthCheckConfig"]["ResourcePath"] for c in checks.values()}
+    assert paths == {"/health"}  # the service's health check path, passed through
+    assert shop.dns is not None and shop.dns.expected_failover_seconds == 150
+
+
+def test_monitoring_reuses_the_rollback_alarms(shop: MultiRegionApp) -> None:
+    for region in shop.regions:
+        service = shop.service_for(region)
+        monitoring = shop.monitoring[region]
+        assert set(monitoring.reused_alarms) == set(service.deployment_alarms)
+    assert shop.overview_dashboard is not None
+    assert shop.health_check_alarms is not None
+
+
+def test_no_lambda_and_no_cross_region_custom_resources(
+    templates: dict[str, dict[str, Any]],
+) -> None:
+    for name, template in templates.items():
+        types = {r["Type"] for r in template["Resources"].values()}
+        assert not any(t.startswith("Custom::") for t in types), (name, types)
+        assert "AWS::Lambda::Function" not in types, name
+
+
+def test_deploy_waves(shop: MultiRegionApp) -> None:
+    assert shop.deploy_waves() == [
+        ("shop-us-east-1",),
+        ("shop-us-east-2",),
+        ("shop-dns", "shop-peering"),
+        ("shop-monitoring", "shop-peering-routes-us-east-2"),
+    ]
+
+
+def test_without_a_database_the_regions_deploy_in_parallel() -> None:
+    app = MultiRegionApp(cdk.App(), "Shop", app_name="shop", monitoring=False)
+    assert app.deploy_waves()[0] == ("shop-us-east-1", "shop-us-east-2")
+    assert len(app.deploy_waves()) <= 3
+    assert app.database is None and app.database_for("us-east-2") is None
+    assert app.dns is None and app.monitoring == {} and app.overview_dashboard is None
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"vpc_cidrs": {"us-east-1": "10.0.0.0/16", "us-east-2": "10.0.0.0/17"}},
+            r"vpc_cidrs must not overlap: us-east-1 has '10.0.0.0/16' and us-east-2 has "
+            r"'10.0.0.0/17'",
+        ),
+        (
+            {"vpc_cidrs": {"eu-west-1": "10.5.0.0/16"}},
+            r"vpc_cidrs must only name the app's regions.*'eu-west-1'",
+        ),
+        ({"vpc_cidrs": {"us-east-2": "8.8.0.0/16"}}, r"vpc_cidrs\['us-east-2'\] must be inside"),
+        ({"service": False, "database": True}, r"database must be left unset when service=False"),
+        ({"service": "yes"}, r"service must be True, False or a RegionalServiceProps, got 'yes'"),
+        ({"dns": "shop.example.com"}, r"dns must be a FailoverDnsProps or None"),
+        (
+            {"certificates": {"eu-west-1": None}},
+            r"certificates must only name the app's regions.*'eu-west-1'",
+        ),
+    ],
+)
+def test_bad_input(kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        MultiRegionApp(cdk.App(), "Shop", app_name="shop", monitoring=False, **kwargs)
