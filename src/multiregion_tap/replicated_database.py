@@ -32,9 +32,15 @@ Promotion runbook (fail over the database to a secondary region):
    (``aws secretsmanager stop-replication-to-replica``) if the primary region is gone for long.
 4. Confirm DNS: the failover record sends traffic to the secondary region once the primary's
    health check fails; check the record and the service's health in the secondary region.
-5. Fail back by building a new replica: make the promoted region the primary
-   (``primary_region``) in the app, give the old primary region a fresh replica, deploy, and
-   retire the old instance (it is snapshotted on deletion).
+5. Fail back (planned, once the primary region is healthy again). RDS cannot turn a promoted
+   instance back into a replica, the old primary has diverged, and this version does not
+   automate the way back, so treat it as a migration: stop writes in the promoted region;
+   copy a snapshot of the promoted instance to the primary region and restore the primary from
+   it (or sync it with your engine's logical replication); then retire the promoted instance
+   and build a fresh replica in its place. Keep ``promote_replica_in`` set until then. Never
+   move the writer by changing ``primary_region``: that creates a new primary (construct id
+   ``Database``) in the other region's stack instead of keeping the promoted instance, and
+   with deletion protection on the update fails rather than replacing anything.
 """
 
 from __future__ import annotations
