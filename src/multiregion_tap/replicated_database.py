@@ -25,6 +25,12 @@ Promotion runbook (fail over the database to a secondary region):
    (``cdk deploy shop-us-east-2``). CloudFormation removes ``SourceDBInstanceIdentifier``
    from the replica and RDS promotes it in place: same logical id, same identifier, same
    endpoint. Automated backups are turned on for it in the same update.
+   Limitation: that stack still reads one output of the primary region's stack (the name of
+   the credentials secret, through ``Fn::GetStackOutput``), so the update needs
+   CloudFormation in the primary region to answer. When it does not, promote with
+   ``aws rds promote-read-replica --db-instance-identifier <replica identifier>`` (the
+   ``DatabaseIdentifier`` output of the region's stack) and set ``promote_replica_in`` once
+   the primary region is reachable again, so the template matches the promoted instance.
 3. Point the region's service at the local writer: :attr:`DatabaseReplica.read_only`
    becomes ``False``, so services built from it (``MultiRegionApp``) get a writable database.
    The credentials stay valid: the promoted instance keeps the primary's master password,
