@@ -135,6 +135,13 @@ class MultiRegionApp(cdk.Stage):
         alarms with ``dns``, and an overview dashboard of every region in the helper stack
         ``<app_name>-monitoring``: ``True``, ``False`` or a
         :class:`~multiregion_tap.RegionalMonitoringProps`. Default: ``True``
+    :param replicate_images: Push once: the primary region's ECR registry replicates the
+        service's repository to every secondary region, so each region pulls its images
+        locally. ECR keeps ONE replication configuration per account and region, and the
+        primary stack's ``AWS::ECR::ReplicationConfiguration`` replaces it: turn this off when
+        the account already replicates other repositories (then add a rule for
+        ``<app_name>/service`` to your configuration, or push to every region).
+        Default: ``True``
     """
 
     def __init__(
@@ -155,6 +162,7 @@ class MultiRegionApp(cdk.Stage):
         peering: CrossRegionPeeringProps | bool = True,
         dns: FailoverDnsProps | None = None,
         monitoring: RegionalMonitoringProps | bool = True,
+        replicate_images: bool = True,
     ) -> None:
         _validate_app_name(app_name)
         primary = require_region("primary_region", primary_region)
@@ -221,6 +229,7 @@ class MultiRegionApp(cdk.Stage):
             peering=peering,
             dns=dns,
             monitoring=monitoring,
+            replicate_images=replicate_images,
         )
 
     # ------------------------------------------------------------------ accessors

@@ -135,6 +135,26 @@ def test_monitoring_reuses_the_rollback_alarms(shop: MultiRegionApp) -> None:
     assert shop.health_check_alarms is not None
 
 
+def test_images_replicate_from_the_primary_registry(
+    templates: dict[str, dict[str, Any]],
+) -> None:
+    (config,) = _of_type(templates["shop-us-east-1"], "AWS::ECR::ReplicationConfiguration").values()
+    destinations = config["Properties"]["ReplicationConfiguration"]["Rules"][0]["Destinations"]
+    assert [d["Region"] for d in destinations] == ["us-east-2"]
+    assert not _of_type(templates["shop-us-east-2"], "AWS::ECR::ReplicationConfiguration")
+    for stack in ("shop-us-east-1", "shop-us-east-2"):
+        (repo,) = _of_type(templates[stack], "AWS::ECR::Repository").values()
+        assert repo["Properties"]["RepositoryName"] == "shop/service"
+        assert repo["DeletionPolicy"] == "Retain"
+
+
+def test_image_replication_can_be_turned_off() -> None:
+    app = MultiRegionApp(
+        cdk.App(), "Shop", app_name="shop", monitoring=False, peering=False, replicate_images=False
+    )
+    assert app.service_for("us-east-1").replication_configuration is None
+
+
 def test_no_lambda_and_no_cross_region_custom_resources(
     templates: dict[str, dict[str, Any]],
 ) -> None:

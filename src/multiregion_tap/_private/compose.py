@@ -73,6 +73,7 @@ def compose(
     peering: CrossRegionPeeringProps | bool,
     dns: FailoverDnsProps | None,
     monitoring: RegionalMonitoringProps | bool,
+    replicate_images: bool,
 ) -> Composition:
     result = Composition()
     service_props = _props("service", service, RegionalServiceProps)
@@ -103,7 +104,8 @@ def compose(
 
     # ---------------------------------------------------------------- services
     for region in app.regions:
-        replication = app.secondary_regions if region == app.primary_region else None
+        primary = region == app.primary_region
+        replication = app.secondary_regions if primary and replicate_images else None
         result.services[region] = RegionalService(
             app.stack_for(region),
             "Service",
