@@ -104,8 +104,8 @@ def compose(
 
     # ---------------------------------------------------------------- services
     for region in app.regions:
-        primary = region == app.primary_region
-        replication = app.secondary_regions if primary and replicate_images else None
+        is_primary = region == app.primary_region
+        replication = app.secondary_regions if is_primary and replicate_images else None
         result.services[region] = RegionalService(
             app.stack_for(region),
             "Service",
