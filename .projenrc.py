@@ -419,7 +419,7 @@ DEPLOY_ENV = {
 }
 CDK = "../../.venv/bin/node ../../tools/cdk-cli/node_modules/aws-cdk/bin/cdk"
 CDK_CONTEXT = (
-    '-c "image_tag=${IMAGE_TAG}" -c "primary_region=${PRIMARY_REGION}" '
+    '-c "primary_region=${PRIMARY_REGION}" '
     '-c "secondary_regions=${SECONDARY_REGIONS}" -c "throwaway=${THROWAWAY}"'
 )
 deploy.add_jobs(
@@ -475,21 +475,29 @@ deploy.add_jobs(
                     run='docker build -t "shop-service:${IMAGE_TAG}" examples/shop/service',
                 ),
                 JobStep(
-                    name="Deploy every stack, pushing the image to each region's repository",
+                    name="Push the image and deploy every stack",
                     working_directory="examples/shop",
                     timeout_minutes=90,
-                    # The regional stacks create the ECR repositories the services pull from.
-                    # The image is pushed as soon as a region's repository exists (before the
-                    # deploy when it already does; while CloudFormation creates the stack on
-                    # the first deploy, when ECS retries the tasks until the image arrives).
+                    # The regional stacks create the ECR repositories (shop/service) the services
+                    # pull from. On the first deploy they do not exist yet: CDK then builds
+                    # examples/shop/service itself and pushes it to the bootstrap repositories
+                    # (context image=asset). Later deploys push the image built above to every
+                    # region (a tag the replication already delivered is skipped) and deploy it
+                    # by tag, which rolls it out blue/green.
                     run=(
-                        "# shellcheck disable=SC2086 # the region lists split on spaces\n"
-                        'bash ../../tools/push_image.sh "shop-service:${IMAGE_TAG}" shop/service '
-                        '"${IMAGE_TAG}" ${PRIMARY_REGION} ${SECONDARY_REGIONS} &\n'
-                        "pusher=$!\n"
-                        f"{CDK} deploy --all {CDK_CONTEXT} --require-approval never "
-                        "--concurrency 4 --outputs-file ../../cdk-outputs.json\n"
-                        'wait "${pusher}"'
+                        'if aws ecr describe-repositories --region "${PRIMARY_REGION}" '
+                        "--repository-names shop/service > /dev/null 2>&1; then\n"
+                        "  # shellcheck disable=SC2086 # the region list splits on spaces\n"
+                        '  bash ../../tools/push_image.sh "shop-service:${IMAGE_TAG}" shop/service '
+                        '"${IMAGE_TAG}" ${PRIMARY_REGION} ${SECONDARY_REGIONS}\n'
+                        '  image_args=(-c "image_tag=${IMAGE_TAG}")\n'
+                        "else\n"
+                        '  echo "First deploy: CDK builds the image from examples/shop/service"\n'
+                        "  image_args=(-c image=asset)\n"
+                        "fi\n"
+                        f'{CDK} deploy --all "${{image_args[@]}}" {CDK_CONTEXT} '
+                        "--require-approval never --concurrency 4 "
+                        "--outputs-file ../../cdk-outputs.json"
                     ),
                 ),
                 JobStep(

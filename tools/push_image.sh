@@ -3,11 +3,9 @@
 #
 #   tools/push_image.sh LOCAL_IMAGE REPOSITORY TAG REGION [REGION ...]
 #
-# Used by the deploy workflow while `cdk deploy` runs: on the first deploy the regional stacks
-# create the repositories, so each region waits (up to WAIT_SECONDS, default 1800) for its
-# repository to exist, then pushes. ECS retries tasks that could not pull the image, so the
-# service becomes healthy once the image is there. Tags are immutable: a tag already in the
-# repository is not pushed again. Needs AWS credentials and docker.
+# Used by the deploy workflow before `cdk deploy -c image_tag=TAG`. Tags are immutable: a tag
+# already in a region's repository (pushed earlier, or delivered by ECR replication from the
+# primary region) is left alone. Needs AWS credentials and docker.
 set -euo pipefail
 
 if [ "$#" -lt 4 ]; then
@@ -18,27 +16,28 @@ local_image="$1"
 repository="$2"
 tag="$3"
 shift 3
-wait_seconds="${WAIT_SECONDS:-1800}"
+
+has_tag() {
+  aws ecr describe-images --region "$1" --repository-name "${repository}" \
+    --image-ids "imageTag=${tag}" > /dev/null 2>&1
+}
 
 for region in "$@"; do
-  deadline=$((SECONDS + wait_seconds))
-  until uri="$(aws ecr describe-repositories --region "${region}" \
-      --repository-names "${repository}" \
-      --query 'repositories[0].repositoryUri' --output text 2>/dev/null)"; do
-    if [ "${SECONDS}" -ge "${deadline}" ]; then
-      echo "push_image: repository ${repository} did not appear in ${region}" >&2
-      exit 1
-    fi
-    sleep 10
-  done
-  if aws ecr describe-images --region "${region}" --repository-name "${repository}" \
-      --image-ids "imageTag=${tag}" >/dev/null 2>&1; then
+  uri="$(aws ecr describe-repositories --region "${region}" \
+    --repository-names "${repository}" \
+    --query 'repositories[0].repositoryUri' --output text)"
+  if has_tag "${region}"; then
     echo "push_image: ${uri}:${tag} already exists"
     continue
   fi
   aws ecr get-login-password --region "${region}" \
     | docker login --username AWS --password-stdin "${uri%%/*}"
   docker tag "${local_image}" "${uri}:${tag}"
-  docker push "${uri}:${tag}"
-  echo "push_image: pushed ${uri}:${tag}"
+  # Replication may deliver the tag while we push: then the push fails but the tag is there.
+  if docker push "${uri}:${tag}" || has_tag "${region}"; then
+    echo "push_image: ${uri}:${tag} is there"
+  else
+    echo "push_image: could not push ${uri}:${tag}" >&2
+    exit 1
+  fi
 done
