@@ -49,3 +49,32 @@ def test_shop_resources_are_tagged(shop_assembly: Assembly) -> None:
             if isinstance(tags, list) and all(isinstance(t, dict) for t in tags):
                 keys = {t.get("Key") for t in tags}
                 assert TagKeys.APP in keys, (stack.stack_name, logical_id)
+
+
+@pytest.mark.slow
+def test_shop_can_build_its_image_as_an_asset(tmp_path: Path) -> None:
+    """``-c image=asset`` (first deploy): CDK builds service/ and pushes it per region."""
+    assembly = synth_app(
+        EXAMPLES / "shop", tmp_path / "out", validation=False, extra_context={"image": "asset"}
+    )
+    for region in ("us-east-1", "us-east-2"):
+        template = assembly.by_name(f"shop-{region}").template
+        (task,) = (
+            r for r in template["Resources"].values() if r["Type"] == "AWS::ECS::TaskDefinition"
+        )
+        image = json.dumps(task["Properties"]["ContainerDefinitions"][0]["Image"])
+        assert f"cdk-hnb659fds-container-assets-123456789012-{region}" in image
+
+
+@pytest.mark.slow
+def test_shop_deploys_an_ecr_tag_by_default(shop_assembly: Assembly) -> None:
+    for region in ("us-east-1", "us-east-2"):
+        template = shop_assembly.by_name(f"shop-{region}").template
+        (task,) = (
+            r for r in template["Resources"].values() if r["Type"] == "AWS::ECS::TaskDefinition"
+        )
+        parts = task["Properties"]["ContainerDefinitions"][0]["Image"]["Fn::Join"][1]
+        # <account>.dkr.ecr.<region>.<suffix>/<the region's own repository>:v1
+        assert parts[-1] == ":v1"
+        assert parts[-2]["Ref"].startswith("ServiceRepository")
+        assert "container-assets" not in json.dumps(parts)

@@ -10,7 +10,12 @@ CloudWatch alarms and dashboards. It uses only the public API of multiregion-tap
 Synthesize with ``cdk synth`` (or ``python3 tools/dev.py demo`` from the repository root).
 Context values (``cdk synth -c key=value``):
 
-- ``image_tag``: the tag of the image in the ECR repository to deploy (default ``v1``).
+- ``image_tag``: the tag of the image in the app's ECR repository (``shop/service``, pushed
+  once to the primary region and replicated) to deploy (default ``v1``). Synth and deploy
+  need no Docker.
+- ``image``: instead of a tag, ``asset`` builds ``service/`` with Docker during ``cdk deploy``
+  (CDK pushes it to each region's bootstrap repository: handy for the very first deploy, when
+  the app's repositories do not exist yet), or any image URI to pull.
 - ``zone_name`` / ``record_name``: the hosted zone created for the failover record and the
   record's name (default ``shop.example.com`` / ``www.shop.example.com``). On real AWS use a
   zone you own, or pass an existing zone to ``FailoverDnsProps(existing_zone=...)``.
@@ -19,8 +24,10 @@ Context values (``cdk synth -c key=value``):
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import aws_cdk as cdk
+from aws_cdk import aws_ecs as ecs
 
 from multiregion_tap import (
     FailoverDnsProps,
@@ -36,6 +43,12 @@ PLACEHOLDER_ACCOUNT = "123456789012"
 
 app = cdk.App()
 zone_name = app.node.try_get_context("zone_name") or "shop.example.com"
+image_context = app.node.try_get_context("image")
+image: ecs.ContainerImage | None = None
+if image_context == "asset":
+    image = ecs.ContainerImage.from_asset(str(Path(__file__).resolve().parent / "service"))
+elif image_context:
+    image = ecs.ContainerImage.from_registry(image_context)
 
 MultiRegionApp(
     app,
@@ -46,7 +59,8 @@ MultiRegionApp(
     account=os.environ.get("CDK_DEFAULT_ACCOUNT", PLACEHOLDER_ACCOUNT),
     tags={"project": "multiregion-tap-example"},
     service=RegionalServiceProps(
-        image_tag=app.node.try_get_context("image_tag") or "v1",
+        image=image,
+        image_tag=None if image else app.node.try_get_context("image_tag") or "v1",
         container_port=8080,
         health_check_path="/health",
         desired_count=2,
