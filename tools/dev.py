@@ -99,6 +99,41 @@ def ensure_cdk_cli(env: dict[str, str] | None = None) -> None:
     )
 
 
+CHECKOV_VERSION = "3.3.30"
+CHECKOV_VENV = TOOLS / "checkov"
+
+
+def ensure_checkov() -> Path:
+    """Install the pinned checkov into its own environment, ``.tools/checkov``; return its CLI.
+
+    checkov pins ``packaging<24`` and pytest 9 needs ``>=24``, so checkov cannot live in
+    ``.venv``. Idempotent: nothing happens when the pinned version is already installed.
+    Not part of :func:`setup` (the install takes a minute): the checkov test calls it.
+    """
+    checkov = _bin(CHECKOV_VENV, "checkov")
+    stamp = CHECKOV_VENV / f".installed-{CHECKOV_VERSION}"
+    if checkov.exists() and stamp.exists():
+        return checkov
+    print(f"Installing checkov {CHECKOV_VERSION} into {CHECKOV_VENV.relative_to(ROOT)}", flush=True)
+    venv.EnvBuilder(with_pip=True, clear=True).create(CHECKOV_VENV)
+    result = subprocess.run(
+        [
+            str(_bin(CHECKOV_VENV, "python")),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            f"checkov=={CHECKOV_VERSION}",
+        ],
+        cwd=ROOT,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"installing checkov {CHECKOV_VERSION} failed ({result.returncode})")
+    stamp.write_text(CHECKOV_VERSION + "\n")
+    return checkov
+
+
 def setup() -> None:
     if sys.version_info < MIN_PYTHON:
         sys.exit(

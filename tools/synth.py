@@ -17,6 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+#: Runs an app script with cdk-nag attached to every ``cdk.App`` (``synth_app(nag=True)``).
+NAG_RUNNER = Path(__file__).resolve().parent / "nag_synth.py"
+
 #: Context that turns aws-cdk-lib's built-in template validation findings into errors.
 VALIDATION_AS_ERRORS = {"@aws-cdk/core:validateAgainstDefaultRules": True}
 
@@ -105,12 +108,16 @@ def synth_app(
     env: Mapping[str, str] | None = None,
     python: str = sys.executable,
     timeout: float = 300,
+    nag: bool = False,
 ) -> Assembly:
     """Run ``app.py`` of ``app_dir`` in a subprocess and read the assembly it writes.
 
     :param validation: keep aws-cdk-lib's built-in template validation on, with its findings
         as errors (``@aws-cdk/core:validateAgainstDefaultRules``). Off skips it
         (``CDK_VALIDATION=false``), which is several seconds faster.
+    :param nag: attach cdk-nag's AwsSolutions and NIST 800-53 rev5 packs to every
+        ``cdk.App`` the script creates (``tools/nag_synth.py``). Findings do not fail the
+        synth: read them with :func:`read_validation_report`.
     """
     context = app_context(app_dir)
     if validation:
@@ -124,8 +131,9 @@ def synth_app(
     else:
         run_env["CDK_VALIDATION"] = "false"
     outdir.mkdir(parents=True, exist_ok=True)
+    command = [python, str(NAG_RUNNER), "app.py"] if nag else [python, "app.py"]
     result = subprocess.run(
-        [python, "app.py"],
+        command,
         cwd=app_dir,
         env=run_env,
         capture_output=True,
@@ -137,3 +145,53 @@ def synth_app(
             f"synth of {app_dir} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
         )
     return read_assembly(outdir)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One rule violation (or acknowledged violation) of a validation plugin's report."""
+
+    plugin: str
+    rule: str
+    paths: tuple[str, ...]
+    acknowledged_id: str | None = None
+    acknowledged_at: str | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """``validation-report.json``: every plugin's open and acknowledged findings."""
+
+    plugins: tuple[str, ...]
+    violations: tuple[Finding, ...]
+    acknowledged: tuple[Finding, ...]
+
+
+def read_validation_report(directory: Path) -> ValidationReport:
+    """Read the validation plugins' report of the assembly in ``directory``.
+
+    :raises FileNotFoundError: when no plugin ran (no report was written).
+    """
+    report = json.loads((directory / "validation-report.json").read_text())
+    plugins: list[str] = []
+    violations: list[Finding] = []
+    acknowledged: list[Finding] = []
+    for plugin in report.get("pluginReports", []):
+        name = plugin["pluginName"]
+        plugins.append(name)
+        for key, sink in (("violations", violations), ("suppressedViolations", acknowledged)):
+            for v in plugin.get(key, []):
+                sink.append(
+                    Finding(
+                        plugin=name,
+                        rule=v["ruleName"],
+                        paths=tuple(c["constructPath"] for c in v.get("violatingConstructs", [])),
+                        acknowledged_id=v.get("acknowledgedId"),
+                        acknowledged_at=v.get("acknowledgedAt"),
+                        reason=v.get("reason"),
+                    )
+                )
+    return ValidationReport(
+        plugins=tuple(plugins), violations=tuple(violations), acknowledged=tuple(acknowledged)
+    )
