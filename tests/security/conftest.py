@@ -1,0 +1,93 @@
+"""Shared synths of the security tests: each app is synthesized once per session.
+
+* ``shop_scan``: the example app ``examples/shop``, synthesized in a fresh process exactly
+  as ``cdk synth`` would, with aws-cdk-lib's template validation as errors and cdk-nag 3
+  (AwsSolutions + NIST 800-53 rev5) attached (``tools/nag_synth.py``). The one nag synth of
+  the example: the scanner, logical-id, exposure and docs tests all read it.
+* ``defaults_scan``: in-process, one CDK app with two MultiRegionApps: ``shop`` with every
+  construct at its defaults (database and DNS turned on), and ``tls`` with an ACM certificate
+  per region (the HTTPS branch the example does not take).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aws_cdk as cdk
+import cdk_nag
+import pytest
+from aws_cdk import aws_certificatemanager as acm
+
+from multiregion_tap import FailoverDnsProps, MultiRegionApp
+from tools.synth import Assembly, ValidationReport, read_assembly, read_validation_report, synth_app
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "examples" / "shop"
+ACCOUNT = "123456789012"
+
+
+@dataclass(frozen=True)
+class Scan:
+    """A synthesized assembly and its validation plugins' report."""
+
+    assembly: Assembly
+    report: ValidationReport
+
+    @property
+    def template_paths(self) -> list[Path]:
+        return sorted(s.template_path for s in self.assembly.stacks if s.template_path)
+
+    def templates(self) -> dict[str, dict[str, Any]]:
+        return {s.stack_name: s.template for s in self.assembly.stacks}
+
+
+@pytest.fixture(scope="session")
+def shop_scan(tmp_path_factory: pytest.TempPathFactory) -> Scan:
+    outdir = tmp_path_factory.mktemp("shop-nag-cdk-out")
+    assembly = synth_app(EXAMPLE, outdir, validation=True, nag=True)
+    return Scan(assembly=assembly, report=read_validation_report(outdir))
+
+
+@pytest.fixture(scope="session")
+def defaults_scan() -> Scan:
+    outdir = Path(tempfile.mkdtemp(prefix="mrtap-defaults-nag-"))
+    app = cdk.App(outdir=str(outdir))
+    cdk.Validations.of(app).add_plugins(
+        cdk_nag.AwsSolutionsChecks(app), cdk_nag.NIST80053R5Checks(app)
+    )
+    MultiRegionApp(
+        app,
+        "Shop",
+        app_name="shop",
+        database=True,
+        dns=FailoverDnsProps(zone_name="example.com", record_name="www.example.com"),
+    )
+    # Imported certificates are plain ARNs (no cross-stack reference): a holder stack outside
+    # the Stage gives them a scope before the Stage's regional stacks exist.
+    holder = cdk.Stack(app, "CertificateImports")
+    MultiRegionApp(
+        app,
+        "Tls",
+        app_name="tls",
+        account=ACCOUNT,
+        peering=False,
+        monitoring=False,
+        certificates={
+            region: acm.Certificate.from_certificate_arn(
+                holder,
+                f"Certificate-{region}",
+                f"arn:aws:acm:{region}:{ACCOUNT}:certificate/0000-test",
+            )
+            for region in ("us-east-1", "us-east-2")
+        },
+        dns=FailoverDnsProps(zone_name="example.org", record_name="www.example.org"),
+    )
+    try:
+        app.synth()
+    except RuntimeError as exc:
+        if "ValidationFailed" not in str(exc) and "Validation failed" not in str(exc):
+            raise
+    return Scan(assembly=read_assembly(outdir), report=read_validation_report(outdir))

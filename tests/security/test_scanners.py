@@ -1,0 +1,166 @@
+"""The scanners AWS users trust, over the example app and the per-construct defaults.
+
+* cdk-nag 3 (AwsSolutions + NIST 800-53 rev5, as ``Validations`` plugins): zero
+  unacknowledged findings; every acknowledgment uses the finding's exact id, has a reason, and
+  is made by the library construct that causes the finding (never by the app, Stage or stack).
+* cfn-lint over every template of the example: zero errors, zero warnings (``.cfnlintrc.yaml``
+  turns off one rule, with its reason).
+* checkov, in its own environment (``tools/dev.py ensure_checkov``), over the example's
+  templates: zero failed checks; every skip in ``.checkov.yaml`` carries its reason.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tools.dev import ensure_checkov
+from tools.synth import Finding
+
+from .conftest import ROOT, Scan
+
+NAG_PACKS = {"AwsSolutions", "NIST.800.53.R5"}
+#: Acknowledgments aws-cdk-lib makes itself in its own template validation ("CloudFormation
+#: Validate"): not the library's, and not suppressible by it. Rule -> why it is acceptable.
+CDK_OWN_ACKNOWLEDGMENTS = {
+    "W3010": "literal availability zones from the CDK context of an environment-specific stack",
+}
+MIN_REASON = 60
+
+
+def _describe(findings: tuple[Finding, ...]) -> str:
+    return "\n".join(f"{f.plugin} {f.rule}: {', '.join(f.paths)}" for f in findings)
+
+
+def _check_acknowledgments(scan: Scan) -> None:
+    library = [a for a in scan.report.acknowledged if a.plugin in NAG_PACKS]
+    assert library, "expected the library's documented acknowledgments in the report"
+    for ack in library:
+        where = f"{ack.rule} at {ack.acknowledged_at}"
+        # The exact id: <pack>::<rule>[<detail>], never a prefix or a wildcard.
+        assert ack.acknowledged_id == f"{ack.plugin}::{ack.rule}", where
+        assert ack.reason and len(ack.reason) >= MIN_REASON, f"{where}: reason too short"
+        # Made inside a library construct (stage/stack/construct...), covering only its own
+        # resources: not on the app, the Stage or a whole stack.
+        at = ack.acknowledged_at or ""
+        assert at.count("/") >= 2, f"{where}: acknowledged above the construct that causes it"
+        for path in ack.paths:
+            assert path == at or path.startswith(at + "/"), (where, path)
+    for ack in scan.report.acknowledged:
+        if ack.plugin not in NAG_PACKS:
+            assert ack.rule in CDK_OWN_ACKNOWLEDGMENTS, (ack.plugin, ack.rule, ack.reason)
+
+
+@pytest.mark.slow
+def test_example_has_no_unacknowledged_nag_finding(shop_scan: Scan) -> None:
+    assert set(shop_scan.report.plugins) >= NAG_PACKS, shop_scan.report.plugins
+    # aws-cdk-lib's own validation ran too (as errors) in the same synth.
+    assert "CloudFormation Validate" in shop_scan.report.plugins
+    assert shop_scan.report.violations == (), _describe(shop_scan.report.violations)
+
+
+@pytest.mark.slow
+def test_example_acknowledgments_exact_reasoned_and_local(shop_scan: Scan) -> None:
+    _check_acknowledgments(shop_scan)
+
+
+@pytest.mark.slow
+def test_construct_defaults_have_no_unacknowledged_nag_finding(defaults_scan: Scan) -> None:
+    assert set(defaults_scan.report.plugins) >= NAG_PACKS, defaults_scan.report.plugins
+    names = {s.stack_name for s in defaults_scan.assembly.stacks}
+    assert {"shop-us-east-1", "shop-dns", "shop-peering", "tls-us-east-1", "tls-dns"} <= names
+    assert defaults_scan.report.violations == (), _describe(defaults_scan.report.violations)
+    _check_acknowledgments(defaults_scan)
+
+
+@pytest.mark.slow
+def test_cfn_lint_example_no_error_no_warning(shop_scan: Scan) -> None:
+    paths = shop_scan.template_paths
+    assert len(paths) == 6, paths
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "cfn-lint"),
+            "--config-file",
+            str(ROOT / ".cfnlintrc.yaml"),
+            "--format",
+            "parseable",
+            "--",
+            *map(str, paths),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip() == "", result.stdout
+
+
+def test_cfnlintrc_turns_off_rules_only_with_a_reason() -> None:
+    lines = (ROOT / ".cfnlintrc.yaml").read_text().splitlines()
+    for index, line in enumerate(lines):
+        match = re.fullmatch(r"\s*-\s*([EWI]\d{4})\s*", line)
+        if match:
+            above = lines[index - 1].strip()
+            assert above.startswith("#"), f"{match.group(1)} is turned off without a reason"
+
+
+def _checkov_skips() -> dict[str, str]:
+    """``.checkov.yaml``'s skipped checks, each with the comment line above it."""
+    skips: dict[str, str] = {}
+    lines = (ROOT / ".checkov.yaml").read_text().splitlines()
+    in_skips = False
+    for index, line in enumerate(lines):
+        if line.startswith("skip-check:"):
+            in_skips = True
+            continue
+        if in_skips and re.match(r"\S", line):
+            in_skips = False
+        match = re.fullmatch(r"\s*-\s*(CKV\w+)\s*", line) if in_skips else None
+        if match:
+            above = lines[index - 1].strip()
+            skips[match.group(1)] = above.lstrip("# ").strip() if above.startswith("#") else ""
+    return skips
+
+
+def test_checkov_skips_carry_reasons() -> None:
+    skips = _checkov_skips()
+    assert skips, "expected .checkov.yaml to list its skipped checks"
+    for check, reason in skips.items():
+        assert len(reason) >= MIN_REASON, f"{check} is skipped without a reason"
+
+
+@pytest.mark.slow
+def test_checkov_example_no_failed_check(shop_scan: Scan) -> None:
+    checkov = ensure_checkov()
+    directory = shop_scan.template_paths[0].parent
+    result = subprocess.run(
+        [
+            str(checkov),
+            "--config-file",
+            str(ROOT / ".checkov.yaml"),
+            "--directory",
+            str(directory),
+            "--output",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    reports = json.loads(result.stdout)
+    reports = reports if isinstance(reports, list) else [reports]
+    (report,) = [r for r in reports if r.get("check_type") == "cloudformation"]
+    failed = [
+        f"{c['check_id']} {c['resource']} ({Path(c['file_path']).name}): {c['check_name']}"
+        for c in report["results"]["failed_checks"]
+    ]
+    assert failed == [], "\n".join(failed)
+    assert report["summary"]["parsing_errors"] == 0
+    # Every stack's resources were scanned, not an empty directory.
+    assert report["summary"]["resource_count"] >= 150, report["summary"]
+    assert result.returncode == 0, result.stderr[-3000:]
