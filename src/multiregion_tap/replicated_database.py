@@ -374,6 +374,9 @@ class ReplicatedDatabase(RegionalDatabase):
 
     The master credentials are generated in Secrets Manager (encrypted with the same KMS key,
     retained on deletion) and replicated to each region :meth:`add_replica` is called for.
+    The replica of the secret in a secondary region is encrypted with that region's
+    AWS-managed Secrets Manager key (``aws/secretsmanager``): a customer-managed key there
+    would have to come from the secondary stack, which already depends on the primary's.
     Rotation is off unless ``rotation_schedule`` is set: rotating the master password needs a
     rotation Lambda that reaches Secrets Manager from the VPC (a NAT gateway or an interface
     endpoint), and services must re-read the secret on authentication failure.
