@@ -13,14 +13,16 @@ from pathlib import Path
 import pytest
 
 from multiregion_tap import OutputNames, TagKeys
+from tests.conftest import Scan
 from tools.synth import Assembly, synth_app
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
 @pytest.fixture(scope="session")
-def shop_assembly(tmp_path_factory: pytest.TempPathFactory) -> Assembly:
-    return synth_app(EXAMPLES / "shop", tmp_path_factory.mktemp("shop-cdk-out"), validation=True)
+def shop_assembly(shop_scan: Scan) -> Assembly:
+    """The example, synthesized once per session (validation as errors, cdk-nag attached)."""
+    return shop_scan.assembly
 
 
 @pytest.mark.slow

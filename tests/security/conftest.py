@@ -1,9 +1,9 @@
 """Shared synths of the security tests: each app is synthesized once per session.
 
-* ``shop_scan``: the example app ``examples/shop``, synthesized in a fresh process exactly
-  as ``cdk synth`` would, with aws-cdk-lib's template validation as errors and cdk-nag 3
-  (AwsSolutions + NIST 800-53 rev5) attached (``tools/nag_synth.py``). The one nag synth of
-  the example: the scanner, logical-id, exposure and docs tests all read it.
+* ``shop_scan`` (in tests/conftest.py, shared with tests/test_examples.py): the example app
+  ``examples/shop``, synthesized in a fresh process exactly as ``cdk synth`` would, with
+  aws-cdk-lib's template validation as errors and cdk-nag 3 (AwsSolutions + NIST 800-53
+  rev5) attached (``tools/nag_synth.py``).
 * ``defaults_scan``: in-process, one CDK app with two MultiRegionApps: ``shop`` with every
   construct at its defaults (database and DNS turned on), and ``tls`` with an ACM certificate
   per region (the HTTPS branch the example does not take).
@@ -12,9 +12,7 @@
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import aws_cdk as cdk
 import cdk_nag
@@ -22,33 +20,12 @@ import pytest
 from aws_cdk import aws_certificatemanager as acm
 
 from multiregion_tap import FailoverDnsProps, MultiRegionApp
-from tools.synth import Assembly, ValidationReport, read_assembly, read_validation_report, synth_app
+from tests.conftest import Scan
+from tools.synth import read_assembly, read_validation_report
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "shop"
 ACCOUNT = "123456789012"
-
-
-@dataclass(frozen=True)
-class Scan:
-    """A synthesized assembly and its validation plugins' report."""
-
-    assembly: Assembly
-    report: ValidationReport
-
-    @property
-    def template_paths(self) -> list[Path]:
-        return sorted(s.template_path for s in self.assembly.stacks if s.template_path)
-
-    def templates(self) -> dict[str, dict[str, Any]]:
-        return {s.stack_name: s.template for s in self.assembly.stacks}
-
-
-@pytest.fixture(scope="session")
-def shop_scan(tmp_path_factory: pytest.TempPathFactory) -> Scan:
-    outdir = tmp_path_factory.mktemp("shop-nag-cdk-out")
-    assembly = synth_app(EXAMPLE, outdir, validation=True, nag=True)
-    return Scan(assembly=assembly, report=read_validation_report(outdir))
 
 
 @pytest.fixture(scope="session")
