@@ -63,5 +63,3 @@ nitpick_ignore_regex = [
 intersphinx_mapping: dict[str, tuple[str, str | None]] = {}
 myst_heading_anchors = 3
 myst_enable_extensions = ["colon_fence"]
-# A security or bad-input page not written yet must not fail the build (index.rst globs them).
-suppress_warnings = ["toc.empty_glob"]

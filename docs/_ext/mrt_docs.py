@@ -267,6 +267,8 @@ class DefaultsTable(SphinxDirective):
 @dataclass(frozen=True)
 class StackInfo:
     name: str
+    #: The construct path, which the CDK CLI selects stacks by (``Shop/us-east-1``).
+    path: str
     region: str
     role: str
     resources: int
@@ -308,6 +310,7 @@ def example_topology() -> Topology:
     stacks = tuple(
         StackInfo(
             name=stack.stack_name,
+            path=stack.node.path,
             region=stack.region,
             role=shop.region_role(stack.region)
             if stack in shop.regional_stacks.values()
@@ -409,6 +412,7 @@ class StackDiagram(SphinxDirective):
             "   :header-rows: 1",
             "",
             "   * - Stack",
+            "     - CLI selector",
             "     - Region",
             "     - Role",
             "     - Resources",
@@ -419,6 +423,7 @@ class StackDiagram(SphinxDirective):
             deps = ", ".join(f"``{d}``" for d in stack.depends_on) or "nothing"
             lines += [
                 f"   * - ``{stack.name}``",
+                f"     - ``{stack.path}``",
                 f"     - ``{stack.region}``",
                 f"     - {stack.role}",
                 f"     - {stack.resources}",
@@ -433,8 +438,9 @@ class DeployWaves(SphinxDirective):
         topology = example_topology()
         self.env.note_dependency(str(EXAMPLE / "app.py"))
         lines: list[str] = []
+        path = {s.name: s.path for s in topology.stacks}
         for index, wave in enumerate(topology.waves, start=1):
-            names = " ".join(wave)
+            names = " ".join(f"'{path[name]}'" for name in wave)
             lines += [
                 f"{index}. Wave {index}: " + ", ".join(f"``{n}``" for n in wave),
                 "",
