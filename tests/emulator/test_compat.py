@@ -1067,3 +1067,301 @@ def test_service_autoscaling_target_and_policy(cfn: Deployer) -> None:
     assert (target["MinCapacity"], target["MaxCapacity"]) == (2, 6)
     (policy,) = client.describe_scaling_policies(ServiceNamespace="ecs")["ScalingPolicies"]
     assert policy["TargetTrackingScalingPolicyConfiguration"]["TargetValue"] == 60
+
+
+# ------------------------------------------------------- gaps found deploying examples/shop
+_TAGS = [
+    {"Key": "multiregion-tap:app", "Value": "shop"},
+    {"Key": "multiregion-tap:region-role", "Value": "primary"},
+]
+
+
+def test_kms_key_with_tags_policy_and_rotation(cfn: Deployer) -> None:
+    """moto handed CloudFormation's [{Key, Value}] tags to create_key, which wants
+    [{TagKey, TagValue}]: every tagged key (so every CDK key in a tagged app) failed."""
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:*", "Resource": "*"}
+        ],
+    }
+    template = _template(
+        {
+            "Key": {
+                "Type": "AWS::KMS::Key",
+                "Properties": {
+                    "Description": "tagged",
+                    "EnableKeyRotation": True,
+                    "KeyPolicy": policy,
+                    "Tags": _TAGS,
+                },
+            }
+        },
+        outputs={"KeyArn": {"Fn::GetAtt": ["Key", "Arn"]}, "KeyId": {"Ref": "Key"}},
+    )
+    outputs = cfn.deploy("kms", template, region="us-east-2")
+    assert outputs["KeyArn"].startswith("arn:aws:kms:us-east-2:")
+    kms = cfn.client("kms", "us-east-2")
+    tags = {
+        t["TagKey"]: t["TagValue"] for t in kms.list_resource_tags(KeyId=outputs["KeyId"])["Tags"]
+    }
+    assert tags["multiregion-tap:app"] == "shop"
+    assert kms.get_key_rotation_status(KeyId=outputs["KeyId"])["KeyRotationEnabled"] is True
+    stored = json.loads(kms.get_key_policy(KeyId=outputs["KeyId"], PolicyName="default")["Policy"])
+    assert stored == policy
+
+
+def test_db_instance_names_its_parameter_group_by_ref(cfn: Deployer) -> None:
+    """moto's DBParameterGroup had no physical id: ``Ref`` gave the model object and the DB
+    instance failed ('DBParameterGroup' object has no attribute 'startswith')."""
+    resources = _db_resources("us-east-1", "10.0.0.0/16")
+    resources["Params"] = {
+        "Type": "AWS::RDS::DBParameterGroup",
+        "Properties": {
+            "Description": "shop",
+            "Family": "postgres17",
+            "Parameters": {"rds.force_ssl": "1"},
+        },
+    }
+    resources["Db"] = {
+        "Type": "AWS::RDS::DBInstance",
+        "Properties": {
+            "Engine": "postgres",
+            "DBInstanceClass": "db.t4g.micro",
+            "AllocatedStorage": "20",
+            "MasterUsername": "admin",
+            "MasterUserPassword": "password123",
+            "DBSubnetGroupName": {"Ref": "SubnetGroup"},
+            "DBParameterGroupName": {"Ref": "Params"},
+        },
+    }
+    outputs = cfn.deploy(
+        "db-params", _template(resources, outputs={"Id": {"Ref": "Db"}, "Group": {"Ref": "Params"}})
+    )
+    db = cfn.client("rds").describe_db_instances(DBInstanceIdentifier=outputs["Id"])["DBInstances"][
+        0
+    ]
+    assert [g["DBParameterGroupName"] for g in db["DBParameterGroups"]] == [outputs["Group"]]
+
+
+def test_listener_default_action_with_weighted_forward_config(cfn: Deployer) -> None:
+    """ECS blue/green listeners forward to two weighted target groups (ForwardConfig, no
+    TargetGroupArn); moto's listener kept only TargetGroupArn (KeyError)."""
+    resources = _network()
+    resources.update(
+        {
+            "Alb": {
+                "Type": "AWS::ElasticLoadBalancingV2::LoadBalancer",
+                "Properties": {"Subnets": [{"Ref": "SubnetA"}, {"Ref": "SubnetB"}]},
+            },
+            "Blue": {
+                "Type": "AWS::ElasticLoadBalancingV2::TargetGroup",
+                "Properties": {"Port": 80, "Protocol": "HTTP", "VpcId": {"Ref": "Vpc"}},
+            },
+            "Green": {
+                "Type": "AWS::ElasticLoadBalancingV2::TargetGroup",
+                "Properties": {"Port": 80, "Protocol": "HTTP", "VpcId": {"Ref": "Vpc"}},
+            },
+            "Listener": {
+                "Type": "AWS::ElasticLoadBalancingV2::Listener",
+                "Properties": {
+                    "LoadBalancerArn": {"Ref": "Alb"},
+                    "Port": 80,
+                    "Protocol": "HTTP",
+                    "DefaultActions": [
+                        {
+                            "Type": "forward",
+                            "ForwardConfig": {
+                                "TargetGroups": [
+                                    {"TargetGroupArn": {"Ref": "Blue"}, "Weight": 100},
+                                    {"TargetGroupArn": {"Ref": "Green"}, "Weight": 0},
+                                ]
+                            },
+                        }
+                    ],
+                },
+            },
+        }
+    )
+    outputs = cfn.deploy(
+        "weighted",
+        _template(
+            resources,
+            outputs={
+                "Listener": {"Ref": "Listener"},
+                "Blue": {"Ref": "Blue"},
+                "Green": {"Ref": "Green"},
+            },
+        ),
+    )
+    listener = cfn.client("elbv2").describe_listeners(ListenerArns=[outputs["Listener"]])[
+        "Listeners"
+    ][0]
+    (action,) = listener["DefaultActions"]
+    weights = {g["TargetGroupArn"]: g["Weight"] for g in action["ForwardConfig"]["TargetGroups"]}
+    assert weights == {outputs["Blue"]: 100, outputs["Green"]: 0}
+
+
+def test_change_sets_of_one_name_on_two_stacks_of_a_region(cfn: Deployer) -> None:
+    """The CDK CLI names every change set ``cdk-deploy-change-set`` and deploys independent
+    stacks of a region at the same time; moto looked change sets up by name alone, so one
+    stack's describe/delete/execute hit the other's (a stack got another's outputs, or was
+    never created)."""
+    client = cfn.client("cloudformation")
+    name = "cdk-deploy-change-set"
+    for stack in ("first", "second"):
+        client.create_change_set(
+            StackName=stack,
+            ChangeSetName=name,
+            ChangeSetType="CREATE",
+            TemplateBody=json.dumps(
+                _template(
+                    {"Topic": {"Type": "AWS::SNS::Topic"}},
+                    outputs={"Which": stack, "TopicArn": {"Ref": "Topic"}},
+                )
+            ),
+        )
+    described = client.describe_change_set(StackName="first", ChangeSetName=name)
+    assert described["StackName"] == "first"
+    client.execute_change_set(StackName="second", ChangeSetName=name)
+    client.delete_change_set(StackName="first", ChangeSetName=name)  # not second's
+    with pytest.raises(client.exceptions.ClientError, match="does not exist"):
+        client.describe_change_set(StackName="first", ChangeSetName=name)
+    assert client.describe_change_set(StackName="second", ChangeSetName=name)["StackName"] == (
+        "second"
+    )
+    second = client.describe_stacks(StackName="second")["Stacks"][0]
+    assert second["StackStatus"] == "CREATE_COMPLETE"
+    assert {o["OutputKey"]: o["OutputValue"] for o in second["Outputs"]}["Which"] == "second"
+
+
+def test_tags_reach_load_balancer_target_group_cluster_topic_and_route53(cfn: Deployer) -> None:
+    """moto's CloudFormation dropped the Tags of these resources; CloudFormation applies them
+    (discovery and cost reports find an app's resources by its tag)."""
+    resources = _network()
+    resources.update(
+        {
+            "Alb": {
+                "Type": "AWS::ElasticLoadBalancingV2::LoadBalancer",
+                "Properties": {"Subnets": [{"Ref": "SubnetA"}, {"Ref": "SubnetB"}], "Tags": _TAGS},
+            },
+            "Tg": {
+                "Type": "AWS::ElasticLoadBalancingV2::TargetGroup",
+                "Properties": {
+                    "Port": 80,
+                    "Protocol": "HTTP",
+                    "VpcId": {"Ref": "Vpc"},
+                    "Tags": _TAGS,
+                },
+            },
+            "Cluster": {"Type": "AWS::ECS::Cluster", "Properties": {"Tags": _TAGS}},
+            "Topic": {"Type": "AWS::SNS::Topic", "Properties": {"Tags": _TAGS}},
+            "Zone": {
+                "Type": "AWS::Route53::HostedZone",
+                "Properties": {"Name": "tags.example.com", "HostedZoneTags": _TAGS},
+            },
+            "Check": {
+                "Type": "AWS::Route53::HealthCheck",
+                "Properties": {
+                    "HealthCheckConfig": {"Type": "HTTP", "FullyQualifiedDomainName": "a.example"},
+                    "HealthCheckTags": _TAGS,
+                },
+            },
+        }
+    )
+    out = cfn.deploy(
+        "tagged",
+        _template(
+            resources,
+            outputs={
+                "Alb": {"Ref": "Alb"},
+                "Tg": {"Ref": "Tg"},
+                "Cluster": {"Fn::GetAtt": ["Cluster", "Arn"]},
+                "Topic": {"Ref": "Topic"},
+                "Zone": {"Ref": "Zone"},
+                "Check": {"Fn::GetAtt": ["Check", "HealthCheckId"]},
+            },
+        ),
+    )
+
+    def app(tags: Any, key: str = "Key", value: str = "Value") -> str | None:
+        return {t[key]: t[value] for t in tags}.get("multiregion-tap:app")
+
+    described = cfn.client("elbv2").describe_tags(ResourceArns=[out["Alb"], out["Tg"]])
+    assert [app(d["Tags"]) for d in described["TagDescriptions"]] == ["shop", "shop"]
+    ecs_tags = cfn.client("ecs").list_tags_for_resource(resourceArn=out["Cluster"])["tags"]
+    assert app(ecs_tags, "key", "value") == "shop"
+    assert app(cfn.client("sns").list_tags_for_resource(ResourceArn=out["Topic"])["Tags"]) == "shop"
+    route53 = cfn.client("route53")
+    zone = route53.list_tags_for_resource(ResourceType="hostedzone", ResourceId=out["Zone"])
+    check = route53.list_tags_for_resource(ResourceType="healthcheck", ResourceId=out["Check"])
+    assert app(zone["ResourceTagSet"]["Tags"]) == "shop"
+    assert app(check["ResourceTagSet"]["Tags"]) == "shop"
+
+
+def test_dashboard_without_a_name_gets_a_stack_derived_name(cfn: Deployer) -> None:
+    """moto named such a dashboard with a random UUID; CloudFormation derives the name from
+    the stack and the logical id."""
+    body = json.dumps({"widgets": []})
+    out = cfn.deploy(
+        "dash",
+        _template(
+            {
+                "Board": {
+                    "Type": "AWS::CloudWatch::Dashboard",
+                    "Properties": {"DashboardBody": body},
+                }
+            },
+            outputs={"Name": {"Ref": "Board"}},
+        ),
+        region="us-east-2",
+    )
+    assert out["Name"].startswith("dash-Board-")
+    got = cfn.client("cloudwatch", "us-east-2").get_dashboard(DashboardName=out["Name"])
+    assert got["DashboardBody"] == body
+
+
+def test_ecr_repository_scanning_encryption_and_lifecycle_policy(cfn: Deployer) -> None:
+    """moto kept CloudFormation's keys (``ScanOnPush``) so the API reported no scan-on-push,
+    and dropped the lifecycle policy."""
+    lifecycle = json.dumps(
+        {
+            "rules": [
+                {
+                    "rulePriority": 1,
+                    "description": "keep 30",
+                    "selection": {
+                        "tagStatus": "any",
+                        "countType": "imageCountMoreThan",
+                        "countNumber": 30,
+                    },
+                    "action": {"type": "expire"},
+                }
+            ]
+        }
+    )
+    template = _template(
+        {
+            "Repo": {
+                "Type": "AWS::ECR::Repository",
+                "Properties": {
+                    "RepositoryName": "shop/service",
+                    "ImageScanningConfiguration": {"ScanOnPush": True},
+                    "EncryptionConfiguration": {"EncryptionType": "AES256"},
+                    "ImageTagMutability": "IMMUTABLE",
+                    "LifecyclePolicy": {"LifecyclePolicyText": lifecycle},
+                    "Tags": _TAGS,
+                },
+            }
+        }
+    )
+    cfn.deploy("ecr", template, region="us-east-2")
+    ecr = cfn.client("ecr", "us-east-2")
+    (repo,) = ecr.describe_repositories(repositoryNames=["shop/service"])["repositories"]
+    assert repo["imageScanningConfiguration"] == {"scanOnPush": True}
+    assert repo["encryptionConfiguration"]["encryptionType"] == "AES256"
+    assert repo["imageTagMutability"] == "IMMUTABLE"
+    policy = ecr.get_lifecycle_policy(repositoryName="shop/service")["lifecyclePolicyText"]
+    assert json.loads(policy) == json.loads(lifecycle)
+    tags = ecr.list_tags_for_resource(resourceArn=repo["repositoryArn"])["tags"]
+    assert {t["Key"]: t["Value"] for t in tags}["multiregion-tap:app"] == "shop"

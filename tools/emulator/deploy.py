@@ -74,14 +74,18 @@ def run_cdk(
     timeout: float,
     log: Path | None = None,
     output: Path | None = None,
+    cwd: Path | None = None,
 ) -> str:
-    """Run one CDK CLI command against the emulator; raise :class:`DeployError` on failure."""
+    """Run one CDK CLI command against the emulator; raise :class:`DeployError` on failure.
+
+    :param cwd: where to run the CLI. Default: - ``app_dir`` (its cdk.json names the app).
+    """
     extra = ["--output", str(output)] if output is not None else []
     command = cdk_command(*args, *extra, "--no-notices", "--no-version-reporting", "--ci")
     try:
         result = subprocess.run(
             command,
-            cwd=app_dir,
+            cwd=cwd or app_dir,
             env=cdk_env(server, app_dir),
             capture_output=True,
             text=True,
@@ -109,14 +113,21 @@ def bootstrap(
     log: Path | None = None,
     output: Path | None = None,
 ) -> None:
+    """``cdk bootstrap`` the fake account in ``regions``.
+
+    The CLI runs outside ``app_dir``: with the environments named, it needs no app, and in a
+    directory with a cdk.json it would synthesize the whole app first (~10 s for nothing).
+    """
     environments = [f"aws://{ACCOUNT}/{region}" for region in regions]
+    where = (output.parent if output is not None else app_dir.parent) / "bootstrap"
+    where.mkdir(parents=True, exist_ok=True)
     run_cdk(
         ["bootstrap", *environments],
         server=server,
         app_dir=app_dir,
         timeout=timeout,
         log=log,
-        output=output,
+        cwd=where,
     )
 
 
@@ -188,7 +199,8 @@ def deployed_app(
     function started it.
     """
     timings: dict[str, float] = {}
-    work = workdir or (app_dir / "cdk.out.emulator")
+    app_dir = app_dir.resolve()  # the CLI runs in app_dir: relative paths would move
+    work = (workdir or (app_dir / "cdk.out.emulator")).resolve()
     work.mkdir(parents=True, exist_ok=True)
     log = work / "cdk.log"
     own = server is None

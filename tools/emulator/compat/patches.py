@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import contextlib
+import json
 from typing import Any
 
 from moto.codedeploy import responses as codedeploy_responses
 from moto.ec2.models import vpc_peering_connections as pcx_models
 from moto.ecs import models as ecs_models
+from moto.elbv2 import models as elbv2_models
+from moto.kms import models as kms_models
 from moto.rds import models as rds_models
 from moto.route53 import models as route53_models
 
-from ._util import as_bool, camel, physical_id
+from ._util import as_bool, camel, physical_id, tag_list
 
 _ORIGINAL: dict[str, Any] = {}
 
@@ -262,6 +265,13 @@ def _db_subnet_group_physical_id(self: Any) -> str:
     return str(self.name)
 
 
+def _db_parameter_group_physical_id(self: Any) -> str:
+    """moto's DBParameterGroup had no physical id: a ``Ref`` to it gave the model object and
+    a DB instance naming it failed (``'DBParameterGroup' object has no attribute
+    'startswith'``). CloudFormation's Ref is the group's name."""
+    return str(self.name)
+
+
 # --------------------------------------------------------------------------- VPC peering
 def _create_peering(
     cls: Any,
@@ -289,6 +299,185 @@ def _create_peering(
     return pcx
 
 
+# --------------------------------------------------------------------------- ELBv2 Listener
+def _listener_default_actions(self: Any, properties: dict[str, Any]) -> list[dict[str, Any]]:
+    """moto kept only ``TargetGroupArn`` of a listener's ``forward`` default action (KeyError
+    for a weighted ``ForwardConfig``, as ECS blue/green listeners have): keep the action."""
+    actions = []
+    for index, action in enumerate(properties["DefaultActions"]):
+        action_type = action["Type"]
+        if action_type == "forward" and "ForwardConfig" in action:
+            config = dict(action["ForwardConfig"])
+            config["TargetGroups"] = [
+                {**group, "TargetGroupArn": physical_id(group["TargetGroupArn"])}
+                | ({"Weight": int(group["Weight"])} if "Weight" in group else {})
+                for group in config.get("TargetGroups", [])
+            ]
+            kept = {"Type": "forward", "ForwardConfig": config}
+            if action.get("TargetGroupArn"):
+                kept["TargetGroupArn"] = physical_id(action["TargetGroupArn"])
+            actions.append(kept)
+        elif action_type == "forward":
+            actions.append({"Type": "forward", "TargetGroupArn": action["TargetGroupArn"]})
+        elif action_type in elbv2_models.ALLOWED_ACTIONS:
+            actions.append(action)
+        else:
+            from moto.elbv2.exceptions import InvalidActionTypeError
+
+            raise InvalidActionTypeError(action_type, index + 1)
+    return actions
+
+
+# --------------------------------------------------------------------------- KMS Key
+def _create_kms_key(
+    cls: Any,
+    resource_name: str,
+    cloudformation_json: Any,
+    account_id: str,
+    region_name: str,
+    **kwargs: Any,
+) -> Any:
+    """moto passed CloudFormation's ``Tags`` ([{Key, Value}]) to ``create_key``, which wants
+    the API's [{TagKey, TagValue}] (KeyError: 'TagKey': every tagged key failed), kept the key
+    policy as a dict, and ignored KeySpec/KeyUsage/MultiRegion."""
+    props = cloudformation_json["Properties"]
+    policy = props.get("KeyPolicy")
+    backend = kms_models.kms_backends[account_id][region_name]
+    key = backend.create_key(
+        policy=json.dumps(policy) if isinstance(policy, dict) else policy,
+        key_usage=props.get("KeyUsage") or "ENCRYPT_DECRYPT",
+        key_spec=props.get("KeySpec") or "SYMMETRIC_DEFAULT",
+        description=props.get("Description"),
+        tags=[{"TagKey": t["Key"], "TagValue": t["Value"]} for t in tag_list(props.get("Tags"))],
+        multi_region=as_bool(props.get("MultiRegion")),
+    )
+    key.key_rotation_status = as_bool(props.get("EnableKeyRotation"))
+    key.enabled = as_bool(props.get("Enabled"), True)
+    return key
+
+
+# --------------------------------------------------------------------------- resource tags
+def _tag_elbv2(resource: Any, tags: list[dict[str, str]], account_id: str, region: str) -> None:
+    elbv2_models.elbv2_backends[account_id][region].add_tags([resource.arn], tags)
+
+
+def _tag_ecs(resource: Any, tags: list[dict[str, str]], account_id: str, region: str) -> None:
+    ecs_models.ecs_backends[account_id][region].tag_resource(
+        resource.arn, {t["Key"]: t["Value"] for t in tags}
+    )
+
+
+def _tag_sns(resource: Any, tags: list[dict[str, str]], account_id: str, region: str) -> None:
+    from moto.sns.models import sns_backends
+
+    sns_backends[account_id][region].tag_resource(
+        resource.arn, {t["Key"]: t["Value"] for t in tags}
+    )
+
+
+def _route53_tagger(resource_type: str, id_attribute: str) -> Any:
+    def tag(resource: Any, tags: list[dict[str, str]], account_id: str, region: str) -> None:
+        from moto.utilities.utils import get_partition
+
+        backend = route53_models.route53_backends[account_id][get_partition(region)]
+        resource_id = str(getattr(resource, id_attribute))
+        backend.change_tags_for_resource(resource_type, resource_id, tags, [])
+
+    return tag
+
+
+def _tagged_create(original: Any, prop: str, tagger: Any) -> Any:
+    def create(
+        cls: Any,
+        resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> Any:
+        resource = original.__func__(
+            cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
+        )
+        tags = tag_list((cloudformation_json.get("Properties") or {}).get(prop))
+        if tags and resource is not None:
+            tagger(resource, tags, account_id, region_name)
+        return resource
+
+    return classmethod(create)
+
+
+def _resource_taggers() -> list[tuple[type, str, Any]]:
+    """(moto model, CloudFormation tags property, tagger): models whose CloudFormation create
+    dropped the resource's tags (real CloudFormation applies them)."""
+    from moto.sns.models import Topic
+
+    return [
+        (elbv2_models.FakeLoadBalancer, "Tags", _tag_elbv2),
+        (elbv2_models.FakeTargetGroup, "Tags", _tag_elbv2),
+        (ecs_models.Cluster, "Tags", _tag_ecs),
+        (Topic, "Tags", _tag_sns),
+        (route53_models.HealthCheck, "HealthCheckTags", _route53_tagger("healthcheck", "id")),
+        (route53_models.FakeZone, "HostedZoneTags", _route53_tagger("hostedzone", "resource_id")),
+    ]
+
+
+# --------------------------------------------------------------------------- ECR Repository
+def _create_ecr_repository(
+    cls: Any,
+    resource_name: str,
+    cloudformation_json: Any,
+    account_id: str,
+    region_name: str,
+    **kwargs: Any,
+) -> Any:
+    """moto stored ``ImageScanningConfiguration`` and ``EncryptionConfiguration`` with
+    CloudFormation's keys (the API answered ``{"ScanOnPush": true}``, no ``scanOnPush``) and
+    ignored ``LifecyclePolicy``."""
+    from moto.ecr.models import ecr_backends
+
+    props = dict(cloudformation_json["Properties"])
+    for key in ("ImageScanningConfiguration", "EncryptionConfiguration"):
+        if props.get(key):
+            props[key] = camel(props[key])
+    scan = props.get("ImageScanningConfiguration")
+    if scan and "scanOnPush" in scan:
+        scan["scanOnPush"] = as_bool(scan["scanOnPush"])
+    repository = _ORIGINAL["ecr_create"].__func__(
+        cls,
+        resource_name,
+        {**cloudformation_json, "Properties": props},
+        account_id,
+        region_name,
+        **kwargs,
+    )
+    policy = (props.get("LifecyclePolicy") or {}).get("LifecyclePolicyText")
+    if policy:
+        ecr_backends[account_id][region_name].put_lifecycle_policy(
+            repository.registry_id, repository.name, policy
+        )
+    return repository
+
+
+# --------------------------------------------------------------------------- CloudWatch Dashboard
+def _create_dashboard(
+    cls: Any,
+    resource_name: str,
+    cloudformation_json: Any,
+    account_id: str,
+    region_name: str,
+    **kwargs: Any,
+) -> Any:
+    """moto named a dashboard without ``DashboardName`` with a random UUID; CloudFormation
+    generates ``<stack>-<logical id>-<suffix>`` names, as for every other resource."""
+    from moto.cloudwatch.models import cloudwatch_backends
+
+    props = cloudformation_json["Properties"]
+    name = props.get("DashboardName") or resource_name
+    return cloudwatch_backends[account_id][region_name].put_dashboard(
+        name=name, body=props["DashboardBody"]
+    )
+
+
 # --------------------------------------------------------------------------- CodeDeploy API
 _original_dg_info = codedeploy_responses._deployment_group_info
 
@@ -309,20 +498,68 @@ def _deployment_group_info(deployment_group: Any) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- change sets
-def _execute_change_set(self: Any, change_set_name: str, stack_name: str | None = None) -> None:
-    """moto applies a change set's resources but keeps the stack's outputs (and description)
-    of the template it had before: empty for a CREATE change set, which is how the CDK CLI
-    creates every stack. Rebuild them from the executed template, as ``Stack.update`` does."""
-    change_set = self.change_sets.get(change_set_name) or next(
-        (c for c in self.change_sets.values() if c.change_set_name == change_set_name), None
+def _find_change_set(backend: Any, change_set_name: str, stack_name: str | None) -> Any:
+    """The change set ``change_set_name`` (a name or an id) of the stack ``stack_name``.
+
+    moto looks change sets up by name alone, in the whole region; the CDK CLI names every
+    change set ``cdk-deploy-change-set`` and deploys stacks of one region concurrently, so a
+    describe, delete or execute hit another stack's change set (a stack then got another
+    stack's outputs, or was never created). The newest one of the stack wins."""
+    if change_set_name in backend.change_sets:  # an id (ARN)
+        return backend.change_sets[change_set_name]
+    candidates = [
+        c
+        for c in backend.change_sets.values()
+        if c.change_set_name == change_set_name
+        and (
+            not stack_name
+            or c.stack_id == stack_name
+            or getattr(backend.stacks.get(c.stack_id), "name", None) == stack_name
+        )
+    ]
+    pending = [c for c in candidates if c.execution_status != "EXECUTE_COMPLETE"]
+    if pending or candidates:
+        return (pending or candidates)[-1]
+    from moto.cloudformation.exceptions import ValidationError
+
+    raise ValidationError(
+        message=f"ChangeSet [{change_set_name}] does not exist"
+        + (f" for stack [{stack_name}]" if stack_name else "")
     )
-    _ORIGINAL["execute_change_set"](self, change_set_name, stack_name)
-    if change_set is None:
-        return
+
+
+def _execute_change_set(self: Any, change_set_name: str, stack_name: str | None = None) -> None:
+    """Execute the named stack's change set (see :func:`_find_change_set`), then rebuild the
+    stack's outputs and description: moto kept those of the template the stack had before,
+    empty for a CREATE change set, which is how the CDK CLI creates every stack."""
+    change_set = _find_change_set(self, change_set_name, stack_name)
+    _ORIGINAL["execute_change_set"](self, change_set.change_set_id, stack_name)
     stack = self.stacks[change_set.stack_id]
     stack._parse_template()
     stack.description = stack.template_dict.get("Description")
     stack.output_map = stack._create_output_map()
+
+
+def _describe_change_set_response(self: Any) -> Any:
+    from moto.core.responses import ActionResult
+
+    change_set = _find_change_set(
+        self.cloudformation_backend,
+        self._get_param("ChangeSetName"),
+        self._get_param("StackName"),
+    )
+    return ActionResult(change_set)
+
+
+def _delete_change_set_response(self: Any) -> Any:
+    from moto.core.responses import EmptyResult
+
+    backend = self.cloudformation_backend
+    change_set = _find_change_set(
+        backend, self._get_param("ChangeSetName"), self._get_param("StackName")
+    )
+    backend.change_sets.pop(change_set.change_set_id, None)
+    return EmptyResult()
 
 
 # --------------------------------------------------------------------------- resource names
@@ -341,14 +578,20 @@ def apply() -> None:
     global _original_generate_resource_name
     from moto.cloudformation import parsing
     from moto.cloudformation.models import CloudFormationBackend
+    from moto.cloudformation.responses import CloudFormationResponse
 
     _ORIGINAL["execute_change_set"] = CloudFormationBackend.execute_change_set
     CloudFormationBackend.execute_change_set = _execute_change_set  # type: ignore[method-assign]
+    CloudFormationResponse.describe_change_set = _describe_change_set_response  # type: ignore[method-assign]
+    CloudFormationResponse.delete_change_set = _delete_change_set_response  # type: ignore[method-assign]
     _original_generate_resource_name = parsing.generate_resource_name
     parsing.generate_resource_name = _generate_resource_name
     codedeploy_responses._deployment_group_info = _deployment_group_info
     pcx_models.VPCPeeringConnection.create_from_cloudformation_json = classmethod(_create_peering)  # type: ignore[assignment]
     rds_models.DBSubnetGroup.physical_resource_id = property(_db_subnet_group_physical_id)  # type: ignore[assignment]
+    rds_models.DBParameterGroup.physical_resource_id = property(  # type: ignore[attr-defined]
+        _db_parameter_group_physical_id
+    )
 
     service = ecs_models.Service
     _ORIGINAL["ecs_update"] = service.__dict__["update_from_cloudformation_json"]
@@ -359,6 +602,19 @@ def apply() -> None:
     record_set.create_from_cloudformation_json = classmethod(_create_record_set)  # type: ignore[assignment]
     record_set.delete_from_cloudformation_json = classmethod(_delete_record_set)  # type: ignore[assignment]
     record_set.delete = _record_set_delete  # type: ignore[method-assign]
+
+    elbv2_models.ELBv2Backend.convert_and_validate_properties = _listener_default_actions  # type: ignore[method-assign]
+    for model, prop, tagger in _resource_taggers():
+        original = model.__dict__["create_from_cloudformation_json"]
+        model.create_from_cloudformation_json = _tagged_create(original, prop, tagger)  # type: ignore[attr-defined]
+    from moto.cloudwatch.models import Dashboard
+
+    Dashboard.create_from_cloudformation_json = classmethod(_create_dashboard)  # type: ignore[assignment]
+    from moto.ecr.models import Repository
+
+    _ORIGINAL["ecr_create"] = Repository.__dict__["create_from_cloudformation_json"]
+    Repository.create_from_cloudformation_json = classmethod(_create_ecr_repository)  # type: ignore[assignment]
+    kms_models.Key.create_from_cloudformation_json = classmethod(_create_kms_key)  # type: ignore[assignment]
 
     db = rds_models.DBInstance
     _ORIGINAL["rds_create"] = db.__dict__["create_from_cloudformation_json"]
