@@ -397,6 +397,8 @@ class DnsInfo:
     region: str
     hosted_zone_id: str | None = None
     hosted_zone_name: str | None = None
+    #: The failover record name, fully qualified with the trailing dot, as Route 53 spells
+    #: the records' names (the stack output may omit the dot).
     record_name: str | None = None
     records: tuple[FailoverRecordInfo, ...] = ()
     health_checks: tuple[HealthCheckInfo, ...] = ()
@@ -459,6 +461,8 @@ class RegionTopology:
     database: DatabaseInfo | None = None
     alarm_topic: TopicInfo | None = None
     alarms: tuple[AlarmInfo, ...] = ()
+    #: The regional stack's dashboards, then those of the app's helper stacks in this region
+    #: (e.g. the overview dashboard of ``<app_name>-monitoring``).
     dashboards: tuple[DashboardInfo, ...] = ()
 
     @property
@@ -1113,7 +1117,10 @@ class _Discovery:
             database=self._database(stack),
             alarm_topic=topic,
             alarms=self._alarms(stack, topic),
-            dashboards=self._dashboards(stack),
+            dashboards=self._dashboards(
+                stack,
+                *(s for s in stacks if s.kind == StackKind.HELPER and s.region == region),
+            ),
         )
 
     def _vpc(self, stack: StackInfo) -> VpcInfo | None:
@@ -1269,7 +1276,8 @@ class _Discovery:
                     target_type=raw.get("TargetType"),
                     health_check_path=raw.get("HealthCheckPath"),
                     vpc_id=raw.get("VpcId"),
-                    load_balancer_arns=tuple(raw.get("LoadBalancerArns", [])),
+                    # Each load balancer once (moto lists one per listener or rule using it).
+                    load_balancer_arns=tuple(dict.fromkeys(raw.get("LoadBalancerArns", []))),
                 )
             )
         order = {"blue": 0, "green": 1}
@@ -1357,27 +1365,30 @@ class _Discovery:
         alarms = [_alarm_info(raw, kind, stack.region) for kind, raw in raws.values()]
         return tuple(sorted(alarms, key=lambda a: a.name))
 
-    def _dashboards(self, stack: StackInfo) -> tuple[DashboardInfo, ...]:
-        names = [
-            *_outputs_named(stack, OutputNames.DASHBOARD_NAME),
-            *self._stack_resources(stack, "AWS::CloudWatch::Dashboard"),
-        ]
-        cloudwatch = self.clients("cloudwatch", stack.region)
-        dashboards = []
-        for name in dict.fromkeys(names):
-            found = _call(cloudwatch, "get_dashboard", DashboardName=name)
-            if found is None:
-                continue
-            body = found.get("DashboardBody")
-            dashboards.append(
-                DashboardInfo(
+    def _dashboards(self, stack: StackInfo, *helpers: StackInfo) -> tuple[DashboardInfo, ...]:
+        """The regional stack's dashboards, then those of the app's helper stacks in the same
+        region (such as an overview dashboard of every region)."""
+        dashboards: dict[str, DashboardInfo] = {}
+        for owner in (stack, *helpers):
+            names = [
+                *_outputs_named(owner, OutputNames.DASHBOARD_NAME),
+                *self._stack_resources(owner, "AWS::CloudWatch::Dashboard"),
+            ]
+            cloudwatch = self.clients("cloudwatch", owner.region)
+            for name in dict.fromkeys(names):
+                if name in dashboards:
+                    continue
+                found = _call(cloudwatch, "get_dashboard", DashboardName=name)
+                if found is None:
+                    continue
+                body = found.get("DashboardBody")
+                dashboards[name] = DashboardInfo(
                     name=str(found.get("DashboardName", name)),
                     arn=str(found.get("DashboardArn", "")),
-                    region=stack.region,
+                    region=owner.region,
                     size=len(body) if isinstance(body, str) else None,
                 )
-            )
-        return tuple(dashboards)
+        return tuple(dashboards.values())
 
     # -------------------------------------------------------------- DNS
     def _dns(
@@ -1391,6 +1402,8 @@ class _Discovery:
         route53 = self.clients("route53", stack.region)
         zone_id = self._first(stack, OutputNames.HOSTED_ZONE_ID, "AWS::Route53::HostedZone")
         record_name = _output(stack, OutputNames.RECORD_NAME)
+        if record_name and not record_name.endswith("."):
+            record_name += "."  # as Route 53 spells the records' names
         zone_name: str | None = None
         records: list[FailoverRecordInfo] = []
         lb_regions = {_dns_key(lb.dns_name): lb.region for lb in load_balancers}

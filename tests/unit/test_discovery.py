@@ -564,7 +564,92 @@ def test_dashboards_from_outputs_and_from_stack_resources(topology: Topology) ->
     assert east1[0].arn.endswith(":dashboard/shop-overview-us-east-2")
 
 
+def test_helper_stack_dashboards_join_their_regions_dashboards(world: World) -> None:
+    """An overview dashboard in a helper stack (``<app>-monitoring``) is reported with the
+    dashboards of the region the helper stack is in, after the regional stack's own."""
+    cloudwatch = world.session.client("cloudwatch", region_name=EAST1)
+    for name in ("mon-regional", "mon-overview"):
+        cloudwatch.put_dashboard(DashboardName=name, DashboardBody=json.dumps({"widgets": []}))
+    _stack(
+        world.session,
+        EAST1,
+        "mon-us-east-1",
+        {OutputNames.DASHBOARD_NAME: "mon-regional"},
+        app="mon",
+    )
+    _stack(
+        world.session,
+        EAST1,
+        "mon-monitoring",
+        {f"{OutputNames.DASHBOARD_NAME}Overview": "mon-overview"},
+        app="mon",
+    )
+    found = discover("mon", [EAST1], session=world.session)
+    assert [(d.name, d.region) for d in found.region(EAST1).dashboards] == [
+        ("mon-regional", EAST1),
+        ("mon-overview", EAST1),
+    ]
+
+
+def test_target_group_lists_each_load_balancer_once(world: World) -> None:
+    """A target group used by a listener and by one of its rules: moto lists the load balancer
+    once per use; AWS (and discovery) once."""
+    session = world.session
+    ec2 = session.client("ec2", region_name=EAST1)
+    vpc_id = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    subnets = [
+        ec2.create_subnet(VpcId=vpc_id, CidrBlock=f"10.9.{i}.0/24", AvailabilityZone=f"{EAST1}{z}")[
+            "Subnet"
+        ]["SubnetId"]
+        for i, z in enumerate("ab")
+    ]
+    elbv2 = session.client("elbv2", region_name=EAST1)
+    lb_arn = elbv2.create_load_balancer(Name="dup-alb", Subnets=subnets)["LoadBalancers"][0][
+        "LoadBalancerArn"
+    ]
+    tg_arn = elbv2.create_target_group(Name="dup-blue", Protocol="HTTP", Port=80, VpcId=vpc_id)[
+        "TargetGroups"
+    ][0]["TargetGroupArn"]
+    forward = [{"Type": "forward", "TargetGroupArn": tg_arn}]
+    listener = elbv2.create_listener(
+        LoadBalancerArn=lb_arn, Protocol="HTTP", Port=80, DefaultActions=forward
+    )["Listeners"][0]["ListenerArn"]
+    elbv2.create_rule(
+        ListenerArn=listener,
+        Priority=1,
+        Conditions=[{"Field": "path-pattern", "Values": ["/*"]}],
+        Actions=forward,
+    )
+    raw = elbv2.describe_target_groups(TargetGroupArns=[tg_arn])["TargetGroups"][0]
+    _stack(
+        session,
+        EAST1,
+        "dup-us-east-1",
+        {OutputNames.LOAD_BALANCER_ARN: lb_arn, OutputNames.BLUE_TARGET_GROUP_ARN: tg_arn},
+        app="dup",
+    )
+    (group,) = discover("dup", [EAST1], session=session).region(EAST1).target_groups
+    assert raw["LoadBalancerArns"] == [lb_arn, lb_arn]  # what moto 5.2.5 reports
+    assert group.load_balancer_arns == (lb_arn,)
+
+
 # ---------------------------------------------------------------------- DNS
+def test_record_name_output_without_trailing_dot_is_spelled_like_route53(world: World) -> None:
+    """FailoverDns outputs ``www.example.com``; Route 53 names records ``www.example.com.``:
+    discovery reports one spelling, so ``dns.record_name == dns.primary_record.name``."""
+    _stack(
+        world.session,
+        EAST1,
+        "dot-dns",
+        {OutputNames.HOSTED_ZONE_ID: world.zone_id, OutputNames.RECORD_NAME: RECORD.rstrip(".")},
+        app="dot",
+    )
+    dns = discover("dot", [EAST1], session=world.session).dns
+    assert dns is not None and dns.primary_record is not None
+    assert dns.record_name == RECORD == dns.primary_record.name
+    assert [r.failover for r in dns.records] == ["PRIMARY", "SECONDARY"]
+
+
 def test_failover_records_of_one_name_with_health_checks(topology: Topology, world: World) -> None:
     dns = topology.dns
     assert dns is not None
