@@ -8,6 +8,7 @@ reject fails here, not minutes into a deploy.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,34 @@ def test_shop_deploys_an_ecr_tag_by_default(shop_assembly: Assembly) -> None:
         assert parts[-1] == ":v1"
         assert parts[-2]["Ref"].startswith("ServiceRepository")
         assert "container-assets" not in json.dumps(parts)
+
+
+@pytest.mark.slow
+def test_shop_throwaway_and_other_regions(tmp_path: Path) -> None:
+    """The contexts the deploy workflow passes: regions, and a throwaway environment."""
+    assembly = synth_app(
+        EXAMPLES / "shop",
+        tmp_path / "out",
+        validation=False,
+        extra_context={
+            "primary_region": "eu-west-1",
+            "secondary_regions": "eu-central-1 eu-north-1",
+            "throwaway": "true",
+        },
+        # cdk.context.json only caches the placeholder account's us-east-1/2 zones.
+        env={**os.environ, "CDK_DEFAULT_ACCOUNT": "111111111111"},
+    )
+    regions = {s.stack_name: s.region for s in assembly.stacks}
+    assert regions["shop-eu-west-1"] == "eu-west-1"
+    assert regions["shop-eu-north-1"] == "eu-north-1"
+    kept = {
+        (stack.stack_name, logical_id)
+        for stack in assembly.stacks
+        for logical_id, resource in stack.resources.items()
+        if resource.get("DeletionPolicy") in {"Retain", "Snapshot", "RetainExceptOnCreate"}
+    }
+    assert kept == set(), kept
+    for stack in assembly.stacks:
+        for resource in stack.resources.values():
+            if resource["Type"] == "AWS::RDS::DBInstance":
+                assert resource["Properties"].get("DeletionProtection") in (None, False)

@@ -16,6 +16,11 @@ Context values (``cdk synth -c key=value``):
 - ``image``: instead of a tag, ``asset`` builds ``service/`` with Docker during ``cdk deploy``
   (CDK pushes it to each region's bootstrap repository: handy for the very first deploy, when
   the app's repositories do not exist yet), or any image URI to pull.
+- ``primary_region`` / ``secondary_regions`` (space-separated): where to deploy (default
+  ``us-east-1`` / ``us-east-2``).
+- ``throwaway``: ``true`` for a test environment that ``cdk destroy`` removes completely
+  (database without deletion protection and without a final snapshot; repositories, keys,
+  secret and zone deleted). Default: everything that holds data is kept.
 - ``zone_name`` / ``record_name``: the hosted zone created for the failover record and the
   record's name (default ``shop.example.com`` / ``www.shop.example.com``). On real AWS use a
   zone you own, or pass an existing zone to ``FailoverDnsProps(existing_zone=...)``.
@@ -43,6 +48,10 @@ PLACEHOLDER_ACCOUNT = "123456789012"
 
 app = cdk.App()
 zone_name = app.node.try_get_context("zone_name") or "shop.example.com"
+primary_region = app.node.try_get_context("primary_region") or "us-east-1"
+secondary_regions = str(app.node.try_get_context("secondary_regions") or "us-east-2").split()
+throwaway = str(app.node.try_get_context("throwaway")).lower() == "true"
+removal = cdk.RemovalPolicy.DESTROY if throwaway else None
 image_context = app.node.try_get_context("image")
 image: ecs.ContainerImage | None = None
 if image_context == "asset":
@@ -54,8 +63,8 @@ MultiRegionApp(
     app,
     "Shop",
     app_name="shop",
-    primary_region="us-east-1",
-    secondary_regions=["us-east-2"],
+    primary_region=primary_region,
+    secondary_regions=secondary_regions,
     account=os.environ.get("CDK_DEFAULT_ACCOUNT", PLACEHOLDER_ACCOUNT),
     tags={"project": "multiregion-tap-example"},
     service=RegionalServiceProps(
@@ -64,12 +73,14 @@ MultiRegionApp(
         container_port=8080,
         health_check_path="/health",
         desired_count=2,
+        removal_policy=removal,
     ),
-    database=ReplicatedDatabaseProps(database_name="shop"),
+    database=ReplicatedDatabaseProps(database_name="shop", removal_policy=removal),
     dns=FailoverDnsProps(
         zone_name=zone_name,
         record_name=app.node.try_get_context("record_name") or f"www.{zone_name}",
+        zone_removal_policy=removal,
     ),
-    monitoring=RegionalMonitoringProps(),
+    monitoring=RegionalMonitoringProps(key_removal_policy=removal),
 )
 app.synth()

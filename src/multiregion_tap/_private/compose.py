@@ -190,6 +190,7 @@ def compose(
                 email_addresses=monitoring_props.email_addresses,
                 https_endpoints=monitoring_props.https_endpoints,
                 notify_on_ok=monitoring_props.notify_on_ok,
+                key_removal_policy=monitoring_props.key_removal_policy,
             )
 
     # ------------------------------------------------- overview (its own stack: no cycle)
