@@ -1,7 +1,8 @@
 """Deploy a CDK app to the local emulator with the real CDK CLI (npm ``aws-cdk``).
 
 Steps, each bounded in time: start the emulator (unless one is given), ``cdk bootstrap`` the
-regions of the fake account, ``cdk deploy`` with an outputs file, read the outputs; then, in
+regions of the fake account, ``cdk synth`` the app once, ``cdk deploy`` that cloud assembly with
+an outputs file, read the outputs; then, in
 :func:`teardown` or on leaving :func:`deployed_app`, stop the server (resetting it is the
 teardown: moto's stack deletion is partial, see docs).
 
@@ -17,7 +18,7 @@ import json
 import os
 import subprocess
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ CDK_ENTRY = CDK_CLI_DIR / "node_modules" / "aws-cdk" / "bin" / "cdk"
 VENV_BIN = ROOT / ".venv" / "bin"
 
 #: Default step timeouts in seconds.
-TIMEOUTS = {"start": 60.0, "bootstrap": 300.0, "deploy": 600.0}
+TIMEOUTS = {"start": 60.0, "bootstrap": 300.0, "synth": 300.0, "deploy": 600.0}
 
 
 class DeployError(RuntimeError):
@@ -131,6 +132,26 @@ def bootstrap(
     )
 
 
+def synth(
+    server: EmulatorServer,
+    app_dir: Path,
+    *,
+    output: Path,
+    timeout: float = TIMEOUTS["synth"],
+    log: Path | None = None,
+) -> Path:
+    """``cdk synth`` the app in ``app_dir`` into the cloud assembly ``output`` (returned)."""
+    run_cdk(
+        ["synth", "--quiet"],
+        server=server,
+        app_dir=app_dir,
+        timeout=timeout,
+        log=log,
+        output=output,
+    )
+    return output
+
+
 def deploy(
     server: EmulatorServer,
     app_dir: Path,
@@ -141,12 +162,19 @@ def deploy(
     concurrency: int = 2,
     log: Path | None = None,
     output: Path | None = None,
+    assembly: Path | None = None,
 ) -> dict[str, dict[str, str]]:
-    """``cdk deploy`` the selected stacks (default: every stack, Stage stacks included)."""
+    """``cdk deploy`` the selected stacks (default: every stack, Stage stacks included).
+
+    :param assembly: a cloud assembly made by :func:`synth` to deploy as it is. Default: - the
+        CLI synthesizes the app in ``app_dir`` first (into ``output``).
+    """
     selectors = list(stacks) if stacks else ["**"]
+    app = ["--app", str(assembly)] if assembly is not None else []
     run_cdk(
         [
             "deploy",
+            *app,
             *selectors,
             "--require-approval",
             "never",
@@ -163,7 +191,7 @@ def deploy(
         app_dir=app_dir,
         timeout=timeout,
         log=log,
-        output=output,
+        output=None if assembly is not None else output,
     )
     data: dict[str, dict[str, str]] = json.loads(outputs_file.read_text())
     return data
@@ -184,6 +212,11 @@ def read_outputs(
     return found
 
 
+#: ``progress(step, seconds)``: called with ``None`` when a step starts, with its duration when
+#: it ends.
+Progress = Callable[[str, "float | None"], None]
+
+
 @contextlib.contextmanager
 def deployed_app(
     app_dir: Path,
@@ -192,11 +225,15 @@ def deployed_app(
     regions: Sequence[str] = ("us-east-1", "us-east-2"),
     workdir: Path | None = None,
     server: EmulatorServer | None = None,
+    progress: Progress | None = None,
 ) -> Iterator[tuple[EmulatorServer, DeployResult]]:
-    """Start an emulator (or reset the given one), bootstrap, deploy; always tear down.
+    """Start an emulator (or reset the given one), bootstrap, synth, deploy; always tear down.
 
     Teardown resets the server (moto deletes stacks only partly) and stops it when this
-    function started it.
+    function started it. Seconds per step are in the result's ``timings`` (``teardown`` once
+    the ``with`` block is left).
+
+    :param progress: told when each step starts and ends. Default: - silent.
     """
     timings: dict[str, float] = {}
     app_dir = app_dir.resolve()  # the CLI runs in app_dir: relative paths would move
@@ -205,39 +242,46 @@ def deployed_app(
     log = work / "cdk.log"
     own = server is None
     emulator = server or EmulatorServer(log_path=work / "server.log")
-    try:
-        started = time.monotonic()
-        if own:
-            emulator.start(timeout=TIMEOUTS["start"])
-        else:
-            emulator.reset()
-        timings["start"] = time.monotonic() - started
 
-        started = time.monotonic()
-        bootstrap(emulator, app_dir, regions, log=log, output=work / "cdk.out")
-        timings["bootstrap"] = time.monotonic() - started
-
-        started = time.monotonic()
-        outputs_file = work / "outputs.json"
-        outputs = deploy(
-            emulator,
-            app_dir,
-            stacks=stacks,
-            outputs_file=outputs_file,
-            log=log,
-            output=work / "cdk.out",
-        )
-        timings["deploy"] = time.monotonic() - started
-        yield emulator, DeployResult(outputs=outputs, timings=timings, outputs_file=outputs_file)
-    finally:
+    @contextlib.contextmanager
+    def step(name: str) -> Iterator[None]:
+        if progress is not None:
+            progress(name, None)
         started = time.monotonic()
         try:
+            yield
+        finally:
+            timings[name] = time.monotonic() - started
+        if progress is not None:
+            progress(name, timings[name])
+
+    try:
+        with step("start"):
+            if own:
+                emulator.start(timeout=TIMEOUTS["start"])
+            else:
+                emulator.reset()
+        with step("bootstrap"):
+            bootstrap(emulator, app_dir, regions, log=log, output=work / "cdk.out")
+        with step("synth"):
+            assembly = synth(emulator, app_dir, output=work / "cdk.out", log=log)
+        with step("deploy"):
+            outputs_file = work / "outputs.json"
+            outputs = deploy(
+                emulator,
+                app_dir,
+                stacks=stacks,
+                outputs_file=outputs_file,
+                log=log,
+                assembly=assembly,
+            )
+        yield emulator, DeployResult(outputs=outputs, timings=timings, outputs_file=outputs_file)
+    finally:
+        with step("teardown"):
             if own:
                 emulator.stop()
             elif emulator.running:
                 emulator.reset()
-        finally:
-            timings["teardown"] = time.monotonic() - started
 
 
 def deploy_app(
