@@ -17,6 +17,7 @@ Three constructs, one per place they must live:
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import cast
@@ -908,8 +909,16 @@ class OverviewDashboard(Construct):
 
 
 # ============================================================================ helpers
+#: One alarm action per topic, shared by its alarms (binding it creates no construct).
+_ACTIONS: weakref.WeakKeyDictionary[sns.ITopic, cloudwatch_actions.SnsAction] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def _notify(alarm: cloudwatch.Alarm, topic: sns.ITopic, on_ok: bool) -> None:
-    action = cloudwatch_actions.SnsAction(topic)
+    action = _ACTIONS.get(topic)
+    if action is None:
+        action = _ACTIONS[topic] = cloudwatch_actions.SnsAction(topic)
     alarm.add_alarm_action(action)
     if on_ok:
         alarm.add_ok_action(action)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import weakref
+
 import aws_cdk as cdk
 from constructs import Construct
 
 from ..outputs import OutputNames
 
 _KNOWN = frozenset(OutputNames.all())
+#: Construct ids of the well-known outputs added to each stack.
+_ADDED: weakref.WeakKeyDictionary[cdk.Stack, set[str]] = weakref.WeakKeyDictionary()
 
 
 def add_well_known_output(
@@ -22,14 +26,18 @@ def add_well_known_output(
     """
     if name not in _KNOWN:
         raise ValueError(f"{name!r} is not one of OutputNames")
-    stack = cdk.Stack.of(scope)
+    stack = scope if isinstance(scope, cdk.Stack) else cdk.Stack.of(scope)
     output_name = f"{name}{suffix}"
     construct_id = f"Output{output_name}"
-    if stack.node.try_find_child(construct_id) is not None:
+    # Remembered in Python (no jsii round trips per output); a construct of the same id
+    # added by other means still fails in CDK itself.
+    taken = _ADDED.setdefault(stack, set())
+    if construct_id in taken:
         raise ValueError(
             f"stack {stack.stack_name!r} already has the output {output_name!r}: "
             "two constructs of the same kind in one stack need distinct output suffixes"
         )
     output = cdk.CfnOutput(stack, construct_id, value=value, description=description)
     output.override_logical_id(output_name)
+    taken.add(construct_id)
     return output

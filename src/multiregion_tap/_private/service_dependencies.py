@@ -23,13 +23,14 @@ class _DependsOnWithout:
 
     def produce(self) -> list[str] | None:
         stack = cdk.Stack.of(self._resource)
+        stack_path = stack.node.path
         ids: set[str] = set()
         for dependency in self._resource.obtain_dependencies():
             if not isinstance(dependency, cdk.CfnResource):
                 continue
             if dependency.node.path in self._without:
                 continue
-            if cdk.Stack.of(dependency).node.path != stack.node.path:
+            if cdk.Stack.of(dependency).node.path != stack_path:
                 continue
             ids.add(stack.resolve(stack.get_logical_id(dependency)))
         return sorted(ids) or None

@@ -24,12 +24,23 @@ _REGION_RE = re.compile(
 )
 
 
+_TOKEN_MARKER = "Token["
+#: Every number token is a double of magnitude ~1.8e289; anything smaller is a literal.
+_NO_NUMBER_TOKEN_BELOW = 1e280
+
+
 def is_token(value: Any) -> bool:
     """True when ``value`` holds an unresolved CDK token (string, number or list)."""
-    if value is None:
+    if value is None or isinstance(value, bool):
         return False
-    if isinstance(value, (str, int, float)):
-        return cdk.Token.is_unresolved(value)
+    # Answer the common literal cases in Python, without a jsii round trip. The same rules
+    # as aws-cdk-lib's Token.isUnresolved: a string token contains "Token[" (as in
+    # "${Token[...]}" or "#{Token[...]}"), and a number token is a NaN-free double near
+    # -1.8e289 (its top 16 bits are 0xFBFF).
+    if isinstance(value, str):
+        return _TOKEN_MARKER in value and cdk.Token.is_unresolved(value)
+    if isinstance(value, (int, float)):
+        return not abs(value) < _NO_NUMBER_TOKEN_BELOW and cdk.Token.is_unresolved(value)
     if isinstance(value, (list, tuple)):
         return any(is_token(v) for v in value)
     return bool(cdk.Token.is_unresolved(value))
