@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+"""Where does synth time go? Profile one app in-process and count jsii round trips.
+
+    .venv/bin/python bench/profile_synth.py [example|handwritten|empty] [--top 25] [--validation]
+
+Runs the app script in this process (``runpy``) with every call of jsii's kernel
+(``create``, ``invoke``, ``get``, ``set``, static variants ...) counted and attributed to the
+first stack frame outside jsii, aws_cdk and constructs: the library module and line that
+caused the round trip. Prints the cProfile top functions (cumulative), then the round trips
+per module and per call site. Needs Node on PATH (``.venv/bin``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import cProfile
+import io
+import os
+import pstats
+import runpy
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from run import APPS, PYCACHE, app_environment  # noqa: E402
+
+_KERNEL_METHODS = ("create", "invoke", "get", "set", "sinvoke", "sget", "sset", "ainvoke", "delete")
+_SKIP = ("/jsii/", "/aws_cdk/", "/constructs/", "/typeguard/", "<frozen", "/runpy.py", __file__)
+
+
+def _caller() -> tuple[str, str]:
+    frame = sys._getframe(2)
+    if frame is None:
+        return "(jsii internal)", "(jsii internal)"
+    while frame is not None and any(s in frame.f_code.co_filename for s in _SKIP):
+        frame = frame.f_back
+    if frame is None:
+        return "(jsii internal)", "(jsii internal)"
+    filename = frame.f_code.co_filename
+    try:
+        rel = str(Path(filename).resolve().relative_to(ROOT))
+    except ValueError:
+        rel = filename
+    return rel, f"{rel}:{frame.f_lineno} ({frame.f_code.co_name})"
+
+
+def count_round_trips() -> tuple[collections.Counter[str], collections.Counter[str], Any]:
+    """Wrap the jsii kernel; return (per module, per call site) counters and an undo."""
+    # The generated bindings call ``jsii.create``/``jsii.invoke``/... (bound methods of the
+    # kernel, captured when jsii was imported); jsii itself calls ``kernel.<method>``. Wrap
+    # both: each round trip goes through exactly one of them.
+    import jsii
+    from jsii._kernel import Kernel
+
+    per_module: collections.Counter[str] = collections.Counter()
+    per_site: collections.Counter[str] = collections.Counter()
+    patched: list[tuple[Any, str, Any]] = []
+
+    def wrap(name: str, fn: Any) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            module, site = _caller()
+            per_module[f"{module} [{name}]"] += 1
+            per_site[site] += 1
+            return fn(*args, **kwargs)
+
+        return wrapper
+
+    for name in _KERNEL_METHODS:
+        for owner in (jsii, Kernel):
+            fn = getattr(owner, name, None)
+            if fn is not None:
+                patched.append((owner, name, fn))
+                setattr(owner, name, wrap(name, fn))
+
+    def undo() -> None:
+        for owner, name, fn in patched:
+            setattr(owner, name, fn)
+
+    return per_module, per_site, undo
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("app", nargs="?", default="example", choices=sorted(APPS))
+    parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--validation", action="store_true", help="keep CDK_VALIDATION on")
+    parser.add_argument(
+        "--no-bytecode-cache",
+        action="store_true",
+        help="compile every imported module (as .venv with PYTHONDONTWRITEBYTECODE=1 does)",
+    )
+    args = parser.parse_args(argv)
+    if not args.no_bytecode_cache:
+        # Use (and fill) the benchmark's bytecode cache: compile time is not synth time.
+        sys.dont_write_bytecode = False
+        sys.pycache_prefix = str(PYCACHE)
+
+    app = APPS[args.app]
+    outdir = Path(tempfile.mkdtemp(prefix="mrt-profile-"))
+    os.environ.update(app_environment(app, outdir, validation=args.validation))
+    sys.path.insert(0, str(app.script.parent))
+    os.chdir(app.script.parent)
+
+    per_module, per_site, undo = count_round_trips()
+    profiler = cProfile.Profile()
+    start = time.perf_counter()
+    profiler.enable()
+    runpy.run_path(str(app.script), run_name="__main__")
+    profiler.disable()
+    elapsed = time.perf_counter() - start
+    undo()
+
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).sort_stats("cumulative")
+    stats.print_stats(args.top)
+    print(out.getvalue())
+    print(f"in-process run of {args.app}: {elapsed:.2f} s (under cProfile)")
+    print(f"jsii round trips: {sum(per_module.values())}")
+    print("\nper module [kernel call]:")
+    for key, n in per_module.most_common(30):
+        print(f"  {n:6d}  {key}")
+    print("\nper call site:")
+    for key, n in per_site.most_common(args.top):
+        print(f"  {n:6d}  {key}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,125 @@
+"""The synth benchmark (bench/run.py) runs and emits its report, so it cannot rot.
+
+One repetition of the example app with validation off, no warm-up: a smoke test of the
+script's plumbing (subprocess synth, memory sampling, assembly facts, deploy waves, report
+rendering), not a measurement.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench" / "run.py"
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    return env
+
+
+@pytest.mark.slow
+def test_benchmark_quick_run_emits_its_report(tmp_path: Path) -> None:
+    out_json, out_md = tmp_path / "report.json", tmp_path / "report.md"
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(BENCH),
+            "--repetitions",
+            "1",
+            "--apps",
+            "example",
+            "--validation",
+            "off",
+            "--no-warmup",
+            "--json",
+            str(out_json),
+            "--markdown",
+            str(out_md),
+        ],
+        cwd=ROOT,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stderr
+
+    report = json.loads(out_json.read_text())
+    assert list(report) == [
+        "machine",
+        "settings",
+        "runs",
+        "summary",
+        "ratios",
+        "stacks",
+        "waves",
+        "targets",
+    ]
+    assert {"cores", "memory_gib", "python", "node", "aws-cdk-lib", "load_before"} <= set(
+        report["machine"]
+    )
+    assert report["machine"]["node"].startswith("v")
+    (run,) = report["runs"]
+    assert run["app"] == "example" and run["validation"] is False
+    assert run["wall_s"] > 0 and run["cpu_s"] > 0 and run["peak_rss_mb"] > 0
+    summary = report["summary"]["example/off"]
+    assert summary["wall_s"]["n"] == 1
+    assert summary["wall_s"]["median"] == pytest.approx(run["wall_s"])
+
+    stacks = {s["stack"]: s for s in report["stacks"]["example"]}
+    assert set(stacks) == {
+        "shop-us-east-1",
+        "shop-us-east-2",
+        "shop-peering",
+        "shop-peering-routes-us-east-2",
+        "shop-dns",
+        "shop-monitoring",
+    }
+    for stack in stacks.values():
+        assert 0 < stack["resources"] < 500
+        assert 0 < stack["template_bytes"] < 1_000_000
+    assert stacks["shop-us-east-2"]["depends_on"] == ["shop-us-east-1"]
+
+    waves = report["waves"]
+    example_waves = waves["example (`MultiRegionApp.deploy_waves()`)"]
+    assert example_waves[0] == ["shop-us-east-1"]
+    assert len(example_waves) == 4  # the replica waits for the primary database
+    default_waves = waves["default two-region `MultiRegionApp`"]
+    assert len(default_waves) <= 3
+    assert report["targets"]["default app deploy waves <= 3"]["holds"] is True
+
+    markdown = out_md.read_text()
+    assert markdown.startswith("<!-- bench:begin")
+    for heading in ("### Synth time and memory", "### Stacks against", "### Deploy waves"):
+        assert heading in markdown
+    assert "| (c) example via MultiRegionApp | off |" in markdown
+
+
+def test_write_docs_replaces_only_the_generated_block(tmp_path: Path) -> None:
+    spec = importlib.util.spec_from_file_location("mrt_bench_run", BENCH)
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = bench  # its dataclasses look their module up
+    spec.loader.exec_module(bench)
+    page = tmp_path / "performance.md"
+    page.write_text(
+        f"# Performance\n\nintro\n\n{bench.BEGIN_MARK}\nold\n{bench.END_MARK}\n\n## Notes\nkept\n"
+    )
+    bench.write_docs(f"{bench.BEGIN_MARK}\nnew\n{bench.END_MARK}\n", page)
+    text = page.read_text()
+    assert "old" not in text
+    assert "intro" in text and "new" in text and "## Notes\nkept" in text
+    assert bench.waves_of({"a": [], "b": ["a"], "c": ["a"], "d": ["b", "c"]}) == [
+        ["a"],
+        ["b", "c"],
+        ["d"],
+    ]
