@@ -19,11 +19,13 @@ from projen.github.workflows import (
 )
 from projen.python import PythonProject
 
-#: Oldest aws-cdk-lib this library supports. Route 53 failover records need 2.233.0; weak
-#: cross-region references (Fn::GetStackOutput) are emitted reliably from 2.254.0 (2.253.0 had
-#: them, the 2.253.1 patch release did not). tests/test_package.py installs the built wheel with
-#: exactly this version and synthesizes the example app against it.
-AWS_CDK_LIB_FLOOR = "2.254.0"
+#: Oldest aws-cdk-lib this library supports. Route 53 failover records need 2.233.0 and weak
+#: cross-region references (Fn::GetStackOutput) 2.254.0; the constructs acknowledge cdk-nag
+#: findings whose ids contain '::' (e.g. 'AwsSolutions::AwsSolutions-IAM5[Resource::*]'), which
+#: cdk.Validations accepts from 2.269.0 (older releases raise InvalidValidationId at synth).
+#: tests/test_package.py installs the built wheel with exactly this version and synthesizes
+#: the example app against it.
+AWS_CDK_LIB_FLOOR = "2.269.0"
 
 VERSION = "0.1.0"
 DESCRIPTION = (
