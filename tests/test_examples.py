@@ -112,3 +112,15 @@ def test_shop_throwaway_and_other_regions(tmp_path: Path) -> None:
         for resource in stack.resources.values():
             if resource["Type"] == "AWS::RDS::DBInstance":
                 assert resource["Properties"].get("DeletionProtection") in (None, False)
+
+
+@pytest.mark.slow
+def test_shop_synthesizes_without_warnings(shop_assembly: Assembly) -> None:
+    """No construct leaves a CDK warning or error annotation unacknowledged."""
+    found = []
+    for metadata in shop_assembly.directory.rglob("*.metadata.json"):
+        for path, entries in json.loads(metadata.read_text()).items():
+            for entry in entries:
+                if entry.get("type") in {"aws:cdk:warning", "aws:cdk:error"}:
+                    found.append((path, entry.get("data")))
+    assert found == []

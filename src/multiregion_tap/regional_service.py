@@ -958,6 +958,12 @@ class RegionalService(Construct):
         for alarm in self.deployment_alarms:
             # Names are fixed, so this adds ordering without a dependency cycle.
             self._service.node.add_dependency(alarm)
+        cdk.Annotations.of(self._service).acknowledge_warning(
+            "@aws-cdk/aws-ecs:shouldUseCircuitBreaker",
+            "The deployment circuit breaker applies only to ROLLING deployments; blue/green, "
+            "canary and linear deployments roll back on the deployment alarms (target 5xx, "
+            "unhealthy hosts), and CODE_DEPLOY on CodeDeploy's own failure detection.",
+        )
 
         self._blue_green_role: iam.Role | None = None
         self._deployment_group: codedeploy.EcsDeploymentGroup | None = None
