@@ -14,11 +14,11 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.support.lint import cfn_lint_findings
 from tools.dev import ensure_checkov
 from tools.synth import Finding
 
@@ -82,22 +82,7 @@ def test_construct_defaults_have_no_unacknowledged_nag_finding(defaults_scan: Sc
 def test_cfn_lint_example_no_error_no_warning(shop_scan: Scan) -> None:
     paths = shop_scan.template_paths
     assert len(paths) == 6, paths
-    result = subprocess.run(
-        [
-            str(Path(sys.executable).parent / "cfn-lint"),
-            "--config-file",
-            str(ROOT / ".cfnlintrc.yaml"),
-            "--format",
-            "parseable",
-            "--",
-            *map(str, paths),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.strip() == "", result.stdout
+    assert cfn_lint_findings(paths) == ""
 
 
 def test_cfnlintrc_turns_off_rules_only_with_a_reason() -> None:
@@ -164,3 +149,12 @@ def test_checkov_example_no_failed_check(shop_scan: Scan) -> None:
     # Every stack's resources were scanned, not an empty directory.
     assert report["summary"]["resource_count"] >= 150, report["summary"]
     assert result.returncode == 0, result.stderr[-3000:]
+
+
+def test_cfn_lint_helper_reports_a_broken_template(tmp_path: Path) -> None:
+    """The shared helper fails on what cfn-lint rejects (so a clean result means something)."""
+    broken = tmp_path / "broken.json"
+    broken.write_text(
+        json.dumps({"Resources": {"Topic": {"Type": "AWS::SNS::Topic", "Properties": {"X": 1}}}})
+    )
+    assert "E3002" in cfn_lint_findings([broken])
