@@ -142,6 +142,10 @@ class MultiRegionApp(cdk.Stage):
         the account already replicates other repositories (then add a rule for
         ``<app_name>/service`` to your configuration, or push to every region).
         Default: ``True``
+    :param database_peer_access: Also let each region's database accept connections from the
+        VPCs peered with its region (the primary from every secondary, a secondary from the
+        primary), for example a batch job in a secondary region that writes to the primary.
+        Needs ``database`` and ``peering``. Default: ``False`` (only the region's own service)
     """
 
     def __init__(
@@ -163,6 +167,7 @@ class MultiRegionApp(cdk.Stage):
         dns: FailoverDnsProps | None = None,
         monitoring: RegionalMonitoringProps | bool = True,
         replicate_images: bool = True,
+        database_peer_access: bool = False,
     ) -> None:
         _validate_app_name(app_name)
         primary = require_region("primary_region", primary_region)
@@ -230,6 +235,7 @@ class MultiRegionApp(cdk.Stage):
             dns=dns,
             monitoring=monitoring,
             replicate_images=replicate_images,
+            database_peer_access=database_peer_access,
         )
 
     # ------------------------------------------------------------------ accessors

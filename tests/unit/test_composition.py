@@ -79,6 +79,14 @@ def test_replica_points_at_the_primary_in_the_primary_region(
     assert "StorageEncrypted" not in replica["Properties"]
 
 
+def _database_cidrs(template: dict[str, Any]) -> set[str]:
+    """CIDR blocks admitted on the database port, inline or as separate ingress rules."""
+    rules = [r["Properties"] for r in _of_type(template, "AWS::EC2::SecurityGroupIngress").values()]
+    for group in _of_type(template, "AWS::EC2::SecurityGroup").values():
+        rules.extend(group["Properties"].get("SecurityGroupIngress", []))
+    return {r["CidrIp"] for r in rules if r.get("FromPort") == 5432 and "CidrIp" in r}
+
+
 def _container_env(template: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     (task,) = _of_type(template, "AWS::ECS::TaskDefinition").values()
     (container,) = task["Properties"]["ContainerDefinitions"]
@@ -107,6 +115,7 @@ def test_database_admits_only_the_regions_service(templates: dict[str, dict[str,
         for rule in db_rules:
             assert "SourceSecurityGroupId" in rule["Properties"], rule
             assert "CidrIp" not in rule["Properties"]
+        assert _database_cidrs(template) == set()
 
 
 def test_failover_records_point_at_each_regions_load_balancer(
@@ -153,6 +162,25 @@ def test_image_replication_can_be_turned_off() -> None:
         cdk.App(), "Shop", app_name="shop", monitoring=False, peering=False, replicate_images=False
     )
     assert app.service_for("us-east-1").replication_configuration is None
+
+
+def test_databases_admit_peered_vpcs_only_when_asked() -> None:
+    app = MultiRegionApp(
+        cdk.App(),
+        "Shop",
+        app_name="shop",
+        monitoring=False,
+        database=True,
+        database_peer_access=True,
+    )
+    templates = raw_templates(app)
+
+    assert _database_cidrs(templates["shop-us-east-1"]) == {"10.1.0.0/16"}
+    assert _database_cidrs(templates["shop-us-east-2"]) == {"10.0.0.0/16"}
+    with pytest.raises(ValidationError, match=r"database_peer_access must be used with database"):
+        MultiRegionApp(
+            cdk.App(), "Shop", app_name="shop", monitoring=False, database_peer_access=True
+        )
 
 
 def test_no_lambda_and_no_cross_region_custom_resources(

@@ -74,6 +74,7 @@ def compose(
     dns: FailoverDnsProps | None,
     monitoring: RegionalMonitoringProps | bool,
     replicate_images: bool,
+    database_peer_access: bool = False,
 ) -> Composition:
     result = Composition()
     service_props = _props("service", service, RegionalServiceProps)
@@ -149,6 +150,17 @@ def compose(
             },
             **props_kwargs(peering_props),
         )
+
+    if database_peer_access:
+        if result.database is None or result.peering is None:
+            raise fail(
+                "database_peer_access",
+                True,
+                "be used with database and peering turned on (it admits the peered VPCs)",
+            )
+        for region, regional_db in result.databases.items():
+            for cidr in result.peering.peer_cidrs(region):
+                regional_db.allow_from_cidr(cidr, f"Database clients in the peered VPC {cidr}")
 
     # ---------------------------------------------------------------- monitoring
     if monitoring_props is not None:
