@@ -586,6 +586,20 @@ def run(
     return report
 
 
+def _shown_argv(argv: Sequence[str]) -> list[str]:
+    """The command-line options worth showing in the report (not output paths)."""
+    shown: list[str] = []
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in ("--json", "--markdown"):
+            skip = True
+        elif not arg.startswith(("--json=", "--markdown=")):
+            shown.append(arg)
+    return shown
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Synth benchmark of multiregion-tap.")
     parser.add_argument("--repetitions", type=int, default=5, help="per app and mode (5)")
@@ -635,7 +649,7 @@ def main(argv: list[str] | None = None) -> int:
         "apps": apps,
         "validation": args.validation,
         "bytecode_cache": not args.no_bytecode_cache,
-        "argv": sys.argv[1:] if argv is None else list(argv),
+        "argv": _shown_argv(sys.argv[1:] if argv is None else list(argv)),
         "date": time.strftime("%Y-%m-%d"),
     }
     report = {key: report[key] for key in REPORT_KEYS}
