@@ -10,7 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-PYTHON_TREES = ["src", "tests", "tools", "examples", "docs", ".projenrc.py"]
+PYTHON_TREES = ["src", "tests", "tools", "examples", "docs", "bench", ".projenrc.py"]
 
 
 def _run(*cmd: str) -> subprocess.CompletedProcess[str]:

@@ -50,7 +50,6 @@ def project_env() -> dict[str, str]:
     )
     env.pop("PYTHONHOME", None)
     env.setdefault("UV_PYTHON_DOWNLOADS", "never")
-    env.setdefault("PYTHONDONTWRITEBYTECODE", "1")
     # Synth must not reach out for context lookups: cdk.context.json holds what is needed.
     env.setdefault("CDK_DISABLE_VERSION_CHECK", "true")
     return env
