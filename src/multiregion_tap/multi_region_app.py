@@ -73,7 +73,13 @@ class MultiRegionApp(cdk.Stage):
     :class:`aws_cdk.Stack` per region (never nested stacks, which always deploy in their
     parent's region), named ``<app_name>-<region>`` with ``env`` set to that region and, when
     given, the account. Being a Stage, it can be added to a CDK Pipelines wave and can exist
-    more than once in one CDK app (for example ``shop-dev`` and ``shop-prod``).
+    more than once in one CDK app (for example ``shop-dev`` and ``shop-prod``: two instances
+    bound to the same account need distinct ``app_name`` values, since stack names are
+    unique per account and region).
+
+    By default each region gets a :class:`~multiregion_tap.RegionalService` with its
+    monitoring, and the regions' VPCs are peered; ``database`` and ``dns`` add the replicated
+    database and the Route 53 failover records. ``service=False`` leaves bare stacks to fill.
 
     Cross-region values (a replica's source database, the load balancers the DNS stack points
     at) flow through weak references: CloudFormation's ``Fn::GetStackOutput`` intrinsic. The
@@ -81,7 +87,8 @@ class MultiRegionApp(cdk.Stage):
     exports, and a producer stack is never locked by its consumers.
 
     Every taggable resource carries the tags ``multiregion-tap:app`` (the app name) and
-    ``multiregion-tap:region-role`` (``primary`` or ``secondary``) plus the user's ``tags``,
+    ``multiregion-tap:region-role`` (``primary``, ``secondary``, or ``global`` for a helper
+    stack outside the app's regions) plus the user's ``tags``,
     and every stack carries the outputs named in :class:`~multiregion_tap.OutputNames`, so a
     deployed app can be found by stack name and output name in every region.
 
