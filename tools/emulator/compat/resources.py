@@ -8,11 +8,38 @@ from __future__ import annotations
 
 import contextlib
 import json
-from typing import Any
+from typing import Any, ClassVar
 
 from moto.core.common_models import CloudFormationModel
 
 from ._util import as_bool, camel, physical_id, register_models, tag_list
+
+
+class _Declared:
+    """Mixin of a resource type this layer adds to moto's CloudFormation.
+
+    Subclasses name their CloudFormation type (``CFN_TYPE``), the property that names the
+    resource (``NAME_TYPE``, empty when it has none) and the attribute that holds the physical
+    id (``PHYSICAL_ID``); moto reads them through the methods below. A mixin, not a base
+    class: moto finds models among ``CloudFormationModel.__subclasses__()``, which lists only
+    direct subclasses.
+    """
+
+    CFN_TYPE: ClassVar[str]
+    NAME_TYPE: ClassVar[str] = ""
+    PHYSICAL_ID: ClassVar[str]
+
+    @property
+    def physical_resource_id(self) -> str:
+        return str(getattr(self, self.PHYSICAL_ID))
+
+    @classmethod
+    def cloudformation_name_type(cls) -> str:
+        return cls.NAME_TYPE
+
+    @classmethod
+    def cloudformation_type(cls) -> str:
+        return cls.CFN_TYPE
 
 
 # --------------------------------------------------------------------------- Secrets Manager
@@ -40,26 +67,18 @@ def _generate_secret_string(backend: Any, spec: dict[str, Any]) -> str:
     return str(password)
 
 
-class SecretsManagerSecret(CloudFormationModel):
+class SecretsManagerSecret(_Declared, CloudFormationModel):
     """``AWS::SecretsManager::Secret``: created, generated string, replica regions."""
+
+    CFN_TYPE = "AWS::SecretsManager::Secret"
+    NAME_TYPE = "Name"
+    PHYSICAL_ID = "arn"
 
     def __init__(self, arn: str, name: str, account_id: str, region_name: str) -> None:
         self.arn = arn
         self.name = name
         self.account_id = account_id
         self.region_name = region_name
-
-    @property
-    def physical_resource_id(self) -> str:
-        return self.arn
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "Name"
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::SecretsManager::Secret"
 
     @classmethod
     def has_cfn_attr(cls, attr: str) -> bool:
@@ -139,23 +158,15 @@ class SecretsManagerSecret(CloudFormationModel):
         backend.delete_secret(self.arn, None, True)
 
 
-class SecretTargetAttachment(CloudFormationModel):
+class SecretTargetAttachment(_Declared, CloudFormationModel):
     """``AWS::SecretsManager::SecretTargetAttachment``: adds host/port/engine to the secret."""
+
+    CFN_TYPE = "AWS::SecretsManager::SecretTargetAttachment"
+    NAME_TYPE = ""
+    PHYSICAL_ID = "secret_arn"
 
     def __init__(self, secret_arn: str) -> None:
         self.secret_arn = secret_arn
-
-    @property
-    def physical_resource_id(self) -> str:
-        return self.secret_arn
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::SecretsManager::SecretTargetAttachment"
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
@@ -202,24 +213,16 @@ class SecretTargetAttachment(CloudFormationModel):
 
 
 # --------------------------------------------------------------------------- CloudWatch
-class CloudWatchAlarm(CloudFormationModel):
+class CloudWatchAlarm(_Declared, CloudFormationModel):
     """``AWS::CloudWatch::Alarm``: created with its actions, dimensions and metric math."""
+
+    CFN_TYPE = "AWS::CloudWatch::Alarm"
+    NAME_TYPE = "AlarmName"
+    PHYSICAL_ID = "name"
 
     def __init__(self, name: str, arn: str) -> None:
         self.name = name
         self.arn = arn
-
-    @property
-    def physical_resource_id(self) -> str:
-        return self.name
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "AlarmName"
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::CloudWatch::Alarm"
 
     @classmethod
     def has_cfn_attr(cls, attr: str) -> bool:
@@ -326,23 +329,15 @@ class CloudWatchAlarm(CloudFormationModel):
 
 
 # --------------------------------------------------------------------------- CodeDeploy
-class CodeDeployApplication(CloudFormationModel):
+class CodeDeployApplication(_Declared, CloudFormationModel):
     """``AWS::CodeDeploy::Application``."""
+
+    CFN_TYPE = "AWS::CodeDeploy::Application"
+    NAME_TYPE = "ApplicationName"
+    PHYSICAL_ID = "name"
 
     def __init__(self, name: str) -> None:
         self.name = name
-
-    @property
-    def physical_resource_id(self) -> str:
-        return self.name
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "ApplicationName"
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::CodeDeploy::Application"
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
@@ -369,24 +364,16 @@ class CodeDeployApplication(CloudFormationModel):
         backend.deployment_groups.pop(self.name, None)
 
 
-class CodeDeployDeploymentGroup(CloudFormationModel):
+class CodeDeployDeploymentGroup(_Declared, CloudFormationModel):
     """``AWS::CodeDeploy::DeploymentGroup`` (ECS blue/green groups included)."""
+
+    CFN_TYPE = "AWS::CodeDeploy::DeploymentGroup"
+    NAME_TYPE = "DeploymentGroupName"
+    PHYSICAL_ID = "name"
 
     def __init__(self, application: str, name: str) -> None:
         self.application = application
         self.name = name
-
-    @property
-    def physical_resource_id(self) -> str:
-        return self.name
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "DeploymentGroupName"
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::CodeDeploy::DeploymentGroup"
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
@@ -435,25 +422,17 @@ class CodeDeployDeploymentGroup(CloudFormationModel):
 
 
 # --------------------------------------------------------------------------- EC2
-class SecurityGroupEgress(CloudFormationModel):
+class SecurityGroupEgress(_Declared, CloudFormationModel):
     """``AWS::EC2::SecurityGroupEgress``: the rule is added to the group."""
+
+    CFN_TYPE = "AWS::EC2::SecurityGroupEgress"
+    NAME_TYPE = ""
+    PHYSICAL_ID = "rule_id"
 
     def __init__(self, group_id: str, rule_id: str, spec: dict[str, Any]) -> None:
         self.group_id = group_id
         self.rule_id = rule_id
         self.spec = spec
-
-    @property
-    def physical_resource_id(self) -> str:
-        return self.rule_id
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::EC2::SecurityGroupEgress"
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
@@ -511,23 +490,15 @@ class SecurityGroupEgress(CloudFormationModel):
 
 
 # --------------------------------------------------------------------------- ECR
-class EcrReplicationConfiguration(CloudFormationModel):
+class EcrReplicationConfiguration(_Declared, CloudFormationModel):
     """``AWS::ECR::ReplicationConfiguration`` (the registry's replication rules)."""
+
+    CFN_TYPE = "AWS::ECR::ReplicationConfiguration"
+    NAME_TYPE = ""
+    PHYSICAL_ID = "account_id"
 
     def __init__(self, account_id: str) -> None:
         self.account_id = account_id
-
-    @property
-    def physical_resource_id(self) -> str:
-        return self.account_id
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::ECR::ReplicationConfiguration"
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
@@ -551,8 +522,11 @@ class EcrReplicationConfiguration(CloudFormationModel):
 
 
 # ------------------------------------------------------------- Application Auto Scaling
-class ScalableTarget(CloudFormationModel):
+class ScalableTarget(_Declared, CloudFormationModel):
     """``AWS::ApplicationAutoScaling::ScalableTarget``."""
+
+    CFN_TYPE = "AWS::ApplicationAutoScaling::ScalableTarget"
+    PHYSICAL_ID = "physical_id"
 
     def __init__(self, namespace: str, resource_id: str, dimension: str) -> None:
         self.namespace = namespace
@@ -560,16 +534,8 @@ class ScalableTarget(CloudFormationModel):
         self.dimension = dimension
 
     @property
-    def physical_resource_id(self) -> str:
+    def physical_id(self) -> str:
         return f"{self.resource_id}|{self.dimension}|{self.namespace}"
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::ApplicationAutoScaling::ScalableTarget"
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
@@ -603,25 +569,17 @@ class ScalableTarget(CloudFormationModel):
             )
 
 
-class ScalingPolicy(CloudFormationModel):
+class ScalingPolicy(_Declared, CloudFormationModel):
     """``AWS::ApplicationAutoScaling::ScalingPolicy``."""
+
+    CFN_TYPE = "AWS::ApplicationAutoScaling::ScalingPolicy"
+    NAME_TYPE = "PolicyName"
+    PHYSICAL_ID = "arn"
 
     def __init__(self, arn: str, name: str, target: tuple[str, str, str]) -> None:
         self.arn = arn
         self.name = name
         self.target = target
-
-    @property
-    def physical_resource_id(self) -> str:
-        return self.arn
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "PolicyName"
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::ApplicationAutoScaling::ScalingPolicy"
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
