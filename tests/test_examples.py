@@ -112,6 +112,8 @@ def test_shop_throwaway_and_other_regions(tmp_path: Path) -> None:
         for resource in stack.resources.values():
             if resource["Type"] == "AWS::RDS::DBInstance":
                 assert resource["Properties"].get("DeletionProtection") in (None, False)
+            if resource["Type"] == "AWS::ECR::Repository":
+                assert resource["Properties"]["EmptyOnDelete"] is True
 
 
 @pytest.mark.slow

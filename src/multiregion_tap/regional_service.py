@@ -338,8 +338,9 @@ class RegionalService(Construct):
         CloudWatch Logs service of this region. Default: - CloudWatch Logs' own encryption.
     :param removal_policy: What happens to the repository, log groups and access log bucket
         when they leave the stack. ``RETAIN`` also turns on the load balancer's deletion
-        protection. Use ``DESTROY`` only for throwaway environments (an access log bucket
-        that still holds objects cannot be deleted). Default: - ``RemovalPolicy.RETAIN``.
+        protection. Use ``DESTROY`` only for throwaway environments: the repository is then
+        deleted with its images, but an access log bucket that still holds objects cannot be
+        deleted (empty it before ``cdk destroy``). Default: - ``RemovalPolicy.RETAIN``.
     :param output_suffix: Appended to the well-known output names, for several services in
         one stack (letters and digits). Default: - no suffix.
     """
@@ -596,6 +597,9 @@ class RegionalService(Construct):
             image_tag_mutability=ecr.TagMutability.IMMUTABLE,
             encryption=ecr.RepositoryEncryption.AES_256,
             removal_policy=removal,
+            # CloudFormation's own EmptyOnDelete (no custom resource): a throwaway stack's
+            # repository is deleted with its images instead of failing the stack deletion.
+            empty_on_delete=True if removal == cdk.RemovalPolicy.DESTROY else None,
             lifecycle_rules=[
                 ecr.LifecycleRule(
                     rule_priority=1,
