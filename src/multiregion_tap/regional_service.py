@@ -24,6 +24,7 @@ from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
 from ._private import naming
+from ._private.checkov import skip_checkov
 from ._private.outputs import add_well_known_output
 from ._private.service_checks import (
     ISOLATED_SUBNET_EXTRA_BITS,
@@ -1075,6 +1076,11 @@ class RegionalService(Construct):
             token_cidr_ingress=is_token(self._vpc_cidr)
             and (not internet_facing or test_listener_port is not None),
         )
+        self._skip_checkov(
+            https=certificate is not None,
+            internet_facing=internet_facing,
+            log_key=log_encryption_key is not None,
+        )
         self._add_outputs(suffix)
 
     # ------------------------------------------------------------------ helpers
@@ -1120,6 +1126,47 @@ class RegionalService(Construct):
             comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
             treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
         )
+
+    def _skip_checkov(self, *, https: bool, internet_facing: bool, log_key: bool) -> None:
+        """checkov checks these resources fail by design, skipped on them with the reason."""
+        skip_checkov(
+            self._repository,
+            "CKV_AWS_136",
+            "ECR encrypts every image at rest with AES-256; a KMS key per region would add key "
+            "management to every replication destination without keeping out any principal "
+            "that IAM does not already keep out.",
+        )
+        skip_checkov(
+            self._access_logs_bucket,
+            "CKV_AWS_18",
+            "This bucket receives the load balancer's access logs; logging it would need "
+            "another bucket, recursively (same as the acknowledged AwsSolutions-S1).",
+        )
+        if not log_key:
+            groups = [g for g in (self._log_group, self._flow_log_group) if g is not None]
+            for group in groups:
+                skip_checkov(
+                    group,
+                    "CKV_AWS_158",
+                    "CloudWatch Logs encrypts every log group at rest with service keys; a "
+                    "customer key is opt-in (log_encryption_key).",
+                )
+        if internet_facing:
+            skip_checkov(
+                self._lb_security_group,
+                "CKV_AWS_260",
+                "The internet-facing load balancer's own group: it must accept its listener "
+                "ports from anywhere (same as the acknowledged AwsSolutions-EC23); the tasks "
+                "accept traffic from the load balancer only.",
+            )
+        if not https:
+            for check in ("CKV_AWS_2", "CKV_AWS_103"):
+                skip_checkov(
+                    self._production_listener,
+                    check,
+                    "No ACM certificate was given, so the listener serves HTTP; with a "
+                    "certificate it is HTTPS with a TLS 1.2+ policy and port 80 redirects.",
+                )
 
     def _acknowledge(
         self,

@@ -66,6 +66,7 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct, IConstruct, IValidation
 
 from ._private import naming
+from ._private.checkov import skip_checkov
 from ._private.database_engine import (
     BACKUP_RETENTION_RANGE,
     DB_NAME_RE,
@@ -835,6 +836,12 @@ class DatabaseReplica(RegionalDatabase):
         # replica is encrypted through KmsKeyId. Keep it absent after promotion too: adding it
         # would be a property change that replaces the instance.
         cfn.add_property_deletion_override("StorageEncrypted")
+        skip_checkov(
+            cfn,
+            "CKV_AWS_16",
+            "Encrypted with this region's customer-managed key (KmsKeyId); checkov reads only "
+            "StorageEncrypted, which CloudFormation refuses beside SourceDBInstanceIdentifier.",
+        )
         if promote:
             # Removing the source promotes the replica in place (same logical id and
             # identifier). Turn on automated backups for the new writer in the same update.

@@ -113,10 +113,43 @@ def _checkov_skips() -> dict[str, str]:
 
 
 def test_checkov_skips_carry_reasons() -> None:
-    skips = _checkov_skips()
-    assert skips, "expected .checkov.yaml to list its skipped checks"
-    for check, reason in skips.items():
+    """A global skip in .checkov.yaml needs the reason on the line above it."""
+    for check, reason in _checkov_skips().items():
         assert len(reason) >= MIN_REASON, f"{check} is skipped without a reason"
+
+
+def _resource_skips(scan: Scan) -> dict[tuple[str, str], list[dict[str, str]]]:
+    """Every resource's ``Metadata.checkov.skip`` entries, by (stack, logical id)."""
+    return {
+        (name, logical_id): resource["Metadata"]["checkov"]["skip"]
+        for name, template in scan.templates().items()
+        for logical_id, resource in template.get("Resources", {}).items()
+        if "checkov" in resource.get("Metadata", {})
+    }
+
+
+def test_checkov_resource_skips_are_scoped_and_explained(shop_scan: Scan) -> None:
+    skips = _resource_skips(shop_scan)
+    skipped = {(stack, entry["id"]) for (stack, _), entries in skips.items() for entry in entries}
+    for region in ("us-east-1", "us-east-2"):
+        stack = f"shop-{region}"
+        assert {(stack, c) for c in ("CKV_AWS_136", "CKV_AWS_18", "CKV_AWS_158")} <= skipped
+        assert {(stack, c) for c in ("CKV_AWS_260", "CKV_AWS_2", "CKV_AWS_103")} <= skipped
+    assert ("shop-us-east-2", "CKV_AWS_16") in skipped  # the replica only
+    assert ("shop-us-east-1", "CKV_AWS_16") not in skipped  # the primary sets StorageEncrypted
+    for (stack, logical_id), entries in skips.items():
+        for entry in entries:
+            assert len(entry.get("comment", "")) >= MIN_REASON, (stack, logical_id, entry)
+
+
+def test_https_listener_gets_no_http_skips(defaults_scan: Scan) -> None:
+    """With a certificate the listener is HTTPS: CKV_AWS_2/103 stay on for it."""
+    skips = _resource_skips(defaults_scan)
+    tls = [(stack, {e["id"] for e in entries}) for (stack, _), entries in skips.items()]
+    assert any(stack.startswith("tls-") for stack, _ in tls)
+    for stack, ids in tls:
+        if stack.startswith("tls-"):
+            assert not {"CKV_AWS_2", "CKV_AWS_103"} & ids, stack
 
 
 @pytest.mark.slow
