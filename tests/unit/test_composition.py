@@ -13,6 +13,7 @@ from multiregion_tap import (
     FailoverDnsProps,
     MultiRegionApp,
     RegionalServiceProps,
+    ReplicatedDatabaseProps,
     ValidationError,
 )
 from tests.support.templates import raw_templates
@@ -181,6 +182,34 @@ def test_databases_admit_peered_vpcs_only_when_asked() -> None:
         MultiRegionApp(
             cdk.App(), "Shop", app_name="shop", monitoring=False, database_peer_access=True
         )
+
+
+def test_promoted_region_gets_a_writable_database(
+    templates: dict[str, dict[str, Any]],
+) -> None:
+    """Runbook step 3: after promotion the region's service is told its database is the writer,
+    and the promoted instance keeps its logical id (promotion in place, not a replacement)."""
+    app = MultiRegionApp(
+        cdk.App(),
+        "Shop",
+        app_name="shop",
+        monitoring=False,
+        peering=False,
+        database=ReplicatedDatabaseProps(promote_replica_in="us-east-2"),
+    )
+    promoted_templates = raw_templates(app)
+    env, _ = _container_env(promoted_templates["shop-us-east-2"])
+    assert env["DATABASE_READ_ONLY"] == "false"
+    before = _of_type(templates["shop-us-east-2"], "AWS::RDS::DBInstance")
+    after = _of_type(promoted_templates["shop-us-east-2"], "AWS::RDS::DBInstance")
+    assert list(after) == list(before)  # same logical id: promoted in place
+    (promoted,) = after.values()
+    (replica,) = before.values()
+    assert "SourceDBInstanceIdentifier" not in promoted["Properties"]
+    assert (
+        promoted["Properties"]["DBInstanceIdentifier"]
+        == replica["Properties"]["DBInstanceIdentifier"]
+    )
 
 
 def test_no_lambda_and_no_cross_region_custom_resources(
