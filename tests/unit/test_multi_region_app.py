@@ -259,3 +259,36 @@ def test_token_region_is_refused() -> None:
 def test_error_is_a_value_error() -> None:
     with pytest.raises(ValueError, match=re.escape("got 'x y'")):
         _app(app_name="x y")
+
+
+def test_plugs_into_cdk_pipelines() -> None:
+    """A MultiRegionApp is a pipeline stage: each regional stack deploys in its own region."""
+    from aws_cdk import pipelines
+
+    app = cdk.App()
+    env = cdk.Environment(account="123456789012", region="us-east-1")
+    pipeline_stack = cdk.Stack(app, "Pipeline", env=env)
+    source = pipelines.CodePipelineSource.connection(
+        "org/repo",
+        "main",
+        connection_arn="arn:aws:codeconnections:us-east-1:123456789012:connection/example",
+    )
+    pipeline = pipelines.CodePipeline(
+        pipeline_stack,
+        "Pipeline",
+        cross_account_keys=True,
+        synth=pipelines.ShellStep("Synth", input=source, commands=["npx cdk synth"]),
+    )
+    pipeline.add_stage(
+        MultiRegionApp(app, "Prod", app_name="shop", account="123456789012", service=False)
+    )
+    template = app.synth().get_stack_by_name("Pipeline").template
+    deploys = {
+        action["Name"]: action.get("Region", "us-east-1")
+        for resource in template["Resources"].values()
+        if resource["Type"] == "AWS::CodePipeline::Pipeline"
+        for stage in resource["Properties"]["Stages"]
+        for action in stage["Actions"]
+        if action["Name"].endswith(".Deploy")
+    }
+    assert deploys == {"shop-us-east-1.Deploy": "us-east-1", "shop-us-east-2.Deploy": "us-east-2"}
