@@ -207,26 +207,28 @@ def test_getatt_health_check_id(cfn: Deployer) -> None:
     assert check["HealthCheckConfig"]["RequestInterval"] == 10
 
 
+def _alb(*, security_group: bool = False, **extra: Any) -> dict[str, Any]:
+    """An application load balancer in the two subnets of :func:`_network`."""
+    props: dict[str, Any] = {"Subnets": [{"Ref": "SubnetA"}, {"Ref": "SubnetB"}]}
+    if security_group:
+        props["SecurityGroups"] = [{"Fn::GetAtt": ["Sg", "GroupId"]}]
+    return {"Type": "AWS::ElasticLoadBalancingV2::LoadBalancer", "Properties": {**props, **extra}}
+
+
+def _target_group(*, target_type: str | None = None, **extra: Any) -> dict[str, Any]:
+    """An HTTP:80 target group in the VPC of :func:`_network`."""
+    props: dict[str, Any] = {"Port": 80, "Protocol": "HTTP", "VpcId": {"Ref": "Vpc"}}
+    if target_type is not None:
+        props["TargetType"] = target_type
+    return {"Type": "AWS::ElasticLoadBalancingV2::TargetGroup", "Properties": {**props, **extra}}
+
+
 def test_getatt_target_group_and_load_balancer_attributes(cfn: Deployer) -> None:
     resources = _network()
     resources.update(
         {
-            "Alb": {
-                "Type": "AWS::ElasticLoadBalancingV2::LoadBalancer",
-                "Properties": {
-                    "Subnets": [{"Ref": "SubnetA"}, {"Ref": "SubnetB"}],
-                    "SecurityGroups": [{"Fn::GetAtt": ["Sg", "GroupId"]}],
-                },
-            },
-            "Tg": {
-                "Type": "AWS::ElasticLoadBalancingV2::TargetGroup",
-                "Properties": {
-                    "Port": 80,
-                    "Protocol": "HTTP",
-                    "TargetType": "ip",
-                    "VpcId": {"Ref": "Vpc"},
-                },
-            },
+            "Alb": _alb(security_group=True),
+            "Tg": _target_group(target_type="ip"),
         }
     )
     outputs = cfn.deploy(
@@ -667,31 +669,9 @@ def _ecs_resources() -> dict[str, Any]:
     resources = _network()
     resources.update(
         {
-            "Alb": {
-                "Type": "AWS::ElasticLoadBalancingV2::LoadBalancer",
-                "Properties": {
-                    "Subnets": [{"Ref": "SubnetA"}, {"Ref": "SubnetB"}],
-                    "SecurityGroups": [{"Fn::GetAtt": ["Sg", "GroupId"]}],
-                },
-            },
-            "Blue": {
-                "Type": "AWS::ElasticLoadBalancingV2::TargetGroup",
-                "Properties": {
-                    "Port": 80,
-                    "Protocol": "HTTP",
-                    "TargetType": "ip",
-                    "VpcId": {"Ref": "Vpc"},
-                },
-            },
-            "Green": {
-                "Type": "AWS::ElasticLoadBalancingV2::TargetGroup",
-                "Properties": {
-                    "Port": 80,
-                    "Protocol": "HTTP",
-                    "TargetType": "ip",
-                    "VpcId": {"Ref": "Vpc"},
-                },
-            },
+            "Alb": _alb(security_group=True),
+            "Blue": _target_group(target_type="ip"),
+            "Green": _target_group(target_type="ip"),
             "Listener": {
                 "Type": "AWS::ElasticLoadBalancingV2::Listener",
                 "Properties": {
@@ -1150,18 +1130,9 @@ def test_listener_default_action_with_weighted_forward_config(cfn: Deployer) -> 
     resources = _network()
     resources.update(
         {
-            "Alb": {
-                "Type": "AWS::ElasticLoadBalancingV2::LoadBalancer",
-                "Properties": {"Subnets": [{"Ref": "SubnetA"}, {"Ref": "SubnetB"}]},
-            },
-            "Blue": {
-                "Type": "AWS::ElasticLoadBalancingV2::TargetGroup",
-                "Properties": {"Port": 80, "Protocol": "HTTP", "VpcId": {"Ref": "Vpc"}},
-            },
-            "Green": {
-                "Type": "AWS::ElasticLoadBalancingV2::TargetGroup",
-                "Properties": {"Port": 80, "Protocol": "HTTP", "VpcId": {"Ref": "Vpc"}},
-            },
+            "Alb": _alb(),
+            "Blue": _target_group(),
+            "Green": _target_group(),
             "Listener": {
                 "Type": "AWS::ElasticLoadBalancingV2::Listener",
                 "Properties": {
@@ -1241,19 +1212,8 @@ def test_tags_reach_load_balancer_target_group_cluster_topic_and_route53(cfn: De
     resources = _network()
     resources.update(
         {
-            "Alb": {
-                "Type": "AWS::ElasticLoadBalancingV2::LoadBalancer",
-                "Properties": {"Subnets": [{"Ref": "SubnetA"}, {"Ref": "SubnetB"}], "Tags": _TAGS},
-            },
-            "Tg": {
-                "Type": "AWS::ElasticLoadBalancingV2::TargetGroup",
-                "Properties": {
-                    "Port": 80,
-                    "Protocol": "HTTP",
-                    "VpcId": {"Ref": "Vpc"},
-                    "Tags": _TAGS,
-                },
-            },
+            "Alb": _alb(Tags=_TAGS),
+            "Tg": _target_group(Tags=_TAGS),
             "Cluster": {"Type": "AWS::ECS::Cluster", "Properties": {"Tags": _TAGS}},
             "Topic": {"Type": "AWS::SNS::Topic", "Properties": {"Tags": _TAGS}},
             "Zone": {

@@ -37,21 +37,9 @@ REGIONS = ("us-east-1", "us-east-2")
 
 
 # ---------------------------------------------------------------------------- fixtures
-@pytest.fixture(scope="module")
-def default() -> dict[str, Any]:
-    shop, services = build_default(cdk.App())
-    raw = raw_templates(shop)
-    return {
-        "app": shop,
-        "services": services,
-        "raw": raw,
-        "templates": {name: Template.from_json(t) for name, t in raw.items()},
-    }
-
-
-@pytest.fixture(scope="module")
-def variants() -> dict[str, Any]:
-    app, services = build_variants(cdk.App())
+def _synthesized(build: Any) -> dict[str, Any]:
+    """Build one of the shared apps, synthesize it once, and keep what the tests read."""
+    app, services = build(cdk.App())
     raw = raw_templates(app)
     return {
         "app": app,
@@ -59,6 +47,16 @@ def variants() -> dict[str, Any]:
         "raw": raw,
         "templates": {name: Template.from_json(t) for name, t in raw.items()},
     }
+
+
+@pytest.fixture(scope="module")
+def default() -> dict[str, Any]:
+    return _synthesized(build_default)
+
+
+@pytest.fixture(scope="module")
+def variants() -> dict[str, Any]:
+    return _synthesized(build_variants)
 
 
 def tpl(fixture: dict[str, Any], region: str) -> Template:
