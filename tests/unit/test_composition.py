@@ -254,6 +254,8 @@ def test_without_a_database_the_regions_deploy_in_parallel() -> None:
         ({"service": False, "database": True}, r"database must be left unset when service=False"),
         ({"service": "yes"}, r"service must be True, False or a RegionalServiceProps, got 'yes'"),
         ({"dns": "shop.example.com"}, r"dns must be a FailoverDnsProps or None"),
+        ({"replicate_images": "no"}, r"replicate_images must be True or False, got 'no'"),
+        ({"database_peer_access": 1}, r"database_peer_access must be True or False, got 1"),
         (
             {"certificates": {"eu-west-1": None}},
             r"certificates must only name the app's regions.*'eu-west-1'",

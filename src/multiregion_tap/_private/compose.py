@@ -77,6 +77,12 @@ def compose(
     database_peer_access: bool = False,
 ) -> Composition:
     result = Composition()
+    for prop, flag in (
+        ("replicate_images", replicate_images),
+        ("database_peer_access", database_peer_access),
+    ):
+        if not isinstance(flag, bool):
+            raise fail(prop, flag, "be True or False")
     service_props = _props("service", service, RegionalServiceProps)
     database_props = _props("database", database, ReplicatedDatabaseProps)
     peering_props = _props("peering", peering, CrossRegionPeeringProps)
