@@ -23,11 +23,17 @@ from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
 
 from ._private import naming
+from ._private.app_context import AppStacks
 from ._private.outputs import add_well_known_output
-from ._private.validation import fail, is_token, require_cidr, require_no_overlap
+from ._private.validation import (
+    fail,
+    is_token,
+    names_construct_path,
+    require_cidr,
+    require_no_overlap,
+)
 from .errors import ValidationError
-from .multi_region_app import MultiRegionApp
-from .outputs import OutputNames
+from .outputs import OutputNames, StackNames
 
 __all__ = ["CrossRegionPeering", "CrossRegionPeeringProps", "PeeredVpc", "allow_peer_cidr"]
 
@@ -87,16 +93,18 @@ class CrossRegionPeering(Construct):
         missing primary VPC or a VPC in the wrong region's stack.
     """
 
+    @names_construct_path
     def __init__(
         self,
-        scope: MultiRegionApp,
+        scope: AppStacks,
         id: str,
         *,
         vpcs: Mapping[str, PeeredVpc],
         subnet_types: Sequence[ec2.SubnetType] | None = None,
     ) -> None:
-        if not isinstance(scope, MultiRegionApp):
-            raise fail("scope", scope.node.path, "be a MultiRegionApp (peering creates its stacks)")
+        if not isinstance(scope, AppStacks):
+            shown = scope.node.path if isinstance(scope, Construct) else scope
+            raise fail("scope", shown, "be a MultiRegionApp (peering creates its stacks)")
         app = scope
         given = dict(vpcs)
         for region in given:
@@ -139,7 +147,7 @@ class CrossRegionPeering(Construct):
                 )
 
         stack = app.add_helper_stack(
-            "peering",
+            StackNames.PEERING,
             region=app.primary_region,
             description=f"multiregion-tap app '{app.app_name}': VPC peering and primary routes",
         )
@@ -177,7 +185,7 @@ class CrossRegionPeering(Construct):
             self._add_routes(self, app.primary_region, primary.vpc, region, peer.cidr, connection)
             # Secondary side, in a stack of the secondary region.
             routes_stack = app.add_helper_stack(
-                f"peering-routes-{region}",
+                StackNames.peering_routes_suffix(region),
                 region=region,
                 description=(
                     f"multiregion-tap app '{app.app_name}': routes from {region} to the "

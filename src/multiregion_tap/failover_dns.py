@@ -19,10 +19,12 @@ from ._private.outputs import add_well_known_output
 from ._private.validation import (
     fail,
     is_token,
+    names_construct_path,
     require_distinct,
     require_exclusive,
     require_int_range,
     require_one_of,
+    require_output_suffix,
     require_pattern,
     require_region,
 )
@@ -140,6 +142,7 @@ class FailoverDns(Construct):
     :raises ValidationError: for a bad prop; the message names the prop and the value.
     """
 
+    @names_construct_path
     def __init__(
         self,
         scope: Construct,
@@ -203,10 +206,7 @@ class FailoverDns(Construct):
         )
         interval_seconds = _interval_seconds(interval)
         require_int_range("failure_threshold", failure_threshold, 1, 10)
-        if not isinstance(output_suffix, str) or (
-            output_suffix and not re.fullmatch(r"[A-Za-z0-9]+", output_suffix)
-        ):
-            raise fail("output_suffix", output_suffix, "be letters and digits only")
+        require_output_suffix(output_suffix)
 
         dualstack = [_is_dualstack(lb) for lb in load_balancers]
         if ipv6 is True and not all(dualstack):

@@ -35,16 +35,22 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
 
+from ._private.app_context import app_of
 from ._private.monitoring_checks import (
     require_dashboard_name,
     require_duration_range,
     require_emails,
     require_https_urls,
+)
+from ._private.outputs import add_well_known_output
+from ._private.validation import (
+    fail,
+    names_construct_path,
+    require_exclusive,
+    require_int_range,
     require_output_suffix,
     route53_metrics_region,
 )
-from ._private.outputs import add_well_known_output
-from ._private.validation import fail, require_exclusive, require_int_range
 from .outputs import OutputNames
 
 __all__ = [
@@ -88,6 +94,7 @@ class AlarmTopic(Construct):
         Default: - ``RemovalPolicy.RETAIN``
     """
 
+    @names_construct_path
     def __init__(
         self,
         scope: Construct,
@@ -315,6 +322,7 @@ class RegionalMonitoring(Construct):
     :param output_suffix: Suffix of the well-known outputs. Default: ``""``
     """
 
+    @names_construct_path
     def __init__(
         self,
         scope: Construct,
@@ -732,6 +740,7 @@ class HealthCheckAlarms(Construct):
     :param output_suffix: Suffix of the ``AlarmTopicArn`` output. Default: ``""``
     """
 
+    @names_construct_path
     def __init__(
         self,
         scope: Construct,
@@ -837,6 +846,7 @@ class OverviewDashboard(Construct):
     :param output_suffix: Suffix of the ``DashboardName`` output. Default: ``"Overview"``
     """
 
+    @names_construct_path
     def __init__(
         self,
         scope: Construct,
@@ -936,9 +946,7 @@ def _health_check_metric(check: route53.IHealthCheck, region: str | None) -> clo
 
 
 def _role_of(scope: Construct) -> str:
-    from .multi_region_app import MultiRegionApp
-
-    app = MultiRegionApp.find(scope)
+    app = app_of(scope)
     if app is None:
         return ""
     return f" ({app.region_role(cdk.Stack.of(scope).region)})"

@@ -1,4 +1,4 @@
-"""MultiRegionApp: one top-level stack per region, composed as a CDK Stage."""
+"""MultiRegionApp: one top-level stack per region, each selectable by its name in the CDK CLI."""
 
 from __future__ import annotations
 
@@ -11,17 +11,27 @@ import aws_cdk as cdk
 from constructs import Construct
 
 from ._private import naming
+from ._private.app_context import app_of, register_stack
+from ._private.compose import compose
 from ._private.outputs import add_well_known_output
 from ._private.validation import (
     fail,
     is_token,
+    names_construct_path,
     partition_of,
     require_distinct,
     require_pattern,
     require_region,
 )
 from .errors import ValidationError
-from .outputs import OutputNames, TagKeys
+from .outputs import (
+    APP_NAME_MAX_LENGTH,
+    APP_NAME_PATTERN,
+    OutputNames,
+    RegionRole,
+    StackNames,
+    TagKeys,
+)
 
 if TYPE_CHECKING:
     from aws_cdk import aws_certificatemanager as acm
@@ -39,11 +49,8 @@ if TYPE_CHECKING:
 
 __all__ = ["MultiRegionApp", "RegionRole"]
 
-#: Longest app_name accepted. It prefixes every stack name (``<app_name>-peering-routes-<region>``
-#: must stay under CloudFormation's 128 characters) and every hash-truncated physical name.
-APP_NAME_MAX_LENGTH = 64
-_APP_NAME_RE = re.compile(r"[a-z](?:[a-z0-9]|-(?=[a-z0-9]))*")
-_HELPER_SUFFIX_RE = re.compile(r"[a-z](?:[a-z0-9]|-(?=[a-z0-9]))*")
+#: Helper-stack suffixes follow the app-name rule (they end a stack name the same way).
+_HELPER_SUFFIX_RE = APP_NAME_PATTERN
 # AWS tag keys and values: letters, digits, spaces and _ . : / = + - @ (any script).
 _TAG_RE = re.compile(r"[\w\s.:/=+\-@]*")
 
@@ -56,26 +63,18 @@ WEAK_REFERENCES_CONTEXT = "@aws-cdk/core:defaultCrossStackReferences"
 _TAKEN: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], str]] = weakref.WeakKeyDictionary()
 
 
-class RegionRole:
-    """The role of a region in a :class:`MultiRegionApp` (the value of the region-role tag)."""
-
-    PRIMARY = "primary"
-    SECONDARY = "secondary"
-    #: A helper stack in a region the app does not serve from (for example Route 53
-    #: health-check alarms, whose metrics exist only in us-east-1).
-    GLOBAL = "global"
-
-
-class MultiRegionApp(cdk.Stage):
+class MultiRegionApp(Construct):
     """One web service deployed to a primary region and one or more secondary regions.
 
-    ``MultiRegionApp`` is a :class:`aws_cdk.Stage`. It creates one top-level
-    :class:`aws_cdk.Stack` per region (never nested stacks, which always deploy in their
-    parent's region), named ``<app_name>-<region>`` with ``env`` set to that region and, when
-    given, the account. Being a Stage, it can be added to a CDK Pipelines wave and can exist
+    It creates one top-level :class:`aws_cdk.Stack` per region (never nested stacks, which
+    always deploy in their parent's region), named ``<app_name>-<region>`` with ``env`` set to
+    that region and, when given, the account. The stacks are created at the root of the
+    enclosing :class:`aws_cdk.App` or :class:`aws_cdk.Stage` with their stack name as construct
+    id, so the CDK CLI lists and selects them as users type them: ``cdk ls``, ``cdk deploy
+    --all``, ``cdk deploy shop-us-east-2``. Put it inside your own ``Stage`` to add it to a
+    CDK Pipelines wave (the CLI then names the stacks ``<stage>/<stack name>``). It can exist
     more than once in one CDK app (for example ``shop-dev`` and ``shop-prod``: two instances
-    bound to the same account need distinct ``app_name`` values, since stack names are
-    unique per account and region).
+    need distinct ``app_name`` values, since stack names are unique per account and region).
 
     By default each region gets a :class:`~multiregion_tap.RegionalService` with its
     monitoring, and the regions' VPCs are peered; ``database`` and ``dns`` add the replicated
@@ -99,9 +98,11 @@ class MultiRegionApp(cdk.Stage):
         shop.primary_stack    # the stack "shop-us-east-1"
         app.synth()
 
-    :param scope: The parent construct, usually the :class:`aws_cdk.App`.
-    :param id: The construct id. Part of every logical path: changing it renames the
-        Stage's artifacts (the stack names stay ``<app_name>-<region>``).
+    :param scope: The parent construct: the :class:`aws_cdk.App`, a :class:`aws_cdk.Stage`,
+        or a construct inside one (not inside a stack). The stacks are created at the root of
+        the enclosing App or Stage.
+    :param id: The construct id of this (resource-less) construct. The stacks' construct ids
+        are their stack names, so changing ``id`` changes no stack and no logical id.
     :param app_name: Short name of the service. Lowercase letters, digits and single hyphens,
         starting with a letter, 1 to 64 characters. Prefixes every stack name and is the value
         of the ``multiregion-tap:app`` tag.
@@ -113,7 +114,6 @@ class MultiRegionApp(cdk.Stage):
         account-agnostic; CDK resolves the account at deploy time.
     :param tags: Extra tags for every taggable resource. Keys may not start with ``aws:`` or
         ``multiregion-tap:``. Default: - only the library's own tags.
-    :param outdir: Where the Stage writes its cloud assembly. Default: - chosen by CDK.
     :param service: The web service of every region (:class:`~multiregion_tap.RegionalService`,
         construct id ``Service`` in each regional stack): ``True`` for the defaults, a
         :class:`~multiregion_tap.RegionalServiceProps` to configure it, ``False`` for bare
@@ -155,6 +155,7 @@ class MultiRegionApp(cdk.Stage):
         Needs ``database`` and ``peering``. Default: ``False`` (only the region's own service)
     """
 
+    @names_construct_path
     def __init__(
         self,
         scope: Construct,
@@ -165,7 +166,6 @@ class MultiRegionApp(cdk.Stage):
         secondary_regions: Sequence[str] = ("us-east-2",),
         account: str | None = None,
         tags: Mapping[str, str] | None = None,
-        outdir: str | None = None,
         service: RegionalServiceProps | bool = True,
         vpc_cidrs: Mapping[str, str] | None = None,
         certificates: Mapping[str, acm.ICertificate] | None = None,
@@ -209,8 +209,9 @@ class MultiRegionApp(cdk.Stage):
         user_tags = dict(tags or {})
         _validate_tags(user_tags)
 
-        super().__init__(scope, id, outdir=outdir)
-        self.node.set_context(WEAK_REFERENCES_CONTEXT, "weak")
+        root = _stack_root(scope)
+        super().__init__(scope, id)
+        self._root = root
 
         self._app_name = app_name
         self._primary_region = primary
@@ -222,15 +223,12 @@ class MultiRegionApp(cdk.Stage):
 
         for region in self.regions:
             self._regional_stacks[region] = self._new_stack(
-                region,
-                stack_name=f"{app_name}-{region}",
+                StackNames.regional(app_name, region),
                 region=region,
                 description=(
                     f"multiregion-tap app '{app_name}': {self.region_role(region)} region {region}"
                 ),
             )
-
-        from ._private.compose import compose
 
         self._composition = compose(
             self,
@@ -318,14 +316,10 @@ class MultiRegionApp(cdk.Stage):
 
     @classmethod
     def find(cls, scope: Construct) -> MultiRegionApp | None:
-        """The MultiRegionApp that contains ``scope``, or ``None`` when used standalone."""
-        stage = cdk.Stage.of(scope)
-        while stage is not None:
-            if isinstance(stage, MultiRegionApp):
-                return stage
-            parent = stage.node.scope
-            stage = cdk.Stage.of(parent) if parent is not None else None
-        return None
+        """The MultiRegionApp whose stack contains ``scope``, or ``None`` for a construct in
+        any other stack (or outside stacks)."""
+        app = app_of(scope) if _in_stack(scope) else None
+        return app if isinstance(app, MultiRegionApp) else None
 
     # ------------------------------------------------------------------ composed constructs
     @property
@@ -388,9 +382,9 @@ class MultiRegionApp(cdk.Stage):
     ) -> cdk.Stack:
         """Add a helper stack named ``<app_name>-<suffix>`` (for DNS, peering, ...).
 
-        The construct id is ``suffix``; it is API (changing it renames the stack's
-        resources' paths). Helper stacks get the same tags and base outputs as the regional
-        stacks.
+        The stack is created at the root of the enclosing App or Stage with its stack name as
+        construct id. Helper stacks get the same tags, base outputs and weak cross-region
+        references as the regional stacks.
 
         :param suffix: Lowercase letters, digits and single hyphens, e.g. ``"dns"`` or
             ``"peering-routes-us-east-2"``.
@@ -414,8 +408,7 @@ class MultiRegionApp(cdk.Stage):
                 "region", where, f"be in the partition {partition_of(self._primary_region)!r}"
             )
         stack = self._new_stack(
-            suffix,
-            stack_name=f"{self._app_name}-{suffix}",
+            StackNames.helper(self._app_name, suffix),
             region=where,
             description=description or f"multiregion-tap app '{self._app_name}': {suffix}",
         )
@@ -424,22 +417,38 @@ class MultiRegionApp(cdk.Stage):
 
     # ------------------------------------------------------------------ dependency graph
     def stack_dependencies(self) -> dict[str, tuple[str, ...]]:
-        """Each stack name mapped to the names of the app's stacks it directly depends on.
+        """Each stack of the app mapped to the app's stacks it directly depends on, all named
+        as the CDK CLI selects them (:meth:`cli_selector`).
 
         Cross-stack references become dependencies only when the app is prepared, so this
-        synthesizes the Stage (CDK caches the result; call it once the app is complete).
+        synthesizes the enclosing App or Stage (CDK caches the result: call it once the app
+        is complete).
         """
-        assembly = self.synth()
-        names = {artifact.id: artifact.stack_name for artifact in assembly.stacks}
+        ours = {stack.artifact_id for stack in self.all_stacks}
+        assembly = self._root.synth()
+        selectors = {
+            artifact.id: artifact.hierarchical_id
+            for artifact in assembly.stacks
+            if artifact.id in ours
+        }
         return {
-            artifact.stack_name: tuple(
-                sorted(names[dep.id] for dep in artifact.dependencies if dep.id in names)
+            selectors[artifact.id]: tuple(
+                sorted(selectors[dep.id] for dep in artifact.dependencies if dep.id in selectors)
             )
             for artifact in assembly.stacks
+            if artifact.id in selectors
         }
 
+    def cli_selector(self, stack: cdk.Stack) -> str:
+        """What selects ``stack`` in ``cdk deploy``/``cdk diff``: its stack name when the app
+        sits in the :class:`aws_cdk.App` itself, else ``<stage path>/<stack name>`` (the
+        CDK CLI names stacks in a nested Stage by their path).
+        """
+        return stack.node.path
+
     def deploy_waves(self) -> list[tuple[str, ...]]:
-        """Stack names grouped into waves that deploy in parallel, in deploy order.
+        """The app's stacks grouped into waves that deploy in parallel, in deploy order, named
+        as the CDK CLI selects them (``cdk deploy shop-us-east-1 shop-us-east-2``).
 
         :raises ValidationError: when the stacks depend on each other in a cycle.
         """
@@ -460,9 +469,7 @@ class MultiRegionApp(cdk.Stage):
         return waves
 
     # ------------------------------------------------------------------ internals
-    def _new_stack(
-        self, construct_id: str, *, stack_name: str, region: str, description: str
-    ) -> cdk.Stack:
+    def _new_stack(self, stack_name: str, *, region: str, description: str) -> cdk.Stack:
         if len(stack_name) > naming.STACK_NAME.max_length:
             raise fail(
                 "app_name",
@@ -470,14 +477,20 @@ class MultiRegionApp(cdk.Stage):
                 f"be short enough for the stack name {stack_name!r} to fit in 128 characters",
             )
         self._claim(stack_name, region)
+        # The stack's construct id is its name, at the root of the App or Stage: the CDK CLI
+        # selects stacks by that path (``cdk deploy shop-us-east-2``).
         stack = cdk.Stack(
-            self,
-            construct_id,
+            self._root,
+            stack_name,
             stack_name=stack_name,
             env=cdk.Environment(account=self._account, region=region),
             cross_region_references=True,
             description=description,
         )
+        # Every reference between the app's stacks is weak (Fn::GetStackOutput): no
+        # Lambda-backed custom resources, no export locks.
+        stack.node.set_context(WEAK_REFERENCES_CONTEXT, "weak")
+        register_stack(stack, self)
         role = self.region_role(region)
         tags = cdk.Tags.of(stack)
         tags.add(TagKeys.APP, self._app_name)
@@ -521,7 +534,7 @@ def _validate_app_name(app_name: Any) -> None:
     require_pattern(
         "app_name",
         app_name,
-        _APP_NAME_RE,
+        APP_NAME_PATTERN,
         "be lowercase letters, digits and single hyphens, start with a letter and not end "
         "with a hyphen (it is used in stack names, tags and DNS-style names)",
     )
@@ -543,3 +556,24 @@ def _validate_tags(tags: dict[str, str]) -> None:
                 value,
                 "be at most 256 letters, digits, spaces and _ . : / = + - @",
             )
+
+
+def _stack_root(scope: Construct) -> cdk.Stage:
+    """The App or Stage whose root gets the app's stacks; refuses a scope inside a stack."""
+    if not isinstance(scope, Construct):
+        raise fail("scope", scope, "be a construct: the cdk.App, a cdk.Stage or a construct in one")
+    if _in_stack(scope):
+        raise fail(
+            "scope",
+            scope.node.path,
+            "not be inside a Stack: MultiRegionApp creates top-level stacks; pass the cdk.App "
+            "or a cdk.Stage",
+        )
+    stage = scope if cdk.Stage.is_stage(scope) else cdk.Stage.of(scope)
+    if stage is None:
+        raise fail("scope", scope.node.path, "be inside a cdk.App or a cdk.Stage")
+    return stage
+
+
+def _in_stack(scope: Construct) -> bool:
+    return any(cdk.Stack.is_stack(node) for node in scope.node.scopes)

@@ -1,17 +1,106 @@
-"""Well-known stack output names and tag keys.
+"""The deployed app's contract: stack names, output names, tag keys and region roles.
 
 Every regional stack of a :class:`~multiregion_tap.MultiRegionApp` carries CloudFormation
 outputs under these exact names (the output's logical id), so a deployed app can be
 discovered from the stack name ``<app_name>-<region>`` plus an output name, in any region,
 without parsing logical ids or physical names. Constructs fill the outputs that concern
 them; an output a feature does not create is simply absent.
+
+This module is pure Python (no aws-cdk-lib, no jsii): :mod:`multiregion_tap.discovery` reads
+deployed apps with it on machines without Node.js.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
-__all__ = ["OutputNames", "TagKeys"]
+__all__ = [
+    "APP_NAME_MAX_LENGTH",
+    "APP_NAME_PATTERN",
+    "OUTPUT_SUFFIX_PATTERN",
+    "OutputNames",
+    "RegionRole",
+    "StackNames",
+    "TagKeys",
+]
+
+#: Longest ``app_name`` accepted. It prefixes every stack name
+#: (``<app_name>-peering-routes-<region>`` must stay under CloudFormation's 128 characters)
+#: and every hash-truncated physical name.
+APP_NAME_MAX_LENGTH: Final = 64
+#: What an ``app_name`` looks like: lowercase letters, digits and single hyphens, starting
+#: with a letter and not ending with a hyphen (it is used in stack names, tags and DNS-style
+#: names).
+APP_NAME_PATTERN: Final = re.compile(r"[a-z](?:[a-z0-9]|-(?=[a-z0-9]))*")
+#: What an ``output_suffix`` looks like: up to 32 ASCII letters and digits, because it ends a
+#: CloudFormation logical id (ASCII alphanumeric only).
+OUTPUT_SUFFIX_PATTERN: Final = re.compile(r"[A-Za-z0-9]{0,32}")
+
+
+class RegionRole:
+    """The role of a region in a :class:`~multiregion_tap.MultiRegionApp` (the value of the
+    region-role tag and of the ``MultiRegionTapRegionRole`` output)."""
+
+    PRIMARY: Final = "primary"
+    SECONDARY: Final = "secondary"
+    #: A helper stack in a region the app does not serve from (for example Route 53
+    #: health-check alarms, whose metrics exist only in us-east-1).
+    GLOBAL: Final = "global"
+
+
+class StackNames:
+    """The stack names of a :class:`~multiregion_tap.MultiRegionApp`.
+
+    Every stack name is ``<app_name>-<suffix>``; the suffix of a regional stack is its region,
+    the helper stacks use the suffixes below. The CDK CLI selects each stack by this name
+    (``cdk deploy shop-us-east-2``), and discovery finds a deployed app by it.
+    """
+
+    #: Route 53 health checks and failover records: ``<app_name>-dns``.
+    DNS: Final = "dns"
+    #: VPC peering connections and the primary region's routes: ``<app_name>-peering``.
+    PEERING: Final = "peering"
+    #: A secondary region's routes to the peering connection:
+    #: ``<app_name>-peering-routes-<region>``.
+    PEERING_ROUTES_PREFIX: Final = "peering-routes-"
+    #: The overview dashboard of every region: ``<app_name>-monitoring``.
+    MONITORING: Final = "monitoring"
+
+    @staticmethod
+    def regional(app_name: str, region: str) -> str:
+        """``<app_name>-<region>``, e.g. ``shop-us-east-1``."""
+        return f"{app_name}-{region}"
+
+    @staticmethod
+    def helper(app_name: str, suffix: str) -> str:
+        """``<app_name>-<suffix>``, e.g. ``shop-dns``."""
+        return f"{app_name}-{suffix}"
+
+    @classmethod
+    def dns(cls, app_name: str) -> str:
+        """``<app_name>-dns``."""
+        return cls.helper(app_name, cls.DNS)
+
+    @classmethod
+    def peering(cls, app_name: str) -> str:
+        """``<app_name>-peering``."""
+        return cls.helper(app_name, cls.PEERING)
+
+    @classmethod
+    def peering_routes_suffix(cls, region: str) -> str:
+        """``peering-routes-<region>``: the suffix of a secondary region's routes stack."""
+        return f"{cls.PEERING_ROUTES_PREFIX}{region}"
+
+    @classmethod
+    def peering_routes(cls, app_name: str, region: str) -> str:
+        """``<app_name>-peering-routes-<region>``."""
+        return cls.helper(app_name, cls.peering_routes_suffix(region))
+
+    @classmethod
+    def monitoring(cls, app_name: str) -> str:
+        """``<app_name>-monitoring``."""
+        return cls.helper(app_name, cls.MONITORING)
 
 
 class TagKeys:

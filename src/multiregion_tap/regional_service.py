@@ -24,6 +24,7 @@ from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
 from ._private import naming
+from ._private.app_context import app_of
 from ._private.checkov import skip_checkov
 from ._private.outputs import add_well_known_output
 from ._private.service_checks import (
@@ -40,10 +41,12 @@ from ._private.service_dependencies import drop_depends_on
 from ._private.validation import (
     fail,
     is_token,
+    names_construct_path,
     require_cidr,
     require_distinct,
     require_exclusive,
     require_int_range,
+    require_output_suffix,
     require_pattern,
     require_region,
 )
@@ -66,7 +69,6 @@ CONTAINER_NAME = "app"
 _RULE_PRIORITY = 1
 
 _REPOSITORY_NAME_RE = re.compile(r"(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*")
-_SUFFIX_RE = re.compile(r"[A-Za-z0-9]{0,32}")
 _DEFAULT_IMAGE_TAG = "v1"
 
 
@@ -346,6 +348,7 @@ class RegionalService(Construct):
         one stack (letters and digits). Default: - no suffix.
     """
 
+    @names_construct_path
     def __init__(
         self,
         scope: Construct,
@@ -486,7 +489,7 @@ class RegionalService(Construct):
         require_int_range("target_5xx_threshold", target_5xx_threshold, 1, 1_000_000)
         if latency_threshold is not None:
             require_seconds_float("latency_threshold", latency_threshold)
-        app = _multi_region_app(scope)
+        app = app_of(scope)
         repo_name = repository_name
         if repo_name is None and app is not None:
             repo_name = (
@@ -519,7 +522,7 @@ class RegionalService(Construct):
         require_int_range("max_image_count", max_image_count, 1, 1000)
         require_int_range("untagged_image_expiry_days", untagged_image_expiry_days, 1, 365)
         suffix = output_suffix or ""
-        require_pattern("output_suffix", suffix, _SUFFIX_RE, "be up to 32 letters and digits")
+        require_output_suffix(suffix)
         removal = removal_policy or cdk.RemovalPolicy.RETAIN
         retention = log_retention or logs.RetentionDays.ONE_YEAR
 
@@ -1456,20 +1459,6 @@ def require_seconds_float(prop: str, value: cdk.Duration) -> None:
         return
     if not 0 < seconds <= 3600:
         raise fail(prop, f"{seconds:g} seconds", "be more than 0 and at most 3600 seconds")
-
-
-def _multi_region_app(scope: Construct) -> Any:
-    """The MultiRegionApp that contains ``scope``, or ``None`` when used standalone."""
-    # Imported here: multi_region_app composes services from this module.
-    from .multi_region_app import MultiRegionApp
-
-    node: Construct | None = scope
-    while node is not None:
-        if isinstance(node, MultiRegionApp):
-            return node
-        parent = node.node.scope
-        node = parent if isinstance(parent, Construct) else None
-    return None
 
 
 def _acknowledgments(

@@ -63,9 +63,10 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_rds as rds
 from aws_cdk import aws_secretsmanager as secretsmanager
-from constructs import Construct, IConstruct, IValidation
+from constructs import Construct, IValidation
 
 from ._private import naming
+from ._private.app_context import app_of
 from ._private.checkov import skip_checkov
 from ._private.database_engine import (
     BACKUP_RETENTION_RANGE,
@@ -84,13 +85,14 @@ from ._private.outputs import add_well_known_output
 from ._private.validation import (
     fail,
     is_token,
+    names_construct_path,
     require_cidr,
     require_int_range,
+    require_output_suffix,
     require_pattern,
     require_region,
 )
 from .errors import ValidationError
-from .multi_region_app import MultiRegionApp
 from .outputs import OutputNames
 
 __all__ = [
@@ -435,6 +437,7 @@ class ReplicatedDatabase(RegionalDatabase):
     :raises ValidationError: for out-of-range or malformed props.
     """
 
+    @names_construct_path
     def __init__(
         self,
         scope: Construct,
@@ -511,11 +514,10 @@ class ReplicatedDatabase(RegionalDatabase):
             )
         for index, cidr in enumerate(allowed_cidrs or ()):
             require_cidr(f"allowed_cidrs[{index}]", cidr, min_prefix=8, max_prefix=32)
-        if not isinstance(output_suffix, str) or (output_suffix and not output_suffix.isalnum()):
-            raise fail("output_suffix", output_suffix, "be letters and digits only (or empty)")
+        require_output_suffix(output_suffix)
 
         stack = cdk.Stack.of(scope)
-        app = _multi_region_app_of(scope)
+        app = app_of(scope)
         if promote_replica_in is not None:
             require_region("promote_replica_in", promote_replica_in)
             if promote_replica_in == stack.region:
@@ -773,6 +775,7 @@ class DatabaseReplica(RegionalDatabase):
     arguments. It is read-only until promoted (``promote_replica_in``).
     """
 
+    @names_construct_path
     def __init__(
         self,
         scope: Construct,
@@ -905,15 +908,6 @@ def _instance_class(prop: str, value: str) -> str:
         "be a DB instance class such as 't4g.medium' or 'db.r7g.large'",
     )
     return normalize_instance_class(value)
-
-
-def _multi_region_app_of(scope: Construct) -> MultiRegionApp | None:
-    node: IConstruct | None = scope
-    while node is not None:
-        if isinstance(node, MultiRegionApp):
-            return node
-        node = node.node.scope
-    return None
 
 
 def _acknowledge_no_rotation(secret: Construct) -> None:

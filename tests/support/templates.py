@@ -7,26 +7,39 @@ import re
 from typing import Any
 
 import aws_cdk as cdk
-from aws_cdk import assertions
+from aws_cdk import assertions, cx_api
+
+from multiregion_tap import MultiRegionApp
 
 _ASSET_HASH = re.compile(r"[0-9a-f]{64}")
 
 
-def templates(stage: cdk.Stage) -> dict[str, assertions.Template]:
-    """Synthesize ``stage`` once and wrap every stack's template, keyed by stack name.
+def stack_artifacts(app: MultiRegionApp | cdk.Stage) -> list[cx_api.CloudFormationStackArtifact]:
+    """The synthesized stacks of ``app`` (a MultiRegionApp: only its own stacks; a Stage or
+    App: every stack in it). The enclosing App or Stage is synthesized once (CDK caches it)."""
+    if isinstance(app, MultiRegionApp):
+        stage = cdk.Stage.of(app.primary_stack)
+        assert stage is not None
+        ours = {stack.stack_name for stack in app.all_stacks}
+        return [s for s in stage.synth().stacks if s.stack_name in ours]
+    return list(app.synth().stacks)
+
+
+def templates(app: MultiRegionApp | cdk.Stage) -> dict[str, assertions.Template]:
+    """Synthesize ``app`` once and wrap every stack's template, keyed by stack name.
 
     ``Template.from_json`` skips a second synthesis, so a module-scoped fixture can build the
     app once and every test can read it.
     """
-    assembly = stage.synth()
     return {
-        stack.stack_name: assertions.Template.from_json(stack.template) for stack in assembly.stacks
+        stack.stack_name: assertions.Template.from_json(stack.template)
+        for stack in stack_artifacts(app)
     }
 
 
-def raw_templates(stage: cdk.Stage) -> dict[str, dict[str, Any]]:
+def raw_templates(app: MultiRegionApp | cdk.Stage) -> dict[str, dict[str, Any]]:
     """Every stack's template as a dict, keyed by stack name."""
-    return {stack.stack_name: stack.template for stack in stage.synth().stacks}
+    return {stack.stack_name: stack.template for stack in stack_artifacts(app)}
 
 
 def normalize(template: dict[str, Any]) -> dict[str, Any]:

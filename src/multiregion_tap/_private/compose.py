@@ -1,14 +1,14 @@
 """How MultiRegionApp composes the constructs into its stacks (the one-statement app).
 
-Kept apart from multi_region_app.py because the constructs import MultiRegionApp themselves:
-this module is imported lazily, once the class exists.
+It works on the app through the :class:`~multiregion_tap._private.app_context.AppStacks`
+interface, so neither this module nor the constructs import ``multi_region_app``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_ecs as ecs
@@ -21,6 +21,7 @@ from ..monitoring import (
     RegionalMonitoring,
     RegionalMonitoringProps,
 )
+from ..outputs import StackNames
 from ..regional_service import RegionalService, RegionalServiceProps, default_vpc_cidr
 from ..replicated_database import (
     DatabaseReplica,
@@ -28,14 +29,15 @@ from ..replicated_database import (
     ReplicatedDatabase,
     ReplicatedDatabaseProps,
 )
+from .app_context import AppStacks
 from .service_checks import VPC_MAX_PREFIX, VPC_MIN_PREFIX
-from .validation import fail, is_token, partition_of, require_cidr, require_no_overlap
-
-if TYPE_CHECKING:
-    from ..multi_region_app import MultiRegionApp
-
-#: Route 53 health-check metrics exist only in this region (commercial partition).
-ROUTE53_METRICS_REGION = "us-east-1"
+from .validation import (
+    fail,
+    is_token,
+    require_cidr,
+    require_no_overlap,
+    route53_metrics_region,
+)
 
 #: Environment variables every service gets when the app has a database.
 DATABASE_HOST_ENV = "DATABASE_HOST"
@@ -64,7 +66,7 @@ class Composition:
 
 
 def compose(
-    app: MultiRegionApp,
+    app: AppStacks,
     *,
     service: RegionalServiceProps | bool,
     vpc_cidrs: Mapping[str, str] | None,
@@ -126,7 +128,7 @@ def compose(
     if database_props is not None:
         primary = app.primary_region
         db = ReplicatedDatabase(
-            app.primary_stack,
+            app.stack_for(app.primary_region),
             "Database",
             vpc=result.services[primary].vpc,
             allow_from=[result.services[primary].service],
@@ -190,7 +192,7 @@ def compose(
         path = service_props.health_check_path
         if dns.health_check_path == "/" and path != "/":
             dns_kwargs["health_check_path"] = path
-        dns_stack = app.add_helper_stack("dns", region=_route53_region(app))
+        dns_stack = app.add_helper_stack(StackNames.DNS, region=_route53_region(app))
         result.dns = FailoverDns(
             dns_stack,
             "FailoverDns",
@@ -213,7 +215,7 @@ def compose(
 
     # ------------------------------------------------- overview (its own stack: no cycle)
     if monitoring_props is not None:
-        overview_stack = app.add_helper_stack("monitoring")
+        overview_stack = app.add_helper_stack(StackNames.MONITORING)
         result.overview = OverviewDashboard(
             overview_stack,
             "Overview",
@@ -234,7 +236,7 @@ def _props(prop: str, value: Any, kind: type) -> Any:
     raise fail(prop, value, f"be True, False or a {kind.__name__}")
 
 
-def _vpc_cidrs(app: MultiRegionApp, given: Mapping[str, str] | None) -> dict[str, str]:
+def _vpc_cidrs(app: AppStacks, given: Mapping[str, str] | None) -> dict[str, str]:
     cidrs = {region: default_vpc_cidr(index) for index, region in enumerate(app.regions)}
     for region, cidr in (given or {}).items():
         if region not in app.regions:
@@ -249,11 +251,10 @@ def _vpc_cidrs(app: MultiRegionApp, given: Mapping[str, str] | None) -> dict[str
     return cidrs
 
 
-def _route53_region(app: MultiRegionApp) -> str:
-    """Route 53 is global; its health-check metrics live in us-east-1 (aws partition)."""
-    if partition_of(app.primary_region) == "aws":
-        return ROUTE53_METRICS_REGION
-    return app.primary_region
+def _route53_region(app: AppStacks) -> str:
+    """Route 53 is global; its health-check metrics live in the partition's Route 53 region
+    (us-east-1 in the commercial partition), else the DNS stack goes to the primary region."""
+    return route53_metrics_region(app.primary_region) or app.primary_region
 
 
 def _wire_database(service: RegionalService, database: RegionalDatabase) -> None:

@@ -9,17 +9,13 @@ from urllib.parse import urlsplit
 
 import aws_cdk as cdk
 
-from .validation import fail, is_token, partition_of
+from .validation import fail, is_token
 
 # A pragmatic e-mail check: one '@', a non-empty local part, a dotted domain, no spaces.
 _EMAIL_RE = re.compile(
     r"[^@\s]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
 )
 _DASHBOARD_RE = re.compile(r"[A-Za-z0-9_-]{1,255}")
-_SUFFIX_RE = re.compile(r"[A-Za-z0-9]*")
-
-#: The region where Route 53 publishes health-check metrics, per partition.
-_ROUTE53_METRICS_REGION = {"aws": "us-east-1"}
 
 
 def string_list(prop: str, value: Any) -> list[str]:
@@ -61,11 +57,6 @@ def require_dashboard_name(prop: str, value: str | None) -> None:
         raise fail(prop, value, "be 1 to 255 letters, digits, '-' and '_'")
 
 
-def require_output_suffix(value: Any) -> None:
-    if not isinstance(value, str) or not _SUFFIX_RE.fullmatch(value):
-        raise fail("output_suffix", value, "be letters and digits only")
-
-
 def require_duration_range(prop: str, value: cdk.Duration, low_s: float, high_s: float) -> float:
     """Seconds of ``value``, rejected outside ``[low_s, high_s]`` (tokens pass as ``low_s``)."""
     if not isinstance(value, cdk.Duration):
@@ -77,9 +68,3 @@ def require_duration_range(prop: str, value: cdk.Duration, low_s: float, high_s:
     if not low_s <= seconds <= high_s:
         raise fail(prop, value.to_human_string(), f"be between {low_s:g} and {high_s:g} seconds")
     return seconds
-
-
-def route53_metrics_region(stack_region: str) -> str | None:
-    """Where Route 53 health-check metrics live for the partition of ``stack_region``
-    (``None`` when the library does not know the partition's region)."""
-    return _ROUTE53_METRICS_REGION.get(partition_of(stack_region))

@@ -7,14 +7,17 @@ are skipped: they are only known at deploy time, and CloudFormation checks them 
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
 
 import aws_cdk as cdk
+from constructs import Construct
 
 from ..errors import ValidationError
+from ..outputs import OUTPUT_SUFFIX_PATTERN
 
 # Region names: two to four letter area (us, eu, ap, cn, il, mx, eusc, ...), an optional
 # partition qualifier (gov, iso, isob, de, ...), a direction and a number.
@@ -158,3 +161,47 @@ def require_no_overlap(prop: str, cidrs: dict[str, str]) -> None:
                 raise ValidationError(
                     f"{prop} must not overlap: {a} has {cidrs[a]!r} and {b} has {cidrs[b]!r}"
                 )
+
+
+def require_output_suffix(value: Any, prop: str = "output_suffix") -> str:
+    """The one rule for every construct's ``output_suffix``: it ends CloudFormation logical ids
+    (the well-known outputs), which are ASCII letters and digits only."""
+    if not isinstance(value, str) or not OUTPUT_SUFFIX_PATTERN.fullmatch(value):
+        raise fail(prop, value, "be up to 32 ASCII letters and digits (or empty)")
+    return value
+
+
+#: Where Route 53 health-check metrics live, per partition: Route 53 publishes them only in
+#: the partition's Route 53 home region (us-east-1 in the commercial partition).
+_ROUTE53_METRICS_REGION = {"aws": "us-east-1"}
+
+
+def route53_metrics_region(region: str) -> str | None:
+    """Where Route 53 health-check metrics live for the partition of ``region`` (``None``
+    when the library does not know the partition's region)."""
+    return _ROUTE53_METRICS_REGION.get(partition_of(region))
+
+
+_Init = TypeVar("_Init", bound=Callable[..., None])
+
+
+def names_construct_path(init: _Init) -> _Init:
+    """Decorate a construct's ``__init__(self, scope, id, ...)`` so that a
+    :class:`ValidationError` it raises names the construct path (``scope``'s path plus ``id``).
+
+    An error that already names a path (from a construct built inside this one) is passed on
+    unchanged, so the innermost construct is the one named.
+    """
+
+    @functools.wraps(init)
+    def wrapper(self: Any, scope: Construct, id: str, *args: Any, **kwargs: Any) -> None:
+        try:
+            init(self, scope, id, *args, **kwargs)
+        except ValidationError as error:
+            if error.construct_path is not None:
+                raise
+            parent = scope.node.path if isinstance(scope, Construct) else ""
+            path = f"{parent}/{id}" if parent else str(id)
+            raise ValidationError(error.message, construct_path=path) from None
+
+    return wrapper  # type: ignore[return-value]
