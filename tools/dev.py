@@ -136,6 +136,79 @@ def ensure_checkov() -> Path:
     return checkov
 
 
+#: Where the documentation's browser test looks for a Chromium, in order: Debian's
+#: ``chromium`` first, then Google Chrome (GitHub's Ubuntu runners have it), then macOS.
+#: ``MRT_CHROMIUM`` (a path) overrides the search.
+CHROMIUM_CANDIDATES = (
+    "/usr/bin/chromium",
+    "chromium",
+    "google-chrome",
+    "google-chrome-stable",
+    "/Applications/Chromium.app/Contents/MacOS/Chromium",
+    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+)
+#: What ``ensure_chromium`` installs on Debian: the browser, and fonts to render text with.
+CHROMIUM_APT_PACKAGES = ("chromium", "fonts-liberation")
+
+
+def find_chromium() -> Path | None:
+    """The Chromium (or Chrome) binary to drive, or ``None`` when the machine has none."""
+    override = os.environ.get("MRT_CHROMIUM")
+    if override:
+        return Path(override) if Path(override).is_file() else None
+    for candidate in CHROMIUM_CANDIDATES:
+        found = shutil.which(candidate)
+        if found:
+            return Path(found)
+    return None
+
+
+def ensure_chromium() -> Path:
+    """Return a Chromium to drive headless; install Debian's ``chromium`` when it is missing.
+
+    The install (``apt-get install chromium fonts-liberation``) happens only when no browser
+    is found and this process is root on a Debian-based system with apt-get; otherwise the
+    error says what is missing and how to provide it. Idempotent: nothing happens once a
+    browser is there. Not part of :func:`setup` (the install takes a minute and ~300 MB): the
+    documentation's browser test calls it.
+
+    :raises RuntimeError: when no browser is found and none can be installed.
+    """
+    found = find_chromium()
+    if found:
+        return found
+    if os.environ.get("MRT_CHROMIUM"):
+        raise RuntimeError(f"MRT_CHROMIUM={os.environ['MRT_CHROMIUM']} is not a file")
+    wanted = " ".join(CHROMIUM_APT_PACKAGES)
+    missing = (
+        "no Chromium or Chrome browser found (looked for "
+        + ", ".join(CHROMIUM_CANDIDATES)
+        + f"): install one (Debian/Ubuntu: apt-get install {wanted}) or set MRT_CHROMIUM "
+        "to the browser's executable"
+    )
+    is_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    apt_get = shutil.which("apt-get")
+    if not (is_root and apt_get and Path("/etc/debian_version").exists()):
+        raise RuntimeError(missing + " (cannot install it here: not root on Debian with apt-get)")
+    print(f"Installing {wanted} with apt-get", flush=True)
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    wait = ["-o", "DPkg::Lock::Timeout=300"]  # another apt-get may hold the lock
+    for command in (
+        [apt_get, *wait, "update", "-qq"],
+        [apt_get, *wait, "install", "-y", "-qq", "--no-install-recommends", *CHROMIUM_APT_PACKAGES],
+    ):
+        result = subprocess.run(command, env=env, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise RuntimeError(
+                f"{missing}; `{' '.join(command)}` failed ({result.returncode}):\n"
+                f"{result.stdout[-2000:]}{result.stderr[-2000:]}"
+            )
+    found = find_chromium()
+    if not found:
+        raise RuntimeError(missing + f" (apt-get installed {wanted}, but no browser appeared)")
+    return found
+
+
 def setup() -> None:
     if sys.version_info < MIN_PYTHON:
         sys.exit(
