@@ -19,7 +19,7 @@ from multiregion_tap import MultiRegionApp, OutputNames, ValidationError
 from multiregion_tap.failover_dns import ALIAS_TTL_SECONDS, FailoverDns, FailoverDnsProps
 from tests.support.failover_app import Built, three_regions, two_regions
 from tests.support.lint import cfn_lint_findings
-from tests.support.templates import normalize
+from tests.support.templates import normalize, templates
 
 DNS = "shop-dns"
 RECORD = "AWS::Route53::RecordSet"
@@ -391,3 +391,110 @@ def test_existing_zone_by_interface_is_accepted(albs: Any) -> None:
     assert dns.zone is zone
     assert dns.record_name == "api.example.com"
     assert dns.zone_name == "example.com"
+
+
+# ------------------------------------------------ listener-less and mixed-stack load balancers
+@pytest.fixture(scope="module")
+def mixed() -> dict[str, Template]:
+    """us-east-1 dualstack, us-east-2 IPv4 only, neither load balancer has a listener yet;
+    one FailoverDns per health-check protocol. Small (no service, no database): synthesizes
+    in about a second."""
+    shop = MultiRegionApp(cdk.App(), "Shop", app_name="shop", service=False)
+    lbs: dict[str, elbv2.ApplicationLoadBalancer] = {}
+    for region, dualstack in (("us-east-1", True), ("us-east-2", False)):
+        stack = shop.stack_for(region)
+        vpc = ec2.Vpc(
+            stack,
+            "Vpc",
+            max_azs=2,
+            nat_gateways=0,
+            ip_protocol=ec2.IpProtocol.DUAL_STACK if dualstack else ec2.IpProtocol.IPV4_ONLY,
+        )
+        lbs[region] = elbv2.ApplicationLoadBalancer(
+            stack,
+            "Alb",
+            vpc=vpc,
+            internet_facing=True,
+            ip_address_type=(
+                elbv2.IpAddressType.DUAL_STACK if dualstack else elbv2.IpAddressType.IPV4
+            ),
+        )
+    stack = shop.add_helper_stack("dns", region="us-east-1")
+    for protocol in ("HTTPS", "HTTP"):
+        FailoverDns(
+            stack,
+            protocol,
+            primary_load_balancer=lbs["us-east-1"],
+            secondary_load_balancers=[lbs["us-east-2"]],
+            record_name=f"{protocol.lower()}.example.com",
+            zone_name="example.com",
+            health_check_protocol=protocol,
+            output_suffix=protocol,
+        )
+    return templates(shop)
+
+
+@pytest.mark.parametrize(("protocol", "port"), [("HTTPS", 443), ("HTTP", 80)])
+def test_health_check_port_without_listener_is_the_protocols_default(
+    mixed: dict[str, Template], protocol: str, port: int
+) -> None:
+    checks = mixed[DNS].find_resources(
+        CHECK,
+        {
+            "Properties": {
+                "HealthCheckTags": Match.array_with(
+                    [{"Key": "Name", "Value": Match.string_like_regexp(f"^{protocol.lower()}\\.")}]
+                )
+            }
+        },
+    )
+    assert len(checks) == 2, checks
+    assert {
+        (c["Properties"]["HealthCheckConfig"]["Type"], c["Properties"]["HealthCheckConfig"]["Port"])
+        for c in checks.values()
+    } == {(protocol, port)}
+
+
+def test_aaaa_records_only_when_every_load_balancer_is_dualstack(
+    mixed: dict[str, Template],
+) -> None:
+    records = _records(mixed[DNS])
+    assert len(records) == 4, records  # a PRIMARY/SECONDARY pair per FailoverDns
+    assert {r["Type"] for r in records.values()} == {"A"}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=RuntimeError,
+    reason="src bug (reported on issue 16): FailoverDns reads .listeners of an imported load "
+    "balancer, which CDK refuses; the docstring promises port 80/443 for imported ones",
+)
+def test_imported_load_balancer_health_check_uses_the_protocols_default_port() -> None:
+    shop = MultiRegionApp(cdk.App(), "Shop", app_name="shop", service=False)
+    lbs = {
+        region: elbv2.ApplicationLoadBalancer.from_application_load_balancer_attributes(
+            shop.stack_for(region),
+            "Alb",
+            load_balancer_arn=(
+                f"arn:aws:elasticloadbalancing:{region}:123456789012:"
+                "loadbalancer/app/shop/0123456789abcdef"
+            ),
+            security_group_id="sg-12345678",
+            load_balancer_dns_name=f"shop-1.{region}.elb.amazonaws.com",
+            load_balancer_canonical_hosted_zone_id="Z35SXDOTRQ7X7K",
+        )
+        for region in ("us-east-1", "us-east-2")
+    }
+    dns = FailoverDns(
+        shop.add_helper_stack("dns", region="us-east-1"),
+        "Dns",
+        primary_load_balancer=lbs["us-east-1"],
+        secondary_load_balancers=[lbs["us-east-2"]],
+        record_name="shop.example.com",
+        zone_name="example.com",
+        health_check_protocol="HTTPS",
+    )
+    template = templates(shop)[DNS]
+    for check in template.find_resources(CHECK).values():
+        assert check["Properties"]["HealthCheckConfig"]["Port"] == 443
+    assert set(dns.records) == {"A"}

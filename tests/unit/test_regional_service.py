@@ -737,6 +737,47 @@ def test_appspec_only_in_codedeploy_mode(default: dict[str, Any]) -> None:
         default["services"]["us-east-1"].appspec("arn")
 
 
+
+def _load_balancer_ingress(template: dict[str, Any]) -> set[tuple[Any, ...]]:
+    """Every ingress rule of the load balancer's security group(s): the inline rules and the
+    standalone ``AWS::EC2::SecurityGroupIngress`` resources, as (source, protocol, from, to)."""
+    _lb_id, lb = one(template, "AWS::ElasticLoadBalancingV2::LoadBalancer")
+    groups = {ref["Fn::GetAtt"][0] for ref in lb["Properties"]["SecurityGroups"]}
+    assert groups, lb
+
+    def key(rule: dict[str, Any]) -> tuple[Any, ...]:
+        source = (
+            rule.get("CidrIp")
+            or rule.get("CidrIpv6")
+            or rule.get("SourceSecurityGroupId")
+            or rule.get("SourcePrefixListId")
+        )
+        assert source is not None, rule
+        return (json.dumps(source), rule["IpProtocol"], rule.get("FromPort"), rule.get("ToPort"))
+
+    rules = set()
+    for group in groups:
+        sg = template["Resources"][group]["Properties"]
+        rules |= {key(r) for r in sg.get("SecurityGroupIngress", [])}
+    for standalone in of_type(template, "AWS::EC2::SecurityGroupIngress").values():
+        target = standalone["Properties"]["GroupId"]
+        if isinstance(target, dict) and target.get("Fn::GetAtt", [None])[0] in groups:
+            rules.add(key(standalone["Properties"]))
+    return rules
+
+
+def test_load_balancer_ingress_is_exactly_production_ports_and_vpc_only_test_listener(
+    variants: dict[str, Any],
+) -> None:
+    """Exposure is the point: the exact rule set, so an extra rule (the test listener opened
+    to the internet next to its VPC-only rule) fails, which ``Match.array_with`` accepts."""
+    assert _load_balancer_ingress(raw(variants, "us-east-1")) == {
+        ('"0.0.0.0/0"', "tcp", 443, 443),
+        ('"0.0.0.0/0"', "tcp", 80, 80),
+        ('"10.0.0.0/16"', "tcp", 8443, 8443),
+    }
+
+
 def test_existing_vpc_linear_internal(variants: dict[str, Any]) -> None:
     service = variants["services"]["us-west-2"]
     template = tpl(variants, "us-west-2")
