@@ -7,7 +7,7 @@ import re
 import aws_cdk as cdk
 import pytest
 
-from multiregion_tap import ValidationError
+from multiregion_tap import MultiRegionApp, ValidationError
 from multiregion_tap._private import naming, validation
 
 ODD_NAMES = [
@@ -122,9 +122,41 @@ def test_cidr(cidr: str, message: str) -> None:
         validation.require_cidr("vpc_cidr", cidr, min_prefix=16, max_prefix=24)
 
 
-def test_cidr_ok_and_token() -> None:
-    validation.require_cidr("vpc_cidr", "172.16.0.0/16", min_prefix=16, max_prefix=24)
-    validation.require_cidr("vpc_cidr", cdk.Fn.import_value("x"), min_prefix=16, max_prefix=24)
+@pytest.mark.parametrize(
+    "cidr",
+    [
+        "10.0.0.0/16",  # each RFC 1918 range, at the lower prefix bound ...
+        "172.16.0.0/16",
+        "192.168.0.0/16",
+        "10.255.255.0/24",  # ... and at the upper one
+        "172.31.255.0/24",
+        "192.168.255.0/24",
+        None,  # not given
+    ],
+)
+def test_cidr_accepted_inside_rfc1918_at_the_prefix_bounds(cidr: str | None) -> None:
+    # The contract is "raises ValidationError or returns None": a wrongly rejected CIDR fails here.
+    assert validation.require_cidr("vpc_cidr", cidr, min_prefix=16, max_prefix=24) is None
+
+
+def test_cidr_token_is_not_parsed() -> None:
+    token = cdk.Fn.import_value("x")
+    assert cdk.Token.is_unresolved(token)
+    assert validation.require_cidr("vpc_cidr", token, min_prefix=16, max_prefix=24) is None
+    # The same check on a literal outside the bounds does raise: the token was skipped, not
+    # judged valid by accident.
+    with pytest.raises(ValidationError):
+        validation.require_cidr("vpc_cidr", "10.0.0.0/8", min_prefix=16, max_prefix=24)
+
+
+def test_helper_stack_region_must_be_a_region_name() -> None:
+    shop = MultiRegionApp(cdk.App(), "Shop", app_name="shop", service=False)
+    with pytest.raises(
+        ValidationError, match=r"region must be an AWS region name such as 'us-east-1'.*'us-east'"
+    ):
+        shop.add_helper_stack("dns", region="us-east")
+    stack = shop.add_helper_stack("dns", region="us-west-2")
+    assert (stack.region, stack.stack_name) == ("us-west-2", "shop-dns")
 
 
 def test_no_overlap() -> None:
