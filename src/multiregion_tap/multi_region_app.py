@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import aws_cdk as cdk
+from aws_cdk import cx_api
 from constructs import Construct
 
 from ._private import naming
@@ -425,7 +426,7 @@ class MultiRegionApp(Construct):
         is complete).
         """
         ours = {stack.artifact_id for stack in self.all_stacks}
-        assembly = self._root.synth()
+        assembly = self._synthesized()
         selectors = {
             artifact.id: artifact.hierarchical_id
             for artifact in assembly.stacks
@@ -438,6 +439,17 @@ class MultiRegionApp(Construct):
             for artifact in assembly.stacks
             if artifact.id in selectors
         }
+
+    def _synthesized(self) -> cx_api.CloudAssembly:
+        """The enclosing App's or Stage's assembly. Findings of policy-validation plugins
+        (cdk-nag) do not stop it: CDK writes the assembly before it validates, so the graph
+        is read from there; the app's own ``synth()`` still reports the findings."""
+        try:
+            return self._root.synth()
+        except RuntimeError as error:
+            if not str(error).startswith("ValidationFailed"):
+                raise
+            return cx_api.CloudAssembly(self._root.outdir)
 
     def cli_selector(self, stack: cdk.Stack) -> str:
         """What selects ``stack`` in ``cdk deploy``/``cdk diff``: its stack name when the app
@@ -515,6 +527,16 @@ class MultiRegionApp(Construct):
                 self._app_name,
                 f"be unique per account in one CDK app: MultiRegionApp {owner!r} already "
                 f"creates the stack {stack_name!r} in {region}",
+            )
+        existing = self._root.node.try_find_child(stack_name)
+        if existing is not None:
+            where = self._root.node.path or "the App"
+            raise fail(
+                "app_name",
+                self._app_name,
+                f"name stacks that do not exist yet in {where!r}: {existing.node.path!r} is "
+                "there already. Two apps of one app_name (one per account, say) each need "
+                "their own cdk.Stage: MultiRegionApp(cdk.Stage(app, 'Prod', ...), ...)",
             )
         taken[key] = self.node.path
 

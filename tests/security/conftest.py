@@ -42,8 +42,8 @@ def defaults_scan() -> Scan:
         database=True,
         dns=FailoverDnsProps(zone_name="example.com", record_name="www.example.com"),
     )
-    # Imported certificates are plain ARNs (no cross-stack reference): a holder stack outside
-    # the Stage gives them a scope before the Stage's regional stacks exist.
+    # Imported certificates are plain ARNs (no cross-stack reference): a holder stack gives
+    # them a scope before the app's regional stacks exist.
     holder = cdk.Stack(app, "CertificateImports")
     MultiRegionApp(
         app,

@@ -25,9 +25,9 @@ END = "<!-- END GENERATED: acknowledgments -->"
 
 
 def _relative(path: str) -> str:
-    """``Shop/us-east-1/Service/TaskDefinition`` -> ``Service/TaskDefinition`` (drop the
-    Stage and the stack, which differ per app and region)."""
-    return "/".join(path.split("/")[2:])
+    """``shop-us-east-1/Service/TaskDefinition`` -> ``Service/TaskDefinition`` (drop the
+    stack, which differs per app and region)."""
+    return "/".join(path.split("/")[1:])
 
 
 def render(acknowledged: list[Finding]) -> str:

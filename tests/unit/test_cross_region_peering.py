@@ -161,7 +161,7 @@ def test_security_group_rules_name_the_peer_cidr(one) -> None:  # type: ignore[n
 
 def test_nag_and_cfn_lint_clean(one) -> None:  # type: ignore[no-untyped-def]
     _, _, synth = one
-    assert synth.findings_under("Shop/peering", "Shop/peering-routes-us-east-2") == {}
+    assert synth.findings_under("shop-peering", "shop-peering-routes-us-east-2") == {}
     paths = [str(p) for name, p in synth.template_paths.items() if "peering" in name]
     assert len(paths) == 2
     assert cfn_lint_findings(paths) == ""
@@ -202,7 +202,7 @@ def test_two_secondaries(two) -> None:  # type: ignore[no-untyped-def]
     outputs = synth.raw["shop-peering"]["Outputs"]
     assert {"PeeringConnectionIdUse2", "PeeringConnectionIdUsw2"} <= set(outputs)
     assert peering.peer_cidrs("us-east-1") == (CIDRS["us-east-2"], CIDRS["us-west-2"])
-    assert synth.findings_under("Shop/peering") == {}
+    assert synth.findings_under("shop-peering") == {}
 
 
 # ---------------------------------------------------------------------- API and bad input
@@ -303,7 +303,7 @@ def test_bad_layouts() -> None:
         CrossRegionPeering(shop, "Peering", vpcs={"us-east-1": p1, "eu-west-1": p2})
     with pytest.raises(
         ValidationError,
-        match=r"vpcs\['us-east-2'\].vpc must be in a stack of us-east-2, got 'Shop/us-east-1/Vpc'",
+        match=r"vpcs\['us-east-2'\].vpc must be in a stack of us-east-2, got 'shop-us-east-1/Vpc'",
     ):
         CrossRegionPeering(
             shop,

@@ -348,8 +348,8 @@ def test_overview_dashboard_shows_every_region_side_by_side(two: Built) -> None:
 def test_monitoring_is_nag_clean(two: Built) -> None:
     assert two.nag is not None
     assert two.nag.findings_under(
-        "Shop/us-east-1/Monitoring", "Shop/us-east-2/Monitoring", "Shop/dns/HealthCheckAlarms",
-        "Shop/dns/FailoverDns", "Shop/monitoring/Overview",
+        "shop-us-east-1/Monitoring", "shop-us-east-2/Monitoring", "shop-dns/HealthCheckAlarms",
+        "shop-dns/FailoverDns", "shop-monitoring/Overview",
     ) == {}  # fmt: skip
 
 
@@ -496,7 +496,7 @@ def test_existing_alarms_must_be_defined_here_and_in_this_region(scratch: dict[s
     with pytest.raises(
         ValidationError,
         match=r"existing_alarms\[0\] must be in this construct's region 'us-east-2'"
-        r".*'Shop/us-east-1/Elsewhere'",
+        r".*'shop-us-east-1/Elsewhere'",
     ):
         RegionalMonitoring(
             scratch["stack"], f"M{next(_ids)}", existing_alarms=[scratch["elsewhere"]]
@@ -507,7 +507,7 @@ def test_health_check_alarms_outside_us_east_1_are_rejected(scratch: dict[str, A
     with pytest.raises(
         ValidationError,
         match=r"scope must be in a stack in us-east-1: Route 53 publishes health-check metrics "
-        r"only there.*got 'Shop/us-east-2 in us-east-2'",
+        r"only there.*got 'shop-us-east-2 in us-east-2'",
     ):
         HealthCheckAlarms(scratch["stack"], "Checks", health_checks={"us-east-2": scratch["check"]})
     with pytest.raises(

@@ -10,8 +10,10 @@ import pytest
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_ssm as ssm
 
+from constructs import Construct
+
 from multiregion_tap import MultiRegionApp, OutputNames, RegionRole, TagKeys, ValidationError
-from tests.support.templates import normalize, raw_templates
+from tests.support.templates import normalize, raw_templates, stack_artifacts
 
 
 def _app(**kwargs: object) -> MultiRegionApp:
@@ -37,8 +39,7 @@ def shop_templates(shop: MultiRegionApp) -> dict[str, dict]:  # type: ignore[typ
 
 
 def test_default_app_has_one_stack_per_region(shop: MultiRegionApp) -> None:
-    assembly = shop.synth()
-    regions = {s.stack_name: s.environment.region for s in assembly.stacks}
+    regions = {s.stack_name: s.environment.region for s in stack_artifacts(shop)}
     assert regions == {
         "shop-us-east-1": "us-east-1",
         "shop-us-east-2": "us-east-2",
@@ -50,21 +51,47 @@ def test_default_app_has_one_stack_per_region(shop: MultiRegionApp) -> None:
 
 
 def test_stacks_are_top_level_never_nested(shop: MultiRegionApp) -> None:
+    """Each stack is a child of the App itself, its construct id its stack name: the CDK CLI
+    lists and selects it by that name (``cdk deploy shop-us-east-2``)."""
+    app = shop.node.root
     for stack in shop.all_stacks:
         assert not stack.nested
-        assert stack.node.scope is shop
+        assert stack.node.scope is app
+        assert stack.node.id == stack.stack_name
+        assert stack.node.path == stack.stack_name
 
 
-def test_is_a_stage(shop: MultiRegionApp) -> None:
-    assert isinstance(shop, cdk.Stage)
-    assert cdk.Stage.of(shop.primary_stack) is shop
+def test_is_a_construct_not_a_stage(shop: MultiRegionApp) -> None:
+    """Not a Stage: a Stage puts its stacks in a nested assembly, which `cdk deploy --all`
+    and `cdk deploy <stack name>` do not see."""
+    assert isinstance(shop, Construct)
+    assert not cdk.Stage.is_stage(shop)
+    assert shop.node.path == "Shop"
+    assert cdk.Stage.of(shop.primary_stack) is shop.node.root
     assert MultiRegionApp.find(shop.primary_stack) is shop
     assert MultiRegionApp.find(cdk.Stack(cdk.App(), "Alone")) is None
 
 
+def test_scope_inside_a_stack_is_refused() -> None:
+    stack = cdk.Stack(cdk.App(), "Mine")
+    with pytest.raises(
+        ValidationError, match=r"scope must not be inside a Stack.*got 'Mine/Inner' \(at Mine/Inner/Shop\)"
+    ):
+        MultiRegionApp(Construct(stack, "Inner"), "Shop", app_name="shop", service=False)
+
+
+def test_inside_a_stage_the_cli_names_stacks_by_path() -> None:
+    app = cdk.App()
+    prod = cdk.Stage(app, "Prod")
+    shop = MultiRegionApp(prod, "Shop", app_name="shop", service=False)
+    assert [s.node.path for s in shop.all_stacks] == ["Prod/shop-us-east-1", "Prod/shop-us-east-2"]
+    assert shop.deploy_waves() == [("Prod/shop-us-east-1", "Prod/shop-us-east-2")]
+    assert shop.cli_selector(shop.primary_stack) == "Prod/shop-us-east-1"
+
+
 def test_three_regions() -> None:
     app = _app(secondary_regions=["us-east-2", "us-west-2"])
-    assert {s.stack_name: s.environment.region for s in app.synth().stacks} == {
+    assert {s.stack_name: s.environment.region for s in stack_artifacts(app)} == {
         "shop-us-east-1": "us-east-1",
         "shop-us-east-2": "us-east-2",
         "shop-us-west-2": "us-west-2",
@@ -74,8 +101,8 @@ def test_three_regions() -> None:
 
 def test_account_is_set_when_given() -> None:
     app = _app(account="123456789012")
-    for stack in app.synth().stacks:
-        assert stack.environment.account == "123456789012"
+    accounts = {s.stack_name: s.environment.account for s in stack_artifacts(app)}
+    assert accounts == {"shop-us-east-1": "123456789012", "shop-us-east-2": "123456789012"}
 
 
 def test_cross_region_values_are_weak_references(shop_templates: dict) -> None:  # type: ignore[type-arg]
@@ -193,10 +220,29 @@ def test_two_instances_in_one_app_need_distinct_names() -> None:
         MultiRegionApp(app, "Again", app_name="shop-dev", service=False)
 
 
-def test_same_name_in_different_accounts_is_fine() -> None:
+def test_same_name_in_different_accounts_needs_a_stage_each() -> None:
+    app = cdk.App()
+    dev = MultiRegionApp(
+        cdk.Stage(app, "Dev"), "Shop", app_name="shop", account="111111111111", service=False
+    )
+    prod = MultiRegionApp(
+        cdk.Stage(app, "Prod"), "Shop", app_name="shop", account="222222222222", service=False
+    )
+    assert {(s.node.path, s.account) for s in (*dev.all_stacks, *prod.all_stacks)} == {
+        ("Dev/shop-us-east-1", "111111111111"),
+        ("Dev/shop-us-east-2", "111111111111"),
+        ("Prod/shop-us-east-1", "222222222222"),
+        ("Prod/shop-us-east-2", "222222222222"),
+    }
+    # Side by side in one App the stacks would share construct ids (their stack names).
     app = cdk.App()
     MultiRegionApp(app, "Dev", app_name="shop", account="111111111111", service=False)
-    MultiRegionApp(app, "Prod", app_name="shop", account="222222222222", service=False)
+    with pytest.raises(
+        ValidationError,
+        match=r"app_name must name stacks that do not exist yet in 'the App': "
+        r"'shop-us-east-1' is there already.*own cdk.Stage.*got 'shop' \(at Prod\)",
+    ):
+        MultiRegionApp(app, "Prod", app_name="shop", account="222222222222", service=False)
 
 
 def test_snapshot(shop_templates: dict, snapshot_json) -> None:  # type: ignore[no-untyped-def, type-arg]
@@ -262,7 +308,8 @@ def test_error_is_a_value_error() -> None:
 
 
 def test_plugs_into_cdk_pipelines() -> None:
-    """A MultiRegionApp is a pipeline stage: each regional stack deploys in its own region."""
+    """Inside a Stage, a MultiRegionApp is a pipeline stage: each regional stack deploys in
+    its own region."""
     from aws_cdk import pipelines
 
     app = cdk.App()
@@ -279,9 +326,9 @@ def test_plugs_into_cdk_pipelines() -> None:
         cross_account_keys=True,
         synth=pipelines.ShellStep("Synth", input=source, commands=["npx cdk synth"]),
     )
-    pipeline.add_stage(
-        MultiRegionApp(app, "Prod", app_name="shop", account="123456789012", service=False)
-    )
+    prod = cdk.Stage(app, "Prod")
+    MultiRegionApp(prod, "Shop", app_name="shop", account="123456789012", service=False)
+    pipeline.add_stage(prod)
     template = app.synth().get_stack_by_name("Pipeline").template
     deploys = {
         action["Name"]: action.get("Region", "us-east-1")

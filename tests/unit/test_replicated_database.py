@@ -282,7 +282,7 @@ def test_metrics_for_alarms(default) -> None:  # type: ignore[no-untyped-def]
 
 def test_nag_clean_for_the_database(default) -> None:  # type: ignore[no-untyped-def]
     _, _, synth = default
-    assert synth.findings_under("Shop/us-east-1/Database", "Shop/us-east-2/DatabaseReplica") == {}
+    assert synth.findings_under("shop-us-east-1/Database", "shop-us-east-2/DatabaseReplica") == {}
 
 
 def test_cfn_lint_clean(default) -> None:  # type: ignore[no-untyped-def]
@@ -335,8 +335,8 @@ def test_rotation_is_scheduled_when_asked(promoted, default) -> None:  # type: i
         {"RotationRules": {"ScheduleExpression": "rate(30 days)"}},
     )
     _t(default[2], PRIMARY).resource_count_is("AWS::SecretsManager::RotationSchedule", 0)
-    assert synth.findings_under("Shop/us-east-1/Database", "Shop/us-east-2/DatabaseReplica",
-                                "Shop/us-west-2/DatabaseReplica") == {}  # fmt: skip
+    assert synth.findings_under("shop-us-east-1/Database", "shop-us-east-2/DatabaseReplica",
+                                "shop-us-west-2/DatabaseReplica") == {}  # fmt: skip
 
 
 # ---------------------------------------------------------------------- API
@@ -410,7 +410,7 @@ def test_bad_replica_placement() -> None:
     db = ReplicatedDatabase(shop.primary_stack, "Database", vpc=vpc)
     with pytest.raises(
         ValidationError,
-        match=r"scope must be in another region than the primary's.*got 'Shop/us-east-1'",
+        match=r"scope must be in another region than the primary's.*got 'shop-us-east-1'",
     ):
         db.add_replica(shop.primary_stack, "Replica", vpc=vpc)
     stack = shop.stack_for("us-east-2")
@@ -418,7 +418,7 @@ def test_bad_replica_placement() -> None:
     db.add_replica(stack, "DatabaseReplica", vpc=vpc2)
     with pytest.raises(
         ValidationError,
-        match=r"scope must be in a region without a replica; us-east-2 has one, got 'Shop/us-east-2'",  # noqa: E501
+        match=r"scope must be in a region without a replica; us-east-2 has one, got 'shop-us-east-2'",  # noqa: E501
     ):
         db.add_replica(stack, "DatabaseReplica2", vpc=vpc2)
     with pytest.raises(
