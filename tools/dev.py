@@ -5,6 +5,10 @@
     python3 tools/dev.py test     set everything up, then run the whole test suite
     python3 tools/dev.py setup    only set up (.tools/uv and .venv, from uv.lock)
     python3 tools/dev.py projen   regenerate the files .projenrc.py manages, and uv.lock
+    python3 tools/dev.py mutate [MODULE] [--max N]
+                                  mutation testing of one module of src/multiregion_tap against
+                                  the fast tests that cover it (tools/mutate.py); no MODULE:
+                                  list the modules and their tests
 
 Setup is idempotent and offline-friendly after the first run: it installs a pinned uv into
 ``.tools/uv`` with pip, then ``uv sync --frozen`` builds ``.venv`` exactly from ``uv.lock``.
@@ -251,6 +255,21 @@ def projen() -> None:
     run([_bin(UV_VENV, "uv"), "sync", "--frozen", "--python", sys.executable], env=env)
 
 
+def mutate(args: list[str]) -> None:
+    """Mutation testing (tools/mutate.py): score and survivors of one module. Slow (a test
+    run per mutant), so not part of ``.ci/run``; see docs/guides/testing.md."""
+    setup()
+    if not args or args[0].startswith("-"):
+        sys.path.insert(0, str(ROOT))
+        from tools.mutate import TESTS
+
+        print("usage: python3 tools/dev.py mutate MODULE [--max N] [--list]\nmodules:")
+        for module, tests in TESTS.items():
+            print(f"  {module:32} {' '.join(tests)}")
+        return
+    run([_bin(VENV, "python"), ROOT / "tools" / "mutate.py", *args], env=project_env())
+
+
 def main(argv: list[str]) -> None:
     if not argv or argv[0] in {"-h", "--help", "help"}:
         print(__doc__)
@@ -264,6 +283,8 @@ def main(argv: list[str]) -> None:
         test(rest)
     elif command == "projen":
         projen()
+    elif command == "mutate":
+        mutate(rest)
     else:
         sys.exit(f"unknown command {command!r}; try: python3 tools/dev.py --help")
 

@@ -1,0 +1,324 @@
+#!/usr/bin/env python3
+"""A small mutation-testing runner for src/multiregion_tap: ``python3 tools/dev.py mutate MODULE``.
+
+Each mutant is one behaviour-changing edit of one module (an operator, a comparison, a boolean
+operator, a ``not``, a constant), made with :mod:`ast` in a temporary copy of the package. The
+copy is put first on ``PYTHONPATH`` and the fast tests mapped to the module (:data:`TESTS`) run
+in a fresh ``pytest -x -q -p no:cacheprovider -n 0`` process. A failing run kills the mutant; a
+passing run means no test noticed the edit: a *survivor*, to be killed by a new test or
+explained as equivalent in docs/guides/testing.md. The working tree is never modified.
+
+Why not mutmut: mutmut 3.8.1 runs here, but it forks each mutant's test run from a process
+that already ran the tests once, so the test helpers' ``functools.cache`` of synthesized apps
+(tests/support/failover_app.py) and module-scoped fixtures are inherited: a mutant of code
+that runs at synth time is never exercised, and mutmut reports it as surviving (for example
+``lst.protocol != HTTPS`` in failover_dns, which test_failover_dns kills in a fresh process).
+A fresh process per mutant is slower and honest.
+
+Usage::
+
+    python3 tools/mutate.py _private/naming.py            # every mutant of that module
+    python3 tools/mutate.py failover_dns.py --max 40      # 40 mutants spread over the module
+    python3 tools/mutate.py naming --list                 # print the mutants, run nothing
+
+Exit status: 0 when the score is at least ``--min-score`` (default 0: report only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import copy
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "src" / "multiregion_tap"
+
+#: Module (relative to src/multiregion_tap) -> the fast tests that cover it.
+TESTS: dict[str, list[str]] = {
+    "_private/naming.py": ["tests/unit/test_private_helpers.py"],
+    "_private/validation.py": ["tests/unit/test_private_helpers.py"],
+    "_private/dns_names.py": ["tests/unit/test_failover_dns.py"],
+    "_private/dns_targets.py": ["tests/unit/test_failover_dns.py"],
+    "_private/database_engine.py": ["tests/unit/test_replicated_database.py"],
+    "_private/monitoring_checks.py": ["tests/unit/test_monitoring.py"],
+    "_private/service_checks.py": ["tests/unit/test_regional_service.py"],
+    "_private/service_dependencies.py": ["tests/unit/test_regional_service.py"],
+    "_private/outputs.py": ["tests/unit/test_regional_service.py", "tests/unit/test_failover_dns.py"],
+    "_private/app_context.py": ["tests/unit/test_multi_region_app.py"],
+    "_private/compose.py": ["tests/unit/test_composition.py"],
+    "_private/checkov.py": ["tests/unit/test_regional_service.py"],
+    "failover_dns.py": ["tests/unit/test_failover_dns.py"],
+    "cross_region_peering.py": ["tests/unit/test_cross_region_peering.py"],
+    "replicated_database.py": ["tests/unit/test_replicated_database.py"],
+    "monitoring.py": ["tests/unit/test_monitoring.py"],
+    "regional_service.py": ["tests/unit/test_regional_service.py"],
+    "multi_region_app.py": ["tests/unit/test_multi_region_app.py", "tests/unit/test_composition.py"],
+    "outputs.py": ["tests/unit/test_multi_region_app.py"],
+    "errors.py": ["tests/unit/test_private_helpers.py"],
+}
+
+_CMP_SWAP: dict[type[ast.cmpop], type[ast.cmpop]] = {
+    ast.Eq: ast.NotEq,
+    ast.NotEq: ast.Eq,
+    ast.Lt: ast.LtE,
+    ast.LtE: ast.Lt,
+    ast.Gt: ast.GtE,
+    ast.GtE: ast.Gt,
+    ast.In: ast.NotIn,
+    ast.NotIn: ast.In,
+    ast.Is: ast.IsNot,
+    ast.IsNot: ast.Is,
+}
+_BIN_SWAP: dict[type[ast.operator], type[ast.operator]] = {
+    ast.Add: ast.Sub,
+    ast.Sub: ast.Add,
+    ast.Mult: ast.FloorDiv,
+    ast.Div: ast.Mult,
+    ast.FloorDiv: ast.Mult,
+    ast.Mod: ast.Mult,
+}
+
+
+@dataclass(frozen=True)
+class Mutant:
+    index: int
+    line: int
+    description: str
+
+
+def _docstring_ids(tree: ast.AST) -> set[int]:
+    """ids of the docstring constants (never mutated: they change no behaviour)."""
+    found: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                if isinstance(body[0].value.value, str):
+                    found.add(id(body[0].value))
+    return found
+
+
+def _skipped_ids(tree: ast.AST) -> set[int]:
+    """ids of nodes inside annotations, f-strings and docstrings: not behaviour."""
+    skipped = _docstring_ids(tree)
+    for node in ast.walk(tree):
+        roots: list[ast.AST] = []
+        if isinstance(node, ast.arg | ast.AnnAssign) and node.annotation is not None:
+            roots.append(node.annotation)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.returns is not None:
+            roots.append(node.returns)
+        if isinstance(node, ast.JoinedStr):
+            roots.append(node)
+        for root in roots:
+            skipped.update(id(n) for n in ast.walk(root))
+    return skipped
+
+
+def _sites(tree: ast.AST) -> Iterator[tuple[ast.AST, str, int]]:
+    """Every mutation site, in a fixed order: (node, description, variant)."""
+    skipped = _skipped_ids(tree)
+    for node in ast.walk(tree):
+        if id(node) in skipped:
+            continue
+        if isinstance(node, ast.Compare):
+            for i, op in enumerate(node.ops):
+                if type(op) in _CMP_SWAP:
+                    new = _CMP_SWAP[type(op)].__name__
+                    yield node, f"comparison {type(op).__name__} -> {new}", i
+        elif isinstance(node, ast.BinOp) and type(node.op) in _BIN_SWAP:
+            new = _BIN_SWAP[type(node.op)].__name__
+            yield node, f"operator {type(node.op).__name__} -> {new}", 0
+        elif isinstance(node, ast.BoolOp):
+            new = "Or" if isinstance(node.op, ast.And) else "And"
+            yield node, f"boolean {type(node.op).__name__} -> {new}", 0
+        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            yield node, "drop 'not'", 0
+        elif isinstance(node, ast.Constant):
+            value = node.value
+            if isinstance(value, bool):
+                yield node, f"constant {value} -> {not value}", 0
+            elif isinstance(value, int):
+                yield node, f"constant {value} -> {value + 1}", 0
+            elif isinstance(value, str) and value:
+                yield node, f"string {value[:40]!r} -> 'XX' + it", 0
+
+
+def _apply(node: ast.AST, variant: int) -> ast.AST:
+    """The mutated replacement of ``node`` (a new node; the tree's node is left alone)."""
+    if isinstance(node, ast.Compare):
+        new = copy.copy(node)
+        new.ops = list(node.ops)
+        new.ops[variant] = _CMP_SWAP[type(node.ops[variant])]()
+        return new
+    if isinstance(node, ast.BinOp):
+        return ast.BinOp(left=node.left, op=_BIN_SWAP[type(node.op)](), right=node.right)
+    if isinstance(node, ast.BoolOp):
+        op = ast.Or() if isinstance(node.op, ast.And) else ast.And()
+        return ast.BoolOp(op=op, values=node.values)
+    if isinstance(node, ast.UnaryOp):
+        return node.operand
+    assert isinstance(node, ast.Constant)
+    value = node.value
+    if isinstance(value, bool):
+        return ast.Constant(not value)
+    if isinstance(value, int):
+        return ast.Constant(value + 1)
+    return ast.Constant("XX" + value)
+
+
+class _Replace(ast.NodeTransformer):
+    def __init__(self, target: ast.AST, replacement: ast.AST) -> None:
+        self.target, self.replacement = target, replacement
+
+    def visit(self, node: ast.AST) -> ast.AST:
+        if node is self.target:
+            return ast.copy_location(self.replacement, node)
+        return super().visit(node)
+
+
+def mutants(source: str) -> list[Mutant]:
+    tree = ast.parse(source)
+    return [
+        Mutant(i, getattr(node, "lineno", 0), description)
+        for i, (node, description, _variant) in enumerate(_sites(tree))
+    ]
+
+
+def mutated_source(source: str, index: int) -> str:
+    tree = ast.parse(source)
+    node, _description, variant = list(_sites(tree))[index]
+    new_tree = _Replace(node, _apply(node, variant)).visit(tree)
+    ast.fix_missing_locations(new_tree)
+    return ast.unparse(new_tree)
+
+
+def resolve_module(name: str) -> str:
+    """'naming', '_private/naming.py', 'src/multiregion_tap/failover_dns.py' -> a TESTS key."""
+    cleaned = name.replace("\\", "/").removeprefix("src/").removeprefix("multiregion_tap/")
+    if not cleaned.endswith(".py"):
+        cleaned = cleaned.replace(".", "/") + ".py"
+    if cleaned in TESTS:
+        return cleaned
+    matches = [key for key in TESTS if key.endswith("/" + cleaned) or key == cleaned]
+    if len(matches) == 1:
+        return matches[0]
+    known = ", ".join(sorted(TESTS))
+    raise SystemExit(f"unknown module {name!r}; known: {known}")
+
+
+def _pick(all_mutants: list[Mutant], limit: int | None) -> list[Mutant]:
+    """At most ``limit`` mutants spread evenly over the module (deterministic)."""
+    if limit is None or limit >= len(all_mutants):
+        return all_mutants
+    step = len(all_mutants) / limit
+    return [all_mutants[int(i * step)] for i in range(limit)]
+
+
+def _run_tests(package_parent: Path, tests: list[str], timeout: float) -> tuple[bool, float]:
+    """Run the tests with ``package_parent`` first on PYTHONPATH: (passed, seconds)."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(package_parent), *filter(None, [env.get("PYTHONPATH")])]
+    )
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-n", "0"]
+    start = time.monotonic()
+    try:
+        result = subprocess.run(
+            [*command, *tests],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired:
+        return False, time.monotonic() - start
+    return result.returncode == 0, time.monotonic() - start
+
+
+def _check_shadowing(package_parent: Path) -> None:
+    """The temporary copy, not the working tree, must be what the tests import."""
+    env = dict(os.environ, PYTHONPATH=str(package_parent))
+    out = subprocess.run(
+        [sys.executable, "-c", "import multiregion_tap; print(multiregion_tap.__file__)"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if not Path(out).resolve().is_relative_to(package_parent.resolve()):
+        raise SystemExit(f"the mutated copy is not imported first (got {out})")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("module", help="a module of src/multiregion_tap, e.g. _private/naming.py")
+    parser.add_argument("--max", type=int, default=None, help="run at most N mutants")
+    parser.add_argument("--list", action="store_true", help="list the mutants and stop")
+    parser.add_argument("--min-score", type=float, default=0.0, help="fail below this percent")
+    args = parser.parse_args(argv)
+
+    module = resolve_module(args.module)
+    path = PACKAGE / module
+    source = path.read_text(encoding="utf-8")
+    chosen = _pick(mutants(source), args.max)
+    if args.list:
+        for m in chosen:
+            print(f"#{m.index} line {m.line}: {m.description}")
+        return 0
+    tests = TESTS[module]
+    print(f"mutating src/multiregion_tap/{module}: {len(chosen)} mutants; tests: {' '.join(tests)}")
+
+    with tempfile.TemporaryDirectory(prefix="mutate-") as tmp:
+        parent = Path(tmp)
+        copy_root = parent / "multiregion_tap"
+        shutil.copytree(PACKAGE, copy_root, ignore=shutil.ignore_patterns("__pycache__"))
+        _check_shadowing(parent)
+        target = copy_root / module
+
+        ok, baseline = _run_tests(parent, tests, timeout=1800)
+        if not ok:
+            print("the tests fail without any mutant: fix them first (no score)", file=sys.stderr)
+            return 2
+        timeout = baseline * 3 + 30
+        print(f"baseline: tests pass in {baseline:.1f}s; timeout per mutant {timeout:.0f}s")
+
+        survivors: list[Mutant] = []
+        killed = 0
+        for n, mutant in enumerate(chosen, 1):
+            target.write_text(mutated_source(source, mutant.index), encoding="utf-8")
+            passed, seconds = _run_tests(parent, tests, timeout)
+            verdict = "SURVIVED" if passed else "killed"
+            print(
+                f"[{n}/{len(chosen)}] #{mutant.index} line {mutant.line}: "
+                f"{mutant.description}: {verdict} ({seconds:.1f}s)",
+                flush=True,
+            )
+            if passed:
+                survivors.append(mutant)
+            else:
+                killed += 1
+        target.write_text(source, encoding="utf-8")
+
+    score = 100.0 * killed / len(chosen) if chosen else 100.0
+    print(f"\nscore: {killed}/{len(chosen)} killed = {score:.1f}% (src/multiregion_tap/{module})")
+    if survivors:
+        print("survivors (kill with a test, or explain as equivalent in docs/guides/testing.md):")
+        for m in survivors:
+            print(f"  #{m.index} line {m.line}: {m.description}")
+    return 0 if score >= args.min_score else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
