@@ -27,9 +27,9 @@ from multiregion_tap.discovery import (
     AppNotFoundError,
     StackKind,
     Topology,
-    _service_info,
     discover,
 )
+from multiregion_tap.discovery.parse import service_info
 
 EAST1 = "us-east-1"
 EAST2 = "us-east-2"
@@ -520,7 +520,7 @@ def test_service_deployment_strategy_and_alarms_are_read_when_reported() -> None
             "alarms": {"alarmNames": ["web-5xx"], "enable": True, "rollback": True},
         },
     }
-    info = _service_info(raw, EAST1)
+    info = service_info(raw, EAST1)
     assert info.region == EAST2  # the ARN wins over the client's region
     assert (info.deployment_strategy, info.bake_time_minutes) == ("BLUE_GREEN", 5)
     assert (info.deployment_alarms, info.deployment_alarms_rollback) == (("web-5xx",), True)

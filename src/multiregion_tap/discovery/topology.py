@@ -1,0 +1,98 @@
+"""The whole deployed app, :class:`Topology`: what :func:`discover` returns.
+
+It holds the per-region results of :mod:`multiregion_tap.discovery.model` and renders
+itself through :mod:`multiregion_tap.discovery.render`. Pure Python: no boto3, no aws-cdk-lib.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from ..outputs import RegionRole
+from . import render
+from .model import DatabaseInfo, DnsInfo, PeeringConnectionInfo, RegionTopology, StackInfo
+from .render import TableRow
+
+__all__ = ["Topology"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Topology:
+    """A deployed app across its regions (the result of :func:`discover`)."""
+
+    _json_properties: ClassVar[tuple[str, ...]] = ("primary_region",)
+
+    app_name: str
+    #: The regions searched for the regional stacks, in the order given.
+    regions: tuple[str, ...]
+    #: Every stack of the app found, regional stacks first.
+    stacks: tuple[StackInfo, ...]
+    #: One entry per region of ``regions``, in that order.
+    regional: tuple[RegionTopology, ...]
+    dns: DnsInfo | None = None
+    peering: tuple[PeeringConnectionInfo, ...] = ()
+
+    def region(self, name: str) -> RegionTopology:
+        """The topology of region ``name``.
+
+        :raises KeyError: when ``name`` is not one of :attr:`regions`.
+        """
+        for item in self.regional:
+            if item.region == name:
+                return item
+        raise KeyError(f"region {name!r} is not one of the regions searched {list(self.regions)!r}")
+
+    @property
+    def primary_region(self) -> str | None:
+        """The region whose regional stack has the role ``primary``."""
+        return next((r.region for r in self.regional if r.role == RegionRole.PRIMARY), None)
+
+    @property
+    def primary_database(self) -> DatabaseInfo | None:
+        """The database that is not a replica, preferring the primary region's."""
+        candidates = [r for r in self.regional if r.database and not r.database.is_replica]
+        candidates.sort(key=lambda r: r.role != RegionRole.PRIMARY)
+        return candidates[0].database if candidates else None
+
+    @property
+    def replicas(self) -> tuple[DatabaseInfo, ...]:
+        """The read replicas, in region order."""
+        return tuple(r.database for r in self.regional if r.database and r.database.is_replica)
+
+    def stack(self, name: str) -> StackInfo | None:
+        """The stack called ``name``, if found."""
+        return next((s for s in self.stacks if s.name == name), None)
+
+    # ------------------------------------------------------------------ rendering
+    def to_table(self) -> tuple[TableRow, ...]:
+        """One row per resource (and per missing piece), ready to print or to assert on."""
+        rows: list[TableRow] = []
+        for reg in self.regional:
+            rows.extend(render.region_rows(reg))
+        rows.extend(render.global_rows(self.stacks, self.regional, self.dns, self.peering))
+        return tuple(rows)
+
+    def format_table(self) -> str:
+        """A readable fixed-width text table of :meth:`to_table`, with a title line."""
+        found = sum(1 for r in self.regional if r.found)
+        title = (
+            f"multiregion-tap app {self.app_name!r}: {len(self.stacks)} stack(s), "
+            f"{found}/{len(self.regional)} region(s) deployed"
+            + (f", primary {self.primary_region}" if self.primary_region else "")
+        )
+        return render.format_table(title, self.to_table())
+
+    def __str__(self) -> str:
+        return self.format_table()
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-serializable dict of everything found (properties included)."""
+        result = render.jsonable(self)
+        assert isinstance(result, dict)
+        return result
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """:meth:`as_dict` as a JSON string."""
+        return json.dumps(self.as_dict(), indent=indent, sort_keys=False)

@@ -1,0 +1,698 @@
+"""The walk: from an app name and its regions to a :class:`Topology`.
+
+:func:`discover` validates its arguments and runs :class:`_Discovery`, which finds the app's
+stacks by their names (``StackNames`` of :mod:`multiregion_tap.outputs`) and by the app's
+output and tag, then each resource from the stack's well-known outputs, its resource list, and
+the links AWS keeps between resources (see the package docstring for the order).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ..errors import ValidationError
+from ..outputs import APP_NAME_MAX_LENGTH, APP_NAME_PATTERN, OutputNames, StackNames, TagKeys
+from . import aws, parse
+from .aws import ClientFactory, SessionLike
+from .model import (
+    AlarmInfo,
+    AppNotFoundError,
+    ClusterInfo,
+    DashboardInfo,
+    DatabaseInfo,
+    DnsInfo,
+    FailoverRecordInfo,
+    LoadBalancerInfo,
+    PeeringConnectionInfo,
+    PeeringRouteInfo,
+    RegionTopology,
+    ServiceInfo,
+    StackInfo,
+    StackKind,
+    SubnetInfo,
+    TargetGroupInfo,
+    TopicInfo,
+    VpcInfo,
+    arn_region,
+    frozen_map,
+)
+from .topology import Topology
+
+#: Stacks that no longer exist (``describe_stacks`` still lists them for a while).
+_GONE_STACK_STATUSES = frozenset({"DELETE_COMPLETE"})
+
+
+def discover(
+    app_name: str,
+    regions: Sequence[str],
+    *,
+    session: SessionLike | None = None,
+    client_factory: ClientFactory | None = None,
+    helper_regions: Sequence[str] = (),
+) -> Topology:
+    """Find the deployed resources of the app ``app_name`` in every region.
+
+    :param app_name: The ``app_name`` given to :class:`~multiregion_tap.MultiRegionApp`.
+    :param regions: The app's regions (primary first, by convention). Each gets a
+        :class:`RegionTopology`, absent pieces included.
+    :param session: A ``boto3.Session`` to create clients from. Default: - a new
+        ``boto3.Session()`` (the usual credential chain and ``AWS_ENDPOINT_URL``).
+    :param client_factory: ``(service_name, region) -> client``, instead of ``session``: for
+        emulators and tests that need their own endpoints. Default: - ``session.client``.
+    :param helper_regions: More regions to search for the app's helper stacks (DNS, peering,
+        ...) when they live outside ``regions``. Default: - only ``regions``.
+    :raises AppNotFoundError: when no stack of the app exists in any region searched.
+    :raises RegionUnreachableError: when a region's AWS endpoint does not answer.
+    :raises ValidationError: for a bad ``app_name`` or region list, or both ``session`` and
+        ``client_factory``.
+    """
+    _check_app_name(app_name)
+    region_list = _region_list("regions", regions)
+    if not region_list:
+        raise ValidationError(f"regions must name at least one region, got {list(regions)!r}")
+    extra = [r for r in _region_list("helper_regions", helper_regions) if r not in region_list]
+    if session is not None and client_factory is not None:
+        raise ValidationError(
+            "session and client_factory are mutually exclusive: give at most one, got "
+            f"session={session!r}, client_factory={client_factory!r}"
+        )
+    factory = client_factory or aws.session_factory(session)
+    return _Discovery(app_name, region_list, extra, aws.Clients(factory)).run()
+
+
+def _check_app_name(app_name: Any) -> None:
+    """The rules :class:`~multiregion_tap.MultiRegionApp` checks ``app_name`` by: no stack of
+    another name can be the app's."""
+    if not isinstance(app_name, str) or not app_name:
+        raise ValidationError(
+            f"app_name must be a non-empty string such as 'shop', got {app_name!r}"
+        )
+    if len(app_name) > APP_NAME_MAX_LENGTH or not APP_NAME_PATTERN.fullmatch(app_name):
+        raise ValidationError(
+            f"app_name must be at most {APP_NAME_MAX_LENGTH} lowercase letters, digits and "
+            "single hyphens, start with a letter and not end with a hyphen (the app_name of "
+            f"a MultiRegionApp), got {app_name!r}"
+        )
+
+
+def _region_list(prop: str, regions: Sequence[str]) -> list[str]:
+    if isinstance(regions, str):
+        raise ValidationError(
+            f"{prop} must be a list of region names such as ['us-east-1'], not a single "
+            f"string, got {regions!r}"
+        )
+    out: list[str] = []
+    for index, region in enumerate(regions):
+        if not isinstance(region, str) or not region:
+            raise ValidationError(f"{prop}[{index}] must be a region name, got {region!r}")
+        if region not in out:
+            out.append(region)
+    return out
+
+
+_OUTPUT_NAMES = OutputNames.all()
+
+
+def _outputs_named(stack: StackInfo, name: str) -> list[str]:
+    """Values of the output ``name`` and its suffixed variants (``name`` exactly first)."""
+    longer = [n for n in _OUTPUT_NAMES if n != name and n.startswith(name)]
+    keys = [
+        key
+        for key in stack.outputs
+        if key.startswith(name) and not any(key.startswith(n) for n in longer)
+    ]
+    keys.sort(key=lambda k: (k != name, k))
+    return [stack.outputs[k] for k in keys if stack.outputs[k]]
+
+
+def _output(stack: StackInfo | None, name: str) -> str | None:
+    """The output ``name`` (or its only suffixed variant)."""
+    if stack is None:
+        return None
+    exact = stack.outputs.get(name)
+    if exact:
+        return exact
+    values = _outputs_named(stack, name)
+    return values[0] if len(values) == 1 else None
+
+
+class _Discovery:
+    """One discovery run: the app's stacks, then each region, the DNS and the peering."""
+
+    def __init__(
+        self, app_name: str, regions: list[str], extra: list[str], clients: aws.Clients
+    ) -> None:
+        self.app = app_name
+        self.regions = regions
+        self.extra = extra
+        self.clients = clients
+        self._resources: dict[str, dict[str, list[str]]] = {}
+
+    # -------------------------------------------------------------- stacks
+    def run(self) -> Topology:
+        stacks = self._find_stacks()
+        if not stacks:
+            searched = [*self.regions, *self.extra]
+            raise AppNotFoundError(
+                f"no stack of app {self.app!r} found in regions {searched!r}: expected "
+                f"{', '.join(repr(StackNames.regional(self.app, r)) for r in self.regions)} "
+                "(is it deployed, "
+                "and are the credentials for the right account?)"
+            )
+        regional = tuple(self._region(region, stacks) for region in self.regions)
+        load_balancers = [r.load_balancer for r in regional if r.load_balancer]
+        dns = self._dns(stacks, load_balancers)
+        peering = self._peering(stacks, regional)
+        kind_order = {StackKind.REGIONAL: 0}
+        ordered = sorted(
+            stacks,
+            key=lambda s: (
+                kind_order.get(s.kind, 1),
+                self.regions.index(s.region) if s.region in self.regions else len(self.regions),
+                s.name,
+            ),
+        )
+        return Topology(
+            app_name=self.app,
+            regions=tuple(self.regions),
+            stacks=tuple(ordered),
+            regional=regional,
+            dns=dns,
+            peering=peering,
+        )
+
+    def _find_stacks(self) -> list[StackInfo]:
+        found: list[StackInfo] = []
+        for region in [*self.regions, *self.extra]:
+            cfn = self.clients("cloudformation", region)
+            for raw in aws.paginate(cfn, "describe_stacks", "Stacks"):
+                status = str(raw.get("StackStatus", ""))
+                if status in _GONE_STACK_STATUSES:
+                    continue
+                name = str(raw["StackName"])
+                outputs = {
+                    str(o["OutputKey"]): str(o.get("OutputValue", ""))
+                    for o in raw.get("Outputs", [])
+                }
+                tags = parse.tags(raw.get("Tags"))
+                stack_id = str(raw.get("StackId", ""))
+                stack_region = arn_region(stack_id) or region
+                kind = self._stack_kind(name, stack_region, outputs, tags)
+                if kind is None:
+                    continue
+                found.append(
+                    StackInfo(
+                        name=name,
+                        region=stack_region,
+                        kind=kind,
+                        stack_id=stack_id,
+                        status=status,
+                        outputs=frozen_map(outputs),
+                        tags=frozen_map(tags),
+                    )
+                )
+        return found
+
+    def _stack_kind(
+        self, name: str, region: str, outputs: Mapping[str, str], tags: Mapping[str, str]
+    ) -> str | None:
+        declared = outputs.get(OutputNames.APP_NAME)
+        if declared is not None and declared != self.app:
+            return None
+        tagged = tags.get(TagKeys.APP)
+        if declared is None and tagged is not None and tagged != self.app:
+            return None
+        if name == StackNames.regional(self.app, region) and region in self.regions:
+            return StackKind.REGIONAL
+        if name == StackNames.dns(self.app):
+            return StackKind.DNS
+        if name == StackNames.peering(self.app):
+            return StackKind.PEERING
+        if name.startswith(StackNames.helper(self.app, StackNames.PEERING_ROUTES_PREFIX)):
+            return StackKind.PEERING_ROUTES
+        if declared == self.app or tagged == self.app:
+            return StackKind.HELPER
+        return None
+
+    def _stack_resources(self, stack: StackInfo, resource_type: str) -> list[str]:
+        """Physical ids of the stack's resources of one CloudFormation type."""
+        if stack.stack_id not in self._resources:
+            by_type: dict[str, list[str]] = {}
+            cfn = self.clients("cloudformation", stack.region)
+            for item in aws.paginate(
+                cfn,
+                "list_stack_resources",
+                "StackResourceSummaries",
+                StackName=stack.stack_id or stack.name,
+            ):
+                physical = item.get("PhysicalResourceId")
+                if physical and not str(item.get("ResourceStatus", "")).startswith("DELETE"):
+                    by_type.setdefault(str(item["ResourceType"]), []).append(str(physical))
+            self._resources[stack.stack_id] = by_type
+        return list(self._resources[stack.stack_id].get(resource_type, []))
+
+    def _first(self, stack: StackInfo, output: str, resource_type: str) -> str | None:
+        return _output(stack, output) or next(
+            iter(self._stack_resources(stack, resource_type)), None
+        )
+
+    # -------------------------------------------------------------- one region
+    def _region(self, region: str, stacks: list[StackInfo]) -> RegionTopology:
+        stack = next(
+            (s for s in stacks if s.kind == StackKind.REGIONAL and s.region == region), None
+        )
+        if stack is None:
+            return RegionTopology(region=region, role=None)
+        vpc = self._vpc(stack)
+        cluster = self._cluster(stack)
+        service = self._service(stack, cluster)
+        load_balancer = self._load_balancer(stack)
+        target_groups = self._target_groups(stack, service, load_balancer)
+        topic = self._topic(stack)
+        return RegionTopology(
+            region=region,
+            role=stack.role,
+            stack=stack,
+            vpc=vpc,
+            cluster=cluster,
+            service=service,
+            load_balancer=load_balancer,
+            target_groups=target_groups,
+            database=self._database(stack),
+            alarm_topic=topic,
+            alarms=self._alarms(stack, topic),
+            dashboards=self._dashboards(
+                stack,
+                *(s for s in stacks if s.kind == StackKind.HELPER and s.region == region),
+            ),
+        )
+
+    def _vpc(self, stack: StackInfo) -> VpcInfo | None:
+        vpc_id = self._first(stack, OutputNames.VPC_ID, "AWS::EC2::VPC")
+        if not vpc_id:
+            return None
+        ec2 = self.clients("ec2", stack.region)
+        found = aws.call(ec2, "describe_vpcs", VpcIds=[vpc_id])
+        raw = next(iter((found or {}).get("Vpcs", [])), None)
+        if raw is None:
+            return None
+        subnets = aws.paginate(
+            ec2, "describe_subnets", "Subnets", Filters=[{"Name": "vpc-id", "Values": [vpc_id]}]
+        )
+        return VpcInfo(
+            vpc_id=vpc_id,
+            region=stack.region,
+            cidr_block=str(raw.get("CidrBlock", "")),
+            state=raw.get("State"),
+            subnets=tuple(
+                SubnetInfo(
+                    subnet_id=str(s["SubnetId"]),
+                    region=arn_region(s.get("SubnetArn")) or stack.region,
+                    availability_zone=str(s.get("AvailabilityZone", "")),
+                    availability_zone_id=s.get("AvailabilityZoneId"),
+                    cidr_block=str(s.get("CidrBlock", "")),
+                    subnet_type=parse.tags(s.get("Tags")).get("aws-cdk:subnet-type"),
+                    map_public_ip_on_launch=bool(s.get("MapPublicIpOnLaunch", False)),
+                    arn=s.get("SubnetArn"),
+                )
+                for s in subnets
+                if s.get("VpcId", vpc_id) == vpc_id
+            ),
+        )
+
+    def _cluster(self, stack: StackInfo) -> ClusterInfo | None:
+        name = self._first(stack, OutputNames.CLUSTER_NAME, "AWS::ECS::Cluster")
+        if not name:
+            return None
+        found = aws.call(self.clients("ecs", stack.region), "describe_clusters", clusters=[name])
+        raw = next(
+            (c for c in (found or {}).get("clusters", []) if c.get("status") != "INACTIVE"), None
+        )
+        if raw is None:
+            return None
+        arn = str(raw["clusterArn"])
+        return ClusterInfo(
+            name=str(raw.get("clusterName", name)),
+            arn=arn,
+            region=arn_region(arn) or stack.region,
+            status=raw.get("status"),
+            active_services_count=int(raw.get("activeServicesCount", 0)),
+            running_tasks_count=int(raw.get("runningTasksCount", 0)),
+        )
+
+    def _service(self, stack: StackInfo, cluster: ClusterInfo | None) -> ServiceInfo | None:
+        ecs = self.clients("ecs", stack.region)
+        wanted = (
+            _output(stack, OutputNames.SERVICE_ARN)
+            or _output(stack, OutputNames.SERVICE_NAME)
+            or next(iter(self._stack_resources(stack, "AWS::ECS::Service")), None)
+        )
+        cluster_ref = cluster.arn if cluster else None
+        if wanted is None and cluster_ref is not None:
+            arns = aws.paginate(ecs, "list_services", "serviceArns", cluster=cluster_ref)
+            wanted = str(arns[0]) if len(arns) == 1 else None
+        if wanted is None:
+            return None
+        if cluster_ref is None:
+            # A long-format service ARN names its cluster: service/<cluster>/<service>.
+            resource = wanted.split(":", 5)[-1] if wanted.startswith("arn:") else ""
+            parts = resource.split("/")
+            if len(parts) != 3:
+                return None
+            cluster_ref = parts[1]
+        found = aws.call(ecs, "describe_services", cluster=cluster_ref, services=[wanted])
+        raw = next(
+            (s for s in (found or {}).get("services", []) if s.get("status") != "INACTIVE"), None
+        )
+        return parse.service_info(raw, stack.region) if raw else None
+
+    def _load_balancer(self, stack: StackInfo) -> LoadBalancerInfo | None:
+        arn = self._first(
+            stack, OutputNames.LOAD_BALANCER_ARN, "AWS::ElasticLoadBalancingV2::LoadBalancer"
+        )
+        if not arn:
+            return None
+        found = aws.call(
+            self.clients("elbv2", stack.region), "describe_load_balancers", LoadBalancerArns=[arn]
+        )
+        raw = next(iter((found or {}).get("LoadBalancers", [])), None)
+        if raw is None:
+            return None
+        lb_arn = str(raw["LoadBalancerArn"])
+        return LoadBalancerInfo(
+            arn=lb_arn,
+            name=str(raw.get("LoadBalancerName", "")),
+            region=arn_region(lb_arn) or stack.region,
+            dns_name=str(raw.get("DNSName", "")),
+            type=raw.get("Type"),
+            scheme=raw.get("Scheme"),
+            state=(raw.get("State") or {}).get("Code"),
+            vpc_id=raw.get("VpcId"),
+            availability_zones=tuple(
+                str(z["ZoneName"]) for z in raw.get("AvailabilityZones", []) if "ZoneName" in z
+            ),
+        )
+
+    def _target_groups(
+        self,
+        stack: StackInfo,
+        service: ServiceInfo | None,
+        load_balancer: LoadBalancerInfo | None,
+    ) -> tuple[TargetGroupInfo, ...]:
+        roles: dict[str, str | None] = {}
+        blue = _output(stack, OutputNames.BLUE_TARGET_GROUP_ARN)
+        green = _output(stack, OutputNames.GREEN_TARGET_GROUP_ARN)
+        if blue:
+            roles[blue] = "blue"
+        if green:
+            roles[green] = "green"
+        if service:
+            for attachment in service.load_balancers:
+                if attachment.target_group_arn:
+                    roles.setdefault(attachment.target_group_arn, "blue")
+                if attachment.alternate_target_group_arn:
+                    roles.setdefault(attachment.alternate_target_group_arn, "green")
+        elbv2 = self.clients("elbv2", stack.region)
+        raws: list[dict[str, Any]] = []
+        if roles:
+            found = aws.call(elbv2, "describe_target_groups", TargetGroupArns=list(roles))
+            if found is None:  # one of them is gone: ask one by one
+                for arn in roles:
+                    one = aws.call(elbv2, "describe_target_groups", TargetGroupArns=[arn])
+                    raws.extend((one or {}).get("TargetGroups", []))
+            else:
+                raws.extend(found.get("TargetGroups", []))
+        elif load_balancer is not None:
+            raws = aws.paginate(
+                elbv2, "describe_target_groups", "TargetGroups", LoadBalancerArn=load_balancer.arn
+            )
+        groups = []
+        for raw in raws:
+            arn = str(raw["TargetGroupArn"])
+            groups.append(
+                TargetGroupInfo(
+                    arn=arn,
+                    name=str(raw.get("TargetGroupName", "")),
+                    region=arn_region(arn) or stack.region,
+                    role=roles.get(arn),
+                    protocol=raw.get("Protocol"),
+                    port=raw.get("Port"),
+                    target_type=raw.get("TargetType"),
+                    health_check_path=raw.get("HealthCheckPath"),
+                    vpc_id=raw.get("VpcId"),
+                    # Each load balancer once (moto lists one per listener or rule using it).
+                    load_balancer_arns=tuple(dict.fromkeys(raw.get("LoadBalancerArns", []))),
+                )
+            )
+        order = {"blue": 0, "green": 1}
+        groups.sort(key=lambda g: (order.get(g.role or "", 2), g.name))
+        return tuple(groups)
+
+    def _database(self, stack: StackInfo) -> DatabaseInfo | None:
+        rds = self.clients("rds", stack.region)
+        identifier = _output(stack, OutputNames.DATABASE_IDENTIFIER)
+        arn = _output(stack, OutputNames.DATABASE_ARN)
+        raws: list[dict[str, Any]] = []
+        if identifier:
+            raws = aws.paginate(
+                rds, "describe_db_instances", "DBInstances", DBInstanceIdentifier=identifier
+            )
+        if not raws and arn:
+            raws = [
+                r
+                for r in aws.paginate(
+                    rds,
+                    "describe_db_instances",
+                    "DBInstances",
+                    Filters=[{"Name": "db-instance-id", "Values": [arn]}],
+                )
+                if r.get("DBInstanceArn") == arn
+            ]
+        if not raws and not identifier and not arn:
+            fallback = next(iter(self._stack_resources(stack, "AWS::RDS::DBInstance")), None)
+            if fallback:
+                raws = aws.paginate(
+                    rds, "describe_db_instances", "DBInstances", DBInstanceIdentifier=fallback
+                )
+        raw = next(iter(raws), None)
+        return parse.database_info(raw, stack.region) if raw else None
+
+    def _topic(self, stack: StackInfo) -> TopicInfo | None:
+        arn = self._first(stack, OutputNames.ALARM_TOPIC_ARN, "AWS::SNS::Topic")
+        if not arn:
+            return None
+        found = aws.call(self.clients("sns", stack.region), "get_topic_attributes", TopicArn=arn)
+        if found is None:
+            return None
+        attributes = found.get("Attributes", {})
+        confirmed = attributes.get("SubscriptionsConfirmed")
+        return TopicInfo(
+            arn=arn,
+            name=parse.arn_tail(arn),
+            region=arn_region(arn) or stack.region,
+            display_name=attributes.get("DisplayName") or None,
+            subscriptions_confirmed=int(confirmed) if confirmed is not None else None,
+        )
+
+    def _alarms(self, stack: StackInfo, topic: TopicInfo | None) -> tuple[AlarmInfo, ...]:
+        cloudwatch = self.clients("cloudwatch", stack.region)
+        raws: dict[str, tuple[str, dict[str, Any]]] = {}
+        names = [
+            *self._stack_resources(stack, "AWS::CloudWatch::Alarm"),
+            *self._stack_resources(stack, "AWS::CloudWatch::CompositeAlarm"),
+        ]
+        for start in range(0, len(names), 100):
+            found = (
+                aws.call(
+                    cloudwatch,
+                    "describe_alarms",
+                    AlarmNames=names[start : start + 100],
+                    AlarmTypes=["MetricAlarm", "CompositeAlarm"],
+                )
+                or {}
+            )
+            for kind, key in (("metric", "MetricAlarms"), ("composite", "CompositeAlarms")):
+                for raw in found.get(key, []):
+                    raws[str(raw["AlarmName"])] = (kind, raw)
+        if topic is not None:
+            pages = aws.pages(
+                cloudwatch,
+                "describe_alarms",
+                ActionPrefix=topic.arn,
+                AlarmTypes=["MetricAlarm", "CompositeAlarm"],
+            )
+            for page in pages:
+                for kind, key in (("metric", "MetricAlarms"), ("composite", "CompositeAlarms")):
+                    for raw in page.get(key, []):
+                        if parse.alarm_info(raw, kind, stack.region).notifies(topic.arn):
+                            raws[str(raw["AlarmName"])] = (kind, raw)
+        alarms = [parse.alarm_info(raw, kind, stack.region) for kind, raw in raws.values()]
+        return tuple(sorted(alarms, key=lambda a: a.name))
+
+    def _dashboards(self, stack: StackInfo, *helpers: StackInfo) -> tuple[DashboardInfo, ...]:
+        """The regional stack's dashboards, then those of the app's helper stacks in the same
+        region (such as an overview dashboard of every region)."""
+        dashboards: dict[str, DashboardInfo] = {}
+        for owner in (stack, *helpers):
+            names = [
+                *_outputs_named(owner, OutputNames.DASHBOARD_NAME),
+                *self._stack_resources(owner, "AWS::CloudWatch::Dashboard"),
+            ]
+            cloudwatch = self.clients("cloudwatch", owner.region)
+            for name in dict.fromkeys(names):
+                if name in dashboards:
+                    continue
+                found = aws.call(cloudwatch, "get_dashboard", DashboardName=name)
+                if found is None:
+                    continue
+                body = found.get("DashboardBody")
+                dashboards[name] = DashboardInfo(
+                    name=str(found.get("DashboardName", name)),
+                    arn=str(found.get("DashboardArn", "")),
+                    region=owner.region,
+                    size=len(body) if isinstance(body, str) else None,
+                )
+        return tuple(dashboards.values())
+
+    # -------------------------------------------------------------- DNS
+    def _dns(
+        self, stacks: list[StackInfo], load_balancers: list[LoadBalancerInfo]
+    ) -> DnsInfo | None:
+        stack = next((s for s in stacks if s.kind == StackKind.DNS), None)
+        if stack is None:
+            stack = next((s for s in stacks if _output(s, OutputNames.HOSTED_ZONE_ID)), None)
+        if stack is None:
+            return None
+        route53 = self.clients("route53", stack.region)
+        zone_id = self._first(stack, OutputNames.HOSTED_ZONE_ID, "AWS::Route53::HostedZone")
+        record_name = _output(stack, OutputNames.RECORD_NAME)
+        if record_name and not record_name.endswith("."):
+            record_name += "."  # as Route 53 spells the records' names
+        zone_name: str | None = None
+        records: list[FailoverRecordInfo] = []
+        lb_regions = {parse.dns_key(lb.dns_name): lb.region for lb in load_balancers}
+        if zone_id:
+            zone_id = zone_id.removeprefix("/hostedzone/")
+            zone = aws.call(route53, "get_hosted_zone", Id=zone_id)
+            if zone is None:
+                zone_id = None
+            else:
+                zone_name = zone.get("HostedZone", {}).get("Name")
+                for raw in aws.paginate(
+                    route53, "list_resource_record_sets", "ResourceRecordSets", HostedZoneId=zone_id
+                ):
+                    if "Failover" not in raw:
+                        continue
+                    if record_name and parse.dns_key(raw.get("Name")) != parse.dns_key(record_name):
+                        continue
+                    records.append(parse.record_info(raw, lb_regions))
+        check_ids = [r.health_check_id for r in records if r.health_check_id]
+        check_ids.extend(self._stack_resources(stack, "AWS::Route53::HealthCheck"))
+        health_checks = []
+        for check_id in dict.fromkeys(check_ids):
+            found = aws.call(route53, "get_health_check", HealthCheckId=check_id)
+            if found is not None:
+                health_checks.append(
+                    parse.health_check_info(found.get("HealthCheck", {}), lb_regions)
+                )
+        order = {"PRIMARY": 0, "SECONDARY": 1}
+        records.sort(key=lambda r: (order.get(r.failover, 2), r.name, r.set_identifier or ""))
+        return DnsInfo(
+            stack_name=stack.name,
+            region=stack.region,
+            hosted_zone_id=zone_id,
+            hosted_zone_name=zone_name,
+            record_name=record_name,
+            records=tuple(records),
+            health_checks=tuple(health_checks),
+        )
+
+    # -------------------------------------------------------------- peering
+    def _peering(
+        self, stacks: list[StackInfo], regional: tuple[RegionTopology, ...]
+    ) -> tuple[PeeringConnectionInfo, ...]:
+        wanted: dict[str, str] = {}  # peering connection id -> region to ask
+        for stack in stacks:
+            ids = [
+                *_outputs_named(stack, OutputNames.PEERING_CONNECTION_ID),
+                *(
+                    self._stack_resources(stack, "AWS::EC2::VPCPeeringConnection")
+                    if stack.kind == StackKind.PEERING
+                    else []
+                ),
+            ]
+            for pcx_id in ids:
+                wanted.setdefault(pcx_id, stack.region)
+        raws: dict[str, dict[str, Any]] = {}
+        for pcx_id, region in wanted.items():
+            found = aws.call(
+                self.clients("ec2", region),
+                "describe_vpc_peering_connections",
+                VpcPeeringConnectionIds=[pcx_id],
+            )
+            for raw in (found or {}).get("VpcPeeringConnections", []):
+                if raw.get("VpcPeeringConnectionId") == pcx_id:
+                    raws[pcx_id] = raw
+        # Connections between the app's VPCs that no output names (AWS links them by VPC id).
+        vpc_ids = {r.vpc.vpc_id for r in regional if r.vpc}
+        for reg in regional:
+            if reg.vpc is None:
+                continue
+            for raw in aws.paginate(
+                self.clients("ec2", reg.region),
+                "describe_vpc_peering_connections",
+                "VpcPeeringConnections",
+                Filters=[{"Name": "requester-vpc-info.vpc-id", "Values": [reg.vpc.vpc_id]}],
+            ):
+                pcx_id = str(raw.get("VpcPeeringConnectionId", ""))
+                requester = (raw.get("RequesterVpcInfo") or {}).get("VpcId")
+                accepter = (raw.get("AccepterVpcInfo") or {}).get("VpcId")
+                status = (raw.get("Status") or {}).get("Code")
+                if (
+                    pcx_id
+                    and pcx_id not in raws
+                    and requester == reg.vpc.vpc_id
+                    and accepter in vpc_ids
+                    and status not in {"deleted", "rejected", "failed", "expired"}
+                ):
+                    raws[pcx_id] = raw
+        return tuple(self._peering_info(raw) for _, raw in sorted(raws.items()))
+
+    def _peering_info(self, raw: dict[str, Any]) -> PeeringConnectionInfo:
+        pcx_id = str(raw["VpcPeeringConnectionId"])
+        requester = raw.get("RequesterVpcInfo") or {}
+        accepter = raw.get("AccepterVpcInfo") or {}
+        routes: list[PeeringRouteInfo] = []
+        sides = [requester.get("Region"), accepter.get("Region")]
+        for region in dict.fromkeys(r for r in sides if r):
+            for table in aws.paginate(
+                self.clients("ec2", region),
+                "describe_route_tables",
+                "RouteTables",
+                Filters=[{"Name": "route.vpc-peering-connection-id", "Values": [pcx_id]}],
+            ):
+                for route in table.get("Routes", []):
+                    if route.get("VpcPeeringConnectionId") != pcx_id:
+                        continue
+                    routes.append(
+                        PeeringRouteInfo(
+                            region=region,
+                            route_table_id=str(table["RouteTableId"]),
+                            destination_cidr_block=route.get("DestinationCidrBlock")
+                            or route.get("DestinationIpv6CidrBlock"),
+                            vpc_id=table.get("VpcId"),
+                            state=route.get("State"),
+                        )
+                    )
+        return PeeringConnectionInfo(
+            peering_connection_id=pcx_id,
+            status=(raw.get("Status") or {}).get("Code"),
+            requester_vpc_id=requester.get("VpcId"),
+            requester_region=requester.get("Region"),
+            requester_cidr_block=requester.get("CidrBlock"),
+            accepter_vpc_id=accepter.get("VpcId"),
+            accepter_region=accepter.get("Region"),
+            accepter_cidr_block=accepter.get("CidrBlock"),
+            routes=tuple(routes),
+        )
