@@ -80,6 +80,9 @@ project = PythonProject(
             },
             # multiregion_tap.discovery reads a deployed app through boto3.
             "optional_dependencies": {"discovery": ["boto3>=1.40"]},
+            # The command line of discovery. It needs boto3 (the discovery extra) and says so
+            # in one line without it: an entry point cannot depend on an extra being installed.
+            "scripts": {"multiregion-tap": "multiregion_tap.discovery.cli:main"},
             "keywords": ["aws", "cdk", "multi-region", "failover", "ecs", "fargate", "rds"],
         },
         "build_system": {
