@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
-from dataclasses import fields
 from typing import Any
 
 import aws_cdk as cdk
@@ -13,7 +11,6 @@ from aws_cdk import aws_ec2 as ec2
 from multiregion_tap import MultiRegionApp, OutputNames, ValidationError
 from multiregion_tap.cross_region_peering import (
     CrossRegionPeering,
-    CrossRegionPeeringProps,
     PeeredVpc,
     allow_peer_cidr,
 )
@@ -206,16 +203,6 @@ def test_two_secondaries(two) -> None:  # type: ignore[no-untyped-def]
 
 
 # ---------------------------------------------------------------------- API and bad input
-def test_props_dataclass_matches_constructor() -> None:
-    params = inspect.signature(CrossRegionPeering.__init__).parameters
-    keyword = {
-        n: p.default
-        for n, p in params.items()
-        if p.kind is inspect.Parameter.KEYWORD_ONLY and n != "vpcs"
-    }
-    assert {f.name: f.default for f in fields(CrossRegionPeeringProps)} == keyword
-
-
 def _fresh(
     secondaries: tuple[str, ...] = ("us-east-2",),
 ) -> tuple[MultiRegionApp, dict[str, ec2.Vpc]]:

@@ -9,7 +9,6 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_ssm as ssm
-
 from constructs import Construct
 
 from multiregion_tap import MultiRegionApp, OutputNames, RegionRole, TagKeys, ValidationError
@@ -75,7 +74,8 @@ def test_is_a_construct_not_a_stage(shop: MultiRegionApp) -> None:
 def test_scope_inside_a_stack_is_refused() -> None:
     stack = cdk.Stack(cdk.App(), "Mine")
     with pytest.raises(
-        ValidationError, match=r"scope must not be inside a Stack.*got 'Mine/Inner' \(at Mine/Inner/Shop\)"
+        ValidationError,
+        match=r"scope must not be inside a Stack.*got 'Mine/Inner' \(at Mine/Inner/Shop\)",
     ):
         MultiRegionApp(Construct(stack, "Inner"), "Shop", app_name="shop", service=False)
 

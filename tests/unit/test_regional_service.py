@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import inspect
 import json
 import os
 import subprocess
@@ -22,7 +21,6 @@ from aws_cdk.assertions import Match, Template
 from multiregion_tap import OutputNames, ValidationError
 from multiregion_tap.regional_service import (
     CONTAINER_NAME,
-    PER_REGION_PARAMETERS,
     DeploymentMode,
     RegionalService,
     RegionalServiceProps,
@@ -78,20 +76,6 @@ def one(template: dict[str, Any], kind: str) -> tuple[str, dict[str, Any]]:
 
 
 # ---------------------------------------------------------------------------- props
-def test_props_dataclass_matches_constructor() -> None:
-    params = {
-        name: p
-        for name, p in inspect.signature(RegionalService.__init__).parameters.items()
-        if p.kind is inspect.Parameter.KEYWORD_ONLY
-    }
-    fields = {f.name: f for f in dataclasses.fields(RegionalServiceProps)}
-    assert set(fields) == set(params) - PER_REGION_PARAMETERS
-    assert set(params) >= PER_REGION_PARAMETERS
-    for name, field in fields.items():
-        assert field.default == params[name].default, name
-    assert RegionalServiceProps.__dataclass_params__.frozen  # type: ignore[attr-defined]
-
-
 def test_props_unpack_into_constructor() -> None:
     props = RegionalServiceProps(desired_count=3, deployment_mode=DeploymentMode.LINEAR)
     app = cdk.App()
@@ -737,7 +721,6 @@ def test_appspec_only_in_codedeploy_mode(default: dict[str, Any]) -> None:
         default["services"]["us-east-1"].appspec("arn")
 
 
-
 def _load_balancer_ingress(template: dict[str, Any]) -> set[tuple[Any, ...]]:
     """Every ingress rule of the load balancer's security group(s): the inline rules and the
     standalone ``AWS::EC2::SecurityGroupIngress`` resources, as (source, protocol, from, to)."""
@@ -920,8 +903,20 @@ def test_attributes_exposed(default: dict[str, Any]) -> None:
     assert service.latency_alarm is None and service.deployment_group is None
     assert service.replication_configuration is not None
     assert default["services"]["us-east-2"].replication_configuration is None
-    assert service.cluster and service.log_group and service.task_definition and service.repository
-    assert service.access_logs_bucket and service.load_balancer and service.scaling
+    # Each attribute is the construct behind the matching resource of the synthesized stack.
+    resources = raw(default, "us-east-1")["Resources"]
+    for construct, cfn_type in [
+        (service.cluster, "AWS::ECS::Cluster"),
+        (service.log_group, "AWS::Logs::LogGroup"),
+        (service.task_definition, "AWS::ECS::TaskDefinition"),
+        (service.repository, "AWS::ECR::Repository"),
+        (service.access_logs_bucket, "AWS::S3::Bucket"),
+        (service.load_balancer, "AWS::ElasticLoadBalancingV2::LoadBalancer"),
+    ]:
+        logical_id = stack.get_logical_id(construct.node.default_child)  # type: ignore[arg-type]
+        assert resources[logical_id]["Type"] == cfn_type, construct.node.path
+    assert isinstance(service.scaling, ecs.ScalableTaskCount)
+    assert service.scaling.node.scope is service.service
     assert service.flow_log is not None and service.flow_log_group is not None
     assert (
         service.container_port == 80 and service.test_listener is None and service.test_rule is None
@@ -1051,7 +1046,10 @@ def build(stack: cdk.Stack, **kwargs: Any) -> RegionalService:
             {"latency_threshold": cdk.Duration.seconds(0)},
             r"latency_threshold must be more than 0.*got '0 seconds'",
         ),
-        ({"output_suffix": "a-b"}, r"output_suffix must be up to 32 letters and digits, got 'a-b'"),
+        (
+            {"output_suffix": "a-b"},
+            r"output_suffix must be up to 32 ASCII letters and digits \(or empty\), got 'a-b'",
+        ),
         (
             {"image_tag": "v2", "image": ecs.ContainerImage.from_registry("nginx")},
             r"image and image_tag are mutually exclusive",
