@@ -488,8 +488,7 @@ deploy.add_jobs(
                     name="Push the image and deploy every stack",
                     working_directory="examples/shop",
                     timeout_minutes=90,
-                    # The stacks live in the Stage "Shop": `--all` selects only top-level stacks,
-                    # so they are selected by their construct paths ("Shop/*").
+                    # `--all` selects every stack of the app (they sit at the App's root).
                     # The regional stacks create the ECR repositories (shop/service) the services
                     # pull from. On the first deploy they do not exist yet: CDK then builds
                     # examples/shop/service itself and pushes it to the bootstrap repositories
@@ -507,7 +506,7 @@ deploy.add_jobs(
                         '  echo "First deploy: CDK builds the image from examples/shop/service"\n'
                         "  image_args=(-c image=asset)\n"
                         "fi\n"
-                        f'{CDK} deploy "Shop/*" "${{image_args[@]}}" {CDK_CONTEXT} '
+                        f'{CDK} deploy --all "${{image_args[@]}}" {CDK_CONTEXT} '
                         "--require-approval never --concurrency 4 "
                         "--outputs-file ../../cdk-outputs.json"
                     ),
@@ -533,7 +532,7 @@ deploy.add_jobs(
                     if_="${{ always() && inputs.destroy }}",
                     working_directory="examples/shop",
                     timeout_minutes=60,
-                    run=f'{CDK} destroy "Shop/*" --force {CDK_CONTEXT}',
+                    run=f"{CDK} destroy --all --force {CDK_CONTEXT}",
                 ),
             ],
         )
