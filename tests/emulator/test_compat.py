@@ -595,9 +595,8 @@ def test_cross_region_read_replica_with_its_own_subnet_group(cfn: Deployer) -> N
     source = cfn.client("rds").describe_db_instances(DBInstanceIdentifier=primary_out["DbId"])[
         "DBInstances"
     ][0]
-    assert got["DBInstanceArn"] in source["ReadReplicaDBInstanceIdentifiers"] or out["Id"] in str(
-        source["ReadReplicaDBInstanceIdentifiers"]
-    )
+    # A cross-region replica is listed on its source by ARN (RDS DescribeDBInstances).
+    assert source["ReadReplicaDBInstanceIdentifiers"] == [got["DBInstanceArn"]]
 
 
 # --------------------------------------------------------------------------- CloudWatch
@@ -951,7 +950,8 @@ def test_vpc_peering_across_regions_with_routes_on_both_sides(cfn: Deployer) -> 
         VpcPeeringConnectionIds=[first["Pcx"]]
     )["VpcPeeringConnections"][0]
     assert pcx["AccepterVpcInfo"]["VpcId"] == second["VpcId"]
-    assert pcx["AccepterVpcInfo"].get("Region", "us-east-2") == "us-east-2"
+    assert pcx["AccepterVpcInfo"]["Region"] == "us-east-2"
+    assert pcx["RequesterVpcInfo"]["Region"] == "us-east-1"
 
     def peer_routes(region: str, table: str) -> list[dict[str, Any]]:
         tables = cfn.client("ec2", region).describe_route_tables(RouteTableIds=[table])[
