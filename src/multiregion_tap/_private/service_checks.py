@@ -29,6 +29,12 @@ PRIVATE_SUBNET_EXTRA_BITS = 3
 PUBLIC_SUBNET_EXTRA_BITS = 5
 ISOLATED_SUBNET_EXTRA_BITS = 5
 
+
+def vpc_cidr_block(index: int) -> str:
+    """The default VPC CIDR of the ``index``-th region (``default_vpc_cidr`` checks ``index``)."""
+    return f"10.{index}.0.0/16"
+
+
 # ALB target group health-check limits (ELBv2 API reference, CreateTargetGroup).
 HEALTH_CHECK_INTERVAL_SECONDS = (5, 300)
 HEALTH_CHECK_TIMEOUT_SECONDS = (2, 120)
@@ -109,3 +115,12 @@ def require_health_check(
             "be HTTP codes from 200 to 499 as a list or range, "
             "such as '200' or '200,302' or '200-399'",
         )
+
+
+def require_seconds_float(prop: str, value: cdk.Duration) -> None:
+    """Reject a non-positive or absurd duration (tokens pass)."""
+    seconds = value.to_seconds(integral=False)
+    if is_token(seconds):
+        return
+    if not 0 < seconds <= 3600:
+        raise fail(prop, f"{seconds:g} seconds", "be more than 0 and at most 3600 seconds")
