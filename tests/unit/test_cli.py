@@ -30,9 +30,8 @@ from multiregion_tap.discovery.cli import (
     EXIT_USAGE,
     main,
 )
-from multiregion_tap.outputs import OutputNames, RegionRole, StackNames, TagKeys
+from tests.support.discovery_apps import EAST1, EAST2, deploy_bare_app
 
-EAST1, EAST2 = "us-east-1", "us-east-2"
 REGIONS = f"{EAST1},{EAST2}"
 #: The console script uv installed from .projenrc.py's project scripts.
 SCRIPT = Path(sys.executable).parent / "multiregion-tap"
@@ -79,31 +78,6 @@ us-east-2  secondary  dashboard      -               not found
 global     -          dns            -               not found
 global     -          peering        -               not found
 """
-
-
-def deploy_bare_app(session: Any, app: str = "shop") -> None:
-    """The regional stacks of ``app`` in us-east-1 (primary) and us-east-2 (secondary), with
-    the outputs and tags every MultiRegionApp stack carries and nothing else."""
-    for region, role in ((EAST1, RegionRole.PRIMARY), (EAST2, RegionRole.SECONDARY)):
-        outputs = {OutputNames.APP_NAME: app, OutputNames.REGION: region}
-        outputs[OutputNames.REGION_ROLE] = role
-        body = {
-            "Resources": {
-                "Marker": {
-                    "Type": "AWS::SSM::Parameter",
-                    "Properties": {"Name": f"/{app}/{region}", "Type": "String", "Value": app},
-                }
-            },
-            "Outputs": {key: {"Value": value} for key, value in outputs.items()},
-        }
-        session.client("cloudformation", region_name=region).create_stack(
-            StackName=StackNames.regional(app, region),
-            TemplateBody=json.dumps(body),
-            Tags=[
-                {"Key": TagKeys.APP, "Value": app},
-                {"Key": TagKeys.REGION_ROLE, "Value": role},
-            ],
-        )
 
 
 @pytest.fixture
