@@ -431,16 +431,10 @@ class RegionalService(Construct):
 
         # The builders add their children to this construct in this order (the template's).
         self._network = build_network(self, settings)
-        vpc, vpc_cidr = self._network.vpc, self._network.vpc_cidr
+        vpc = self._network.vpc
         self._registry = build_registry(self, settings)
-        self._tasks = build_tasks(
-            self,
-            settings,
-            vpc=vpc,
-            repository=self._registry.repository,
-            container_name=CONTAINER_NAME,
-        )
-        self._lb = build_load_balancer(self, settings, vpc=vpc, vpc_cidr=vpc_cidr)
+        self._tasks = build_tasks(self, settings, vpc, self._registry.repository, CONTAINER_NAME)
+        self._lb = build_load_balancer(self, settings, self._network)
         self._alarms = build_deployment_alarms(self, settings, self._lb)
         self._service = build_service(
             self,
@@ -454,29 +448,18 @@ class RegionalService(Construct):
             self, settings, self._service, self._lb, self._alarms, container_name=CONTAINER_NAME
         )
         self._scaling = add_autoscaling(self._service, settings, self._lb.blue)
-        self._service_url = f"{'https' if certificate else 'http'}://" + (
-            self._lb.load_balancer.load_balancer_dns_name
-        )
+        dns_name = self._lb.load_balancer.load_balancer_dns_name
+        self._service_url = f"{'https' if certificate else 'http'}://{dns_name}"
         self._web_acl_association = associate_web_acl(self, settings, self._lb.load_balancer)
-        acknowledge_findings(
-            self, settings, created_vpc=self._network.flow_log is not None, vpc_cidr=vpc_cidr
-        )
-        skip_checkov_checks(
-            settings,
-            repository=self._registry.repository,
-            access_logs_bucket=self._lb.access_logs_bucket,
-            log_groups=(self._tasks.log_group, self._network.flow_log_group),
-            lb_security_group=self._lb.lb_security_group,
-            production_listener=self._lb.production_listener,
-        )
+        acknowledge_findings(self, settings, self._network)
+        skip_checkov_checks(settings, self._network, self._registry, self._tasks, self._lb)
         add_service_outputs(
             self,
-            vpc_id=vpc.vpc_id,
-            vpc_cidr=vpc_cidr,
-            repository=self._registry.repository,
-            cluster=self._tasks.cluster,
-            service=self._service,
-            lb=self._lb,
+            self._network,
+            self._registry,
+            self._tasks,
+            self._service,
+            self._lb,
             service_url=self._service_url,
             suffix=settings.suffix,
         )

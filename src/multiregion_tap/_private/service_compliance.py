@@ -11,26 +11,21 @@ listener's (``service_load_balancer``) and the service's circuit-breaker warning
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import aws_cdk as cdk
-from aws_cdk import aws_ec2 as ec2
-from aws_cdk import aws_ecr as ecr
-from aws_cdk import aws_elasticloadbalancingv2 as elbv2
-from aws_cdk import aws_logs as logs
-from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from .checkov import skip_checkov
+from .service_compute import Tasks
+from .service_load_balancer import LoadBalancing
+from .service_network import Network
 from .service_props import ServiceSettings
+from .service_registry import Registry
 from .validation import is_token
 
 __all__ = ["acknowledge_findings", "acknowledgments", "skip_checkov_checks"]
 
 
-def acknowledge_findings(
-    scope: Construct, settings: ServiceSettings, *, created_vpc: bool, vpc_cidr: str
-) -> None:
+def acknowledge_findings(scope: Construct, settings: ServiceSettings, network: Network) -> None:
     """Acknowledge :func:`acknowledgments` on ``scope`` (the whole construct)."""
     internet_facing = settings.internet_facing
     validations = cdk.Validations.of(scope)
@@ -38,11 +33,11 @@ def acknowledge_findings(
         native=settings.native,
         https=settings.certificate is not None,
         internet_facing=internet_facing,
-        created_vpc=created_vpc,
+        created_vpc=network.flow_log is not None,
         log_key=settings.log_encryption_key is not None,
         web_acl=settings.web_acl_arn is not None,
         deletion_protection=settings.removal == cdk.RemovalPolicy.RETAIN,
-        token_cidr_ingress=is_token(vpc_cidr)
+        token_cidr_ingress=is_token(network.vpc_cidr)
         and (not internet_facing or settings.test_listener_port is not None),
     ):
         validations.acknowledge(cdk.Acknowledgment(id=rule, reason=reason))
@@ -50,29 +45,27 @@ def acknowledge_findings(
 
 def skip_checkov_checks(
     settings: ServiceSettings,
-    *,
-    repository: ecr.Repository,
-    access_logs_bucket: s3.Bucket,
-    log_groups: Iterable[logs.LogGroup | None],
-    lb_security_group: ec2.SecurityGroup,
-    production_listener: elbv2.ApplicationListener,
+    network: Network,
+    registry: Registry,
+    tasks: Tasks,
+    lb: LoadBalancing,
 ) -> None:
     """checkov checks these resources fail by design, skipped on them with the reason."""
     skip_checkov(
-        repository,
+        registry.repository,
         "CKV_AWS_136",
         "ECR encrypts every image at rest with AES-256; a KMS key per region would add key "
         "management to every replication destination without keeping out any principal "
         "that IAM does not already keep out.",
     )
     skip_checkov(
-        access_logs_bucket,
+        lb.access_logs_bucket,
         "CKV_AWS_18",
         "This bucket receives the load balancer's access logs; logging it would need "
         "another bucket, recursively (same as the acknowledged AwsSolutions-S1).",
     )
     if settings.log_encryption_key is None:
-        groups = [g for g in log_groups if g is not None]
+        groups = [g for g in (tasks.log_group, network.flow_log_group) if g is not None]
         for group in groups:
             skip_checkov(
                 group,
@@ -82,7 +75,7 @@ def skip_checkov_checks(
             )
     if settings.internet_facing:
         skip_checkov(
-            lb_security_group,
+            lb.lb_security_group,
             "CKV_AWS_260",
             "The internet-facing load balancer's own group: it must accept its listener "
             "ports from anywhere (same as the acknowledged AwsSolutions-EC23); the tasks "
@@ -91,7 +84,7 @@ def skip_checkov_checks(
     if settings.certificate is None:
         for check in ("CKV_AWS_2", "CKV_AWS_103"):
             skip_checkov(
-                production_listener,
+                lb.production_listener,
                 check,
                 "No ACM certificate was given, so the listener serves HTTP; with a "
                 "certificate it is HTTPS with a TLS 1.2+ policy and port 80 redirects.",

@@ -40,7 +40,6 @@ class Tasks:
 def build_tasks(
     scope: Construct,
     settings: ServiceSettings,
-    *,
     vpc: ec2.IVpc,
     repository: ecr.IRepository,
     container_name: str,

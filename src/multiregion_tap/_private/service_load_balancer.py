@@ -17,6 +17,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
+from .service_network import Network
 from .service_props import ServiceSettings
 
 __all__ = ["LoadBalancing", "associate_web_acl", "build_load_balancer"]
@@ -44,11 +45,12 @@ class LoadBalancing:
 
 
 def build_load_balancer(
-    scope: Construct, settings: ServiceSettings, *, vpc: ec2.IVpc, vpc_cidr: str
+    scope: Construct, settings: ServiceSettings, network: Network
 ) -> LoadBalancing:
     """``LoadBalancerSecurityGroup``, ``ServiceSecurityGroup``, ``AccessLogsBucket``,
     ``LoadBalancer`` (with ``ProductionListener``, ``RedirectListener``, ``TestListener``),
     ``BlueTargetGroup``, ``GreenTargetGroup``, ``ProductionRule`` and ``TestRule``."""
+    vpc, vpc_cidr = network.vpc, network.vpc_cidr
     certificate = settings.certificate
     internet_facing = settings.internet_facing
     native = settings.native

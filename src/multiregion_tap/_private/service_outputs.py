@@ -6,35 +6,36 @@ The last ``service_*`` builder (see :mod:`.service_network`): the well-known out
 
 from __future__ import annotations
 
-from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_ecs as ecs
 from constructs import Construct
 
 from ..outputs import OutputNames
 from .outputs import add_well_known_output
+from .service_compute import Tasks
 from .service_load_balancer import LoadBalancing
+from .service_network import Network
+from .service_registry import Registry
 
 __all__ = ["add_service_outputs"]
 
 
 def add_service_outputs(
     scope: Construct,
-    *,
-    vpc_id: str,
-    vpc_cidr: str,
-    repository: ecr.IRepository,
-    cluster: ecs.ICluster,
+    network: Network,
+    registry: Registry,
+    tasks: Tasks,
     service: ecs.FargateService,
     lb: LoadBalancing,
+    *,
     service_url: str,
     suffix: str,
 ) -> None:
     """Add the outputs, each name followed by ``suffix``."""
     outputs: list[tuple[str, str, str]] = [
-        (OutputNames.VPC_ID, vpc_id, "VPC of the regional service"),
-        (OutputNames.VPC_CIDR, vpc_cidr, "IPv4 CIDR block of the VPC"),
-        (OutputNames.REPOSITORY_URI, repository.repository_uri, "ECR repository URI"),
-        (OutputNames.CLUSTER_NAME, cluster.cluster_name, "ECS cluster name"),
+        (OutputNames.VPC_ID, network.vpc.vpc_id, "VPC of the regional service"),
+        (OutputNames.VPC_CIDR, network.vpc_cidr, "IPv4 CIDR block of the VPC"),
+        (OutputNames.REPOSITORY_URI, registry.repository.repository_uri, "ECR repository URI"),
+        (OutputNames.CLUSTER_NAME, tasks.cluster.cluster_name, "ECS cluster name"),
         (OutputNames.SERVICE_NAME, service.service_name, "ECS service name"),
         (OutputNames.SERVICE_ARN, service.service_arn, "ECS service ARN"),
         (OutputNames.LOAD_BALANCER_ARN, lb.load_balancer.load_balancer_arn, "ALB ARN"),
