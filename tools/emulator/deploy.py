@@ -6,9 +6,9 @@ an outputs file, read the outputs; then, in
 :func:`teardown` or on leaving :func:`deployed_app`, stop the server (resetting it is the
 teardown: moto's stack deletion is partial, see docs).
 
-``cdk deploy --all`` selects only top-level stacks; stacks inside a ``cdk.Stage`` (every
-``MultiRegionApp``) are not selected by it, so the default selector is ``**`` (every stack of
-every nested assembly).
+The default selector is ``--all``, as users type it: a ``MultiRegionApp`` puts its stacks at
+the root of the ``cdk.App`` under their stack names. (Stacks inside a user's ``cdk.Stage`` are
+in a nested assembly that ``--all`` does not see: pass ``stacks=["Stage/*"]`` for those.)
 """
 
 from __future__ import annotations
@@ -164,12 +164,12 @@ def deploy(
     output: Path | None = None,
     assembly: Path | None = None,
 ) -> dict[str, dict[str, str]]:
-    """``cdk deploy`` the selected stacks (default: every stack, Stage stacks included).
+    """``cdk deploy`` the selected stacks (default: ``--all``, every top-level stack).
 
     :param assembly: a cloud assembly made by :func:`synth` to deploy as it is. Default: - the
         CLI synthesizes the app in ``app_dir`` first (into ``output``).
     """
-    selectors = list(stacks) if stacks else ["**"]
+    selectors = list(stacks) if stacks else ["--all"]
     app = ["--app", str(assembly)] if assembly is not None else []
     run_cdk(
         [
