@@ -8,15 +8,23 @@ Directives:
     code, and the ``:param:`` text of the construct's docstring, whose ``Default:`` part says
     what the default does.
 
-``.. mrt-stack-diagram::``
-    Runs ``examples/shop/app.py`` in this process (with the example's ``cdk.json`` and
-    ``cdk.context.json`` context), finds its :class:`~multiregion_tap.MultiRegionApp`, and
-    draws its stacks, their regions, resource counts and dependencies as an SVG, followed by
-    a table of the same facts.
+``.. mrt-stack-diagram::`` (options ``:app:`` and ``:table:``)
+    The stacks of an app of :data:`mrt_diagrams.APPS` (``shop``, the default, is
+    ``examples/shop``; ``shop-3-regions`` the same app in three regions): their regions,
+    roles, resource counts, dependencies and deploy waves as an SVG picture drawn from the
+    app's synthesized cloud assembly; with ``:table:``, followed by a table of the same facts.
 
-``.. mrt-deploy-waves::``
-    The example app's :meth:`~multiregion_tap.MultiRegionApp.deploy_waves`, one
-    ``cdk deploy`` command per wave.
+``.. mrt-topology-diagram::`` (option ``:app:``)
+    What runs in each region of the app (load balancer, service, database or replica, image
+    repository, VPC) and the links between regions: failover records, database replication,
+    VPC peering and image replication, as an SVG picture drawn from the templates.
+
+``.. mrt-deploy-waves::`` (option ``:app:``)
+    The app's deploy waves, one ``cdk deploy`` command per wave.
+
+The apps are synthesized in a subprocess and cached (``docs/_build/assemblies``, keyed by a
+hash of their inputs: see ``mrt_diagrams.py``); the pictures are written to ``_diagrams/`` in
+the built site and shown as images.
 
 It also turns reST section titles inside docstrings (``Title`` over ``-----``), which
 autodoc cannot nest in a class description, into rubrics.
@@ -29,25 +37,20 @@ import enum
 import html
 import importlib
 import inspect
-import json
-import os
+import posixpath
 import re
-import runpy
-import sys
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+import mrt_diagrams
 from docutils import nodes
 from docutils.parsers.rst import directives
 from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_refnode
-
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "examples" / "shop"
 
 # --------------------------------------------------------------------------- docstrings
 _UNDERLINE = re.compile(r"^([-=~^\"'`#*+])\1{2,}$")
@@ -263,152 +266,79 @@ class DefaultsTable(SphinxDirective):
         return result
 
 
-# --------------------------------------------------------------------------- the example app
-@dataclass(frozen=True)
-class StackInfo:
-    name: str
-    #: The construct path, which the CDK CLI selects stacks by (``Shop/us-east-1``).
-    path: str
-    region: str
-    role: str
-    resources: int
-    depends_on: tuple[str, ...]
-    wave: int
-
-
-@dataclass(frozen=True)
-class Topology:
-    app_name: str
-    stacks: tuple[StackInfo, ...]
-    waves: tuple[tuple[str, ...], ...]
+# --------------------------------------------------------------------------- pictures of an app
+def _app_option(argument: str | None) -> str:
+    key = (argument or "shop").strip()
+    if key not in mrt_diagrams.APPS:
+        raise ValueError(f"unknown app {key!r}; one of {sorted(mrt_diagrams.APPS)}")
+    return key
 
 
 @cache
-def example_topology() -> Topology:
-    """Synthesize examples/shop/app.py in this process and read its stacks and waves."""
-    context = example_context()
-    # cdk.App() reads its context from this variable (as under the CDK CLI). conf.py sets it
-    # before the jsii kernel starts (a variable set later is not seen by the kernel).
-    if json.loads(os.environ.get("CDK_CONTEXT_JSON", "{}")) != context:
-        raise RuntimeError("conf.py must set CDK_CONTEXT_JSON to the example's context")
-    from multiregion_tap import MultiRegionApp
+def app_pictures(key: str) -> mrt_diagrams.Pictures:
+    """The stack graph, region map and both SVGs of an app of :data:`mrt_diagrams.APPS`,
+    from its cached cloud assembly (synthesized in a subprocess when its inputs changed)."""
+    spec = mrt_diagrams.APPS[key]
+    return mrt_diagrams.pictures(spec, mrt_diagrams.cached_assembly(spec))
 
-    argv = sys.argv
-    try:
-        sys.argv = [str(EXAMPLE / "app.py")]
-        namespace = runpy.run_path(str(EXAMPLE / "app.py"), run_name="__main__")
-    finally:
-        sys.argv = argv
-    apps = [c for c in namespace["app"].node.children if isinstance(c, MultiRegionApp)]
-    if len(apps) != 1:
-        raise RuntimeError(f"expected one MultiRegionApp in the example, found {len(apps)}")
-    shop = apps[0]
-    dependencies = shop.stack_dependencies()
-    waves = tuple(shop.deploy_waves())
-    wave_of = {name: index for index, wave in enumerate(waves) for name in wave}
-    assembly = shop.synth()
-    stacks = tuple(
-        StackInfo(
-            name=stack.stack_name,
-            path=stack.node.path,
-            region=stack.region,
-            role=shop.region_role(stack.region)
-            if stack in shop.regional_stacks.values()
-            else "helper",
-            resources=len(
-                assembly.get_stack_by_name(stack.stack_name).template.get("Resources", {})
-            ),
-            depends_on=dependencies[stack.stack_name],
-            wave=wave_of[stack.stack_name],
+
+#: Where the pictures are written in the built site.
+DIAGRAMS_DIR = "_diagrams"
+
+
+class _Picture(SphinxDirective):
+    option_spec = {"app": _app_option}
+    kind = ""
+
+    def picture(self, key: str) -> tuple[str, str]:
+        raise NotImplementedError
+
+    def figure(self, key: str) -> nodes.Node:
+        """Write the SVG into the site and return a figure that shows it (a file, not inline
+        SVG: every picture is its own document, so ids never collide and it opens alone)."""
+        svg, caption = self.picture(key)
+        spec = mrt_diagrams.APPS[key]
+        self.env.note_dependency(str(spec.app_dir / "app.py"))
+        self.env.note_dependency(str(spec.app_dir / "cdk.context.json"))
+        filename = f"{key}-{self.kind}.svg"  # written by _write_pictures
+        src = posixpath.relpath(
+            f"{DIAGRAMS_DIR}/{filename}", posixpath.dirname(self.env.docname) or "."
         )
-        for stack in shop.all_stacks
-    )
-    return Topology(app_name=shop.app_name, stacks=stacks, waves=waves)
-
-
-def render_svg(topology: Topology) -> str:
-    """Boxes in one column per deploy wave, arrows from each stack to the stacks it needs.
-
-    An arrow between neighbouring columns is a straight curve; one that skips a column runs
-    through a lane above the boxes, so it never passes behind a box of the column it skips.
-    """
-    box_w, box_h, col_gap, row_gap, margin, lane_gap = 230, 58, 70, 22, 16, 9
-    columns = [[s for s in topology.stacks if s.wave == w] for w in range(len(topology.waves))]
-    long_edges = [
-        (dep, stack.name)
-        for stack in topology.stacks
-        for dep in stack.depends_on
-        if stack.wave - next(s.wave for s in topology.stacks if s.name == dep) > 1
-    ]
-    lanes_h = lane_gap * (len(long_edges) + 1) if long_edges else 0
-    top = margin + 24 + lanes_h
-    rows = max(len(c) for c in columns)
-    width = margin * 2 + len(columns) * box_w + (len(columns) - 1) * col_gap
-    height = top + rows * box_h + (rows - 1) * row_gap + margin
-    where: dict[str, tuple[int, int]] = {}
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" font-family="sans-serif" '
-        f'font-size="12" class="mrt-diagram" style="max-width: 100%; height: auto">',
-        f"<title>Stacks of the example app {html.escape(topology.app_name)} "
-        "and their dependencies</title>",
-        '<defs><marker id="mrt-arrow" viewBox="0 0 10 10" refX="10" refY="5" '
-        'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
-        '<path d="M 0 0 L 10 5 L 0 10 z" fill="#888"/></marker></defs>',
-    ]
-    for index, column in enumerate(columns):
-        x = margin + index * (box_w + col_gap)
-        parts.append(
-            f'<text x="{x + box_w / 2}" y="{margin + 12}" text-anchor="middle" '
-            f'fill="#888">wave {index + 1}</text>'
+        width, height = re.search(r'width="(\d+)" height="(\d+)"', svg).groups()  # type: ignore[union-attr]
+        alt = re.search(r"<desc>(.*?)</desc>", svg, re.S).group(1)  # type: ignore[union-attr]
+        return nodes.raw(
+            "",
+            f'<figure class="mrt-diagram" data-diagram="{key}-{self.kind}">'
+            f'<a class="mrt-diagram-link" href="{src}" title="Open the picture alone">'
+            f'<img src="{src}" alt="{alt}" width="{width}" height="{height}" '
+            'style="max-width: 100%; height: auto" /></a>'
+            f"<figcaption>{html.escape(caption)}</figcaption></figure>",
+            format="html",
         )
-        for row, stack in enumerate(column):
-            where[stack.name] = (x, top + row * (box_h + row_gap))
-    for stack in topology.stacks:
-        tx, ty = where[stack.name]
-        ty += box_h // 2
-        for dep in stack.depends_on:
-            sx, sy = where[dep]
-            sx, sy = sx + box_w, sy + box_h // 2
-            if (dep, stack.name) in long_edges:
-                lane = margin + 24 + lane_gap * (long_edges.index((dep, stack.name)) + 1) - 6
-                d = (
-                    f"M {sx} {sy} C {sx + 30} {sy}, {sx + 10} {lane}, {sx + 35} {lane} "
-                    f"L {tx - 35} {lane} C {tx - 10} {lane}, {tx - 30} {ty}, {tx} {ty}"
-                )
-            else:
-                d = f"M {sx} {sy} C {sx + 35} {sy}, {tx - 35} {ty}, {tx} {ty}"
-            parts.append(
-                f'<path d="{d}" fill="none" stroke="#888" stroke-width="1.2" '
-                'marker-end="url(#mrt-arrow)"/>'
-            )
-    fills = {"primary": "#dbeafe", "secondary": "#dcfce7", "helper": "#f3f4f6"}
-    for stack in topology.stacks:
-        x, y = where[stack.name]
-        parts.append(
-            f'<rect x="{x}" y="{y}" width="{box_w}" height="{box_h}" rx="6" '
-            f'fill="{fills.get(stack.role, "#fef9c3")}" stroke="#555"/>'
-        )
-        parts.append(
-            f'<text x="{x + 10}" y="{y + 22}" font-weight="bold" fill="#111">'
-            f"{html.escape(stack.name)}</text>"
-        )
-        noun = "resource" if stack.resources == 1 else "resources"
-        parts.append(
-            f'<text x="{x + 10}" y="{y + 42}" fill="#333">{html.escape(stack.region)} · '
-            f"{html.escape(stack.role)} · {stack.resources} {noun}</text>"
-        )
-    parts.append("</svg>")
-    return "\n".join(parts)
 
 
-class StackDiagram(SphinxDirective):
+class StackDiagram(_Picture):
+    """``.. mrt-stack-diagram::`` with ``:app:`` (``shop``, ``shop-3-regions``) and ``:table:``."""
+
+    option_spec = {"app": _app_option, "table": directives.flag}
+    kind = "stacks"
+
+    def picture(self, key: str) -> tuple[str, str]:
+        spec = mrt_diagrams.APPS[key]
+        return app_pictures(key).stacks_svg, (
+            f"The stacks of {spec.title}: a column per deploy wave, an arrow from a stack to "
+            "the stacks that need it (generated from the synthesized cloud assembly)."
+        )
+
     def run(self) -> list[nodes.Node]:
-        topology = example_topology()
-        self.env.note_dependency(str(EXAMPLE / "app.py"))
-        svg = nodes.raw("", render_svg(topology), format="html")
+        key = self.options.get("app", "shop")
+        result = [self.figure(key)]
+        if "table" not in self.options:
+            return result
+        graph = app_pictures(key).graph
         lines = [
-            ".. list-table:: Stacks of the example app (generated from examples/shop/app.py)",
+            f".. list-table:: Stacks of {mrt_diagrams.APPS[key].title} (generated from its "
+            "cloud assembly)",
             "   :header-rows: 1",
             "",
             "   * - Stack",
@@ -419,28 +349,50 @@ class StackDiagram(SphinxDirective):
             "     - Depends on",
             "     - Wave",
         ]
-        for stack in topology.stacks:
+        for stack in graph.stacks:
             deps = ", ".join(f"``{d}``" for d in stack.depends_on) or "nothing"
             lines += [
                 f"   * - ``{stack.name}``",
-                f"     - ``{stack.path}``",
+                f"     - ``{stack.selector}``",
                 f"     - ``{stack.region}``",
                 f"     - {stack.role}",
                 f"     - {stack.resources}",
                 f"     - {deps}",
                 f"     - {stack.wave + 1}",
             ]
-        return [svg, *parse_rst(self, lines, "mrt-stack-diagram")]
+        return [*result, *parse_rst(self, lines, "mrt-stack-diagram")]
+
+
+class TopologyDiagram(_Picture):
+    """``.. mrt-topology-diagram::`` with ``:app:``: each region and the links between them."""
+
+    kind = "topology"
+
+    def picture(self, key: str) -> tuple[str, str]:
+        spec = mrt_diagrams.APPS[key]
+        return app_pictures(key).topology_svg, (
+            f"What runs in each region of {spec.title}, and how the regions are linked: the "
+            "failover records of the DNS stack, database replication, VPC peering and image "
+            "replication (generated from the synthesized templates)."
+        )
+
+    def run(self) -> list[nodes.Node]:
+        return [self.figure(self.options.get("app", "shop"))]
 
 
 class DeployWaves(SphinxDirective):
+    """``.. mrt-deploy-waves::`` with ``:app:``: one ``cdk deploy`` command per wave."""
+
+    option_spec = {"app": _app_option}
+
     def run(self) -> list[nodes.Node]:
-        topology = example_topology()
-        self.env.note_dependency(str(EXAMPLE / "app.py"))
+        key = self.options.get("app", "shop")
+        graph = app_pictures(key).graph
+        self.env.note_dependency(str(mrt_diagrams.APPS[key].app_dir / "app.py"))
+        selector = {s.name: s.selector for s in graph.stacks}
         lines: list[str] = []
-        path = {s.name: s.path for s in topology.stacks}
-        for index, wave in enumerate(topology.waves, start=1):
-            names = " ".join(f"'{path[name]}'" for name in wave)
+        for index, wave in enumerate(graph.waves, start=1):
+            names = " ".join(f"'{selector[name]}'" for name in wave)
             lines += [
                 f"{index}. Wave {index}: " + ", ".join(f"``{n}``" for n in wave),
                 "",
@@ -452,20 +404,33 @@ class DeployWaves(SphinxDirective):
         return parse_rst(self, lines, "mrt-deploy-waves")
 
 
-def example_context() -> dict[str, Any]:
-    """The context ``cdk`` gives the example app: cdk.json's, then cdk.context.json's."""
-    context: dict[str, Any] = {}
-    context.update(json.loads((EXAMPLE / "cdk.json").read_text()).get("context", {}))
-    context_file = EXAMPLE / "cdk.context.json"
-    if context_file.exists():
-        context.update(json.loads(context_file.read_text()))
-    return context
+def _write_pictures(app: Sphinx, exception: Exception | None) -> None:
+    """Write every picture into the site's ``_diagrams/``, whichever pages were read in
+    this build (an incremental build reads only changed pages, but writes a new site)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    out = Path(app.outdir) / DIAGRAMS_DIR
+    out.mkdir(parents=True, exist_ok=True)
+    for key in mrt_diagrams.APPS:
+        pictures = app_pictures(key)
+        for kind, svg in (("stacks", pictures.stacks_svg), ("topology", pictures.topology_svg)):
+            target = out / f"{key}-{kind}.svg"
+            if not target.exists() or target.read_text() != svg:
+                target.write_text(svg)
+
+
+def _synthesize_apps(app: Sphinx) -> None:
+    """Synthesize (or find cached) every app the pictures show, side by side, up front."""
+    mrt_diagrams.cached_assemblies(sorted(mrt_diagrams.APPS))
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("builder-inited", _synthesize_apps)
+    app.connect("build-finished", _write_pictures)
     app.connect("autodoc-process-docstring", _process_docstring)
     app.connect("missing-reference", _missing_reference)
     app.add_directive("mrt-defaults", DefaultsTable)
     app.add_directive("mrt-stack-diagram", StackDiagram)
+    app.add_directive("mrt-topology-diagram", TopologyDiagram)
     app.add_directive("mrt-deploy-waves", DeployWaves)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "2", "parallel_read_safe": True, "parallel_write_safe": True}
