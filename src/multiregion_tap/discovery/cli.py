@@ -40,7 +40,15 @@ from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
 from ..errors import ValidationError
-from . import aws
+from .aws import (
+    INSTALL_HINT,
+    ClientFactory,
+    client_config,
+    describe_aws_error,
+    import_boto3,
+    is_bad_region,
+    session_factory,
+)
 from .model import AppNotFoundError
 from .walk import discover
 
@@ -159,7 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="Read a deployed multiregion-tap app in every region.\n\n"
-        f"Needs boto3: {aws.INSTALL_HINT}\n"
+        f"Needs boto3: {INSTALL_HINT}\n"
         "AWS credentials and endpoints come from the usual boto3 chain: AWS_PROFILE,\n"
         "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_ENDPOINT_URL, ...",
         epilog=_EXIT_CODES_HELP,
@@ -171,12 +179,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # ---------------------------------------------------------------------- the commands
-def _client_factory(timeout: float) -> aws.ClientFactory:
+def _client_factory(timeout: float) -> ClientFactory:
     try:
-        boto3 = aws.import_boto3()
+        boto3 = import_boto3()
     except ImportError as error:
         raise CommandError(str(error), EXIT_AWS_ERROR) from error
-    return aws.session_factory(boto3.Session(), config=aws.client_config(timeout=timeout))
+    return session_factory(boto3.Session(), config=client_config(timeout=timeout))
 
 
 def _run_discover(args: argparse.Namespace, out: TextIO) -> int:
@@ -218,9 +226,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return _fail("interrupted", 130)
     except Exception as error:
-        if aws.is_bad_region(error):
+        if is_bad_region(error):
             return _fail(f"bad region name: {error}", EXIT_USAGE)
-        described = aws.describe_aws_error(error)
+        described = describe_aws_error(error)
         if described is None:
             raise
         return _fail(described, EXIT_AWS_ERROR)

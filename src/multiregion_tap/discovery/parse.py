@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ..outputs import OutputNames
 from .model import (
     AlarmInfo,
     DatabaseInfo,
@@ -16,6 +17,7 @@ from .model import (
     HealthCheckInfo,
     ServiceInfo,
     ServiceLoadBalancer,
+    StackInfo,
     arn_region,
 )
 
@@ -25,7 +27,7 @@ def arn_tail(arn: str) -> str:
     return arn.rsplit(":", 1)[-1].rsplit("/", 1)[-1]
 
 
-def tags(items: Iterable[Mapping[str, Any]] | None) -> dict[str, str]:
+def tag_map(items: Iterable[Mapping[str, Any]] | None) -> dict[str, str]:
     return {str(t["Key"]): str(t.get("Value", "")) for t in items or () if "Key" in t}
 
 
@@ -153,3 +155,30 @@ def health_check_info(raw: Mapping[str, Any], lb_regions: Mapping[str, str]) -> 
         failure_threshold=config.get("FailureThreshold"),
         target_region=lb_regions.get(dns_key(fqdn)) if fqdn else None,
     )
+
+
+# ---------------------------------------------------------------------- stack outputs
+_OUTPUT_NAMES = OutputNames.all()
+
+
+def outputs_named(stack: StackInfo, name: str) -> list[str]:
+    """Values of the output ``name`` and its suffixed variants (``name`` exactly first)."""
+    longer = [n for n in _OUTPUT_NAMES if n != name and n.startswith(name)]
+    keys = [
+        key
+        for key in stack.outputs
+        if key.startswith(name) and not any(key.startswith(n) for n in longer)
+    ]
+    keys.sort(key=lambda k: (k != name, k))
+    return [stack.outputs[k] for k in keys if stack.outputs[k]]
+
+
+def output_value(stack: StackInfo | None, name: str) -> str | None:
+    """The output ``name`` (or its only suffixed variant)."""
+    if stack is None:
+        return None
+    exact = stack.outputs.get(name)
+    if exact:
+        return exact
+    values = outputs_named(stack, name)
+    return values[0] if len(values) == 1 else None

@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from ..outputs import RegionRole
-from . import render
 from .model import DatabaseInfo, DnsInfo, PeeringConnectionInfo, RegionTopology, StackInfo
-from .render import TableRow
+from .render import TableRow, format_table, global_rows, jsonable, region_rows
 
 __all__ = ["Topology"]
 
@@ -70,8 +69,8 @@ class Topology:
         """One row per resource (and per missing piece), ready to print or to assert on."""
         rows: list[TableRow] = []
         for reg in self.regional:
-            rows.extend(render.region_rows(reg))
-        rows.extend(render.global_rows(self.stacks, self.regional, self.dns, self.peering))
+            rows.extend(region_rows(reg))
+        rows.extend(global_rows(self.stacks, self.regional, self.dns, self.peering))
         return tuple(rows)
 
     def format_table(self) -> str:
@@ -82,14 +81,14 @@ class Topology:
             f"{found}/{len(self.regional)} region(s) deployed"
             + (f", primary {self.primary_region}" if self.primary_region else "")
         )
-        return render.format_table(title, self.to_table())
+        return format_table(title, self.to_table())
 
     def __str__(self) -> str:
         return self.format_table()
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-serializable dict of everything found (properties included)."""
-        result = render.jsonable(self)
+        result = jsonable(self)
         assert isinstance(result, dict)
         return result
 

@@ -13,8 +13,7 @@ from typing import Any
 
 from ..errors import ValidationError
 from ..outputs import APP_NAME_MAX_LENGTH, APP_NAME_PATTERN, OutputNames, StackNames, TagKeys
-from . import aws, parse
-from .aws import ClientFactory, SessionLike
+from .aws import ClientFactory, Clients, SessionLike, call, pages, paginate, session_factory
 from .model import (
     AlarmInfo,
     AppNotFoundError,
@@ -36,6 +35,18 @@ from .model import (
     VpcInfo,
     arn_region,
     frozen_map,
+)
+from .parse import (
+    alarm_info,
+    arn_tail,
+    database_info,
+    dns_key,
+    health_check_info,
+    output_value,
+    outputs_named,
+    record_info,
+    service_info,
+    tag_map,
 )
 from .topology import Topology
 
@@ -77,8 +88,8 @@ def discover(
             "session and client_factory are mutually exclusive: give at most one, got "
             f"session={session!r}, client_factory={client_factory!r}"
         )
-    factory = client_factory or aws.session_factory(session)
-    return _Discovery(app_name, region_list, extra, aws.Clients(factory)).run()
+    factory = client_factory or session_factory(session)
+    return _Discovery(app_name, region_list, extra, Clients(factory)).run()
 
 
 def _check_app_name(app_name: Any) -> None:
@@ -111,37 +122,11 @@ def _region_list(prop: str, regions: Sequence[str]) -> list[str]:
     return out
 
 
-_OUTPUT_NAMES = OutputNames.all()
-
-
-def _outputs_named(stack: StackInfo, name: str) -> list[str]:
-    """Values of the output ``name`` and its suffixed variants (``name`` exactly first)."""
-    longer = [n for n in _OUTPUT_NAMES if n != name and n.startswith(name)]
-    keys = [
-        key
-        for key in stack.outputs
-        if key.startswith(name) and not any(key.startswith(n) for n in longer)
-    ]
-    keys.sort(key=lambda k: (k != name, k))
-    return [stack.outputs[k] for k in keys if stack.outputs[k]]
-
-
-def _output(stack: StackInfo | None, name: str) -> str | None:
-    """The output ``name`` (or its only suffixed variant)."""
-    if stack is None:
-        return None
-    exact = stack.outputs.get(name)
-    if exact:
-        return exact
-    values = _outputs_named(stack, name)
-    return values[0] if len(values) == 1 else None
-
-
 class _Discovery:
     """One discovery run: the app's stacks, then each region, the DNS and the peering."""
 
     def __init__(
-        self, app_name: str, regions: list[str], extra: list[str], clients: aws.Clients
+        self, app_name: str, regions: list[str], extra: list[str], clients: Clients
     ) -> None:
         self.app = app_name
         self.regions = regions
@@ -186,7 +171,7 @@ class _Discovery:
         found: list[StackInfo] = []
         for region in [*self.regions, *self.extra]:
             cfn = self.clients("cloudformation", region)
-            for raw in aws.paginate(cfn, "describe_stacks", "Stacks"):
+            for raw in paginate(cfn, "describe_stacks", "Stacks"):
                 status = str(raw.get("StackStatus", ""))
                 if status in _GONE_STACK_STATUSES:
                     continue
@@ -195,7 +180,7 @@ class _Discovery:
                     str(o["OutputKey"]): str(o.get("OutputValue", ""))
                     for o in raw.get("Outputs", [])
                 }
-                tags = parse.tags(raw.get("Tags"))
+                tags = tag_map(raw.get("Tags"))
                 stack_id = str(raw.get("StackId", ""))
                 stack_region = arn_region(stack_id) or region
                 kind = self._stack_kind(name, stack_region, outputs, tags)
@@ -240,7 +225,7 @@ class _Discovery:
         if stack.stack_id not in self._resources:
             by_type: dict[str, list[str]] = {}
             cfn = self.clients("cloudformation", stack.region)
-            for item in aws.paginate(
+            for item in paginate(
                 cfn,
                 "list_stack_resources",
                 "StackResourceSummaries",
@@ -253,7 +238,7 @@ class _Discovery:
         return list(self._resources[stack.stack_id].get(resource_type, []))
 
     def _first(self, stack: StackInfo, output: str, resource_type: str) -> str | None:
-        return _output(stack, output) or next(
+        return output_value(stack, output) or next(
             iter(self._stack_resources(stack, resource_type)), None
         )
 
@@ -293,11 +278,11 @@ class _Discovery:
         if not vpc_id:
             return None
         ec2 = self.clients("ec2", stack.region)
-        found = aws.call(ec2, "describe_vpcs", VpcIds=[vpc_id])
+        found = call(ec2, "describe_vpcs", VpcIds=[vpc_id])
         raw = next(iter((found or {}).get("Vpcs", [])), None)
         if raw is None:
             return None
-        subnets = aws.paginate(
+        subnets = paginate(
             ec2, "describe_subnets", "Subnets", Filters=[{"Name": "vpc-id", "Values": [vpc_id]}]
         )
         return VpcInfo(
@@ -312,7 +297,7 @@ class _Discovery:
                     availability_zone=str(s.get("AvailabilityZone", "")),
                     availability_zone_id=s.get("AvailabilityZoneId"),
                     cidr_block=str(s.get("CidrBlock", "")),
-                    subnet_type=parse.tags(s.get("Tags")).get("aws-cdk:subnet-type"),
+                    subnet_type=tag_map(s.get("Tags")).get("aws-cdk:subnet-type"),
                     map_public_ip_on_launch=bool(s.get("MapPublicIpOnLaunch", False)),
                     arn=s.get("SubnetArn"),
                 )
@@ -325,7 +310,7 @@ class _Discovery:
         name = self._first(stack, OutputNames.CLUSTER_NAME, "AWS::ECS::Cluster")
         if not name:
             return None
-        found = aws.call(self.clients("ecs", stack.region), "describe_clusters", clusters=[name])
+        found = call(self.clients("ecs", stack.region), "describe_clusters", clusters=[name])
         raw = next(
             (c for c in (found or {}).get("clusters", []) if c.get("status") != "INACTIVE"), None
         )
@@ -344,13 +329,13 @@ class _Discovery:
     def _service(self, stack: StackInfo, cluster: ClusterInfo | None) -> ServiceInfo | None:
         ecs = self.clients("ecs", stack.region)
         wanted = (
-            _output(stack, OutputNames.SERVICE_ARN)
-            or _output(stack, OutputNames.SERVICE_NAME)
+            output_value(stack, OutputNames.SERVICE_ARN)
+            or output_value(stack, OutputNames.SERVICE_NAME)
             or next(iter(self._stack_resources(stack, "AWS::ECS::Service")), None)
         )
         cluster_ref = cluster.arn if cluster else None
         if wanted is None and cluster_ref is not None:
-            arns = aws.paginate(ecs, "list_services", "serviceArns", cluster=cluster_ref)
+            arns = paginate(ecs, "list_services", "serviceArns", cluster=cluster_ref)
             wanted = str(arns[0]) if len(arns) == 1 else None
         if wanted is None:
             return None
@@ -361,11 +346,11 @@ class _Discovery:
             if len(parts) != 3:
                 return None
             cluster_ref = parts[1]
-        found = aws.call(ecs, "describe_services", cluster=cluster_ref, services=[wanted])
+        found = call(ecs, "describe_services", cluster=cluster_ref, services=[wanted])
         raw = next(
             (s for s in (found or {}).get("services", []) if s.get("status") != "INACTIVE"), None
         )
-        return parse.service_info(raw, stack.region) if raw else None
+        return service_info(raw, stack.region) if raw else None
 
     def _load_balancer(self, stack: StackInfo) -> LoadBalancerInfo | None:
         arn = self._first(
@@ -373,7 +358,7 @@ class _Discovery:
         )
         if not arn:
             return None
-        found = aws.call(
+        found = call(
             self.clients("elbv2", stack.region), "describe_load_balancers", LoadBalancerArns=[arn]
         )
         raw = next(iter((found or {}).get("LoadBalancers", [])), None)
@@ -401,8 +386,8 @@ class _Discovery:
         load_balancer: LoadBalancerInfo | None,
     ) -> tuple[TargetGroupInfo, ...]:
         roles: dict[str, str | None] = {}
-        blue = _output(stack, OutputNames.BLUE_TARGET_GROUP_ARN)
-        green = _output(stack, OutputNames.GREEN_TARGET_GROUP_ARN)
+        blue = output_value(stack, OutputNames.BLUE_TARGET_GROUP_ARN)
+        green = output_value(stack, OutputNames.GREEN_TARGET_GROUP_ARN)
         if blue:
             roles[blue] = "blue"
         if green:
@@ -416,15 +401,15 @@ class _Discovery:
         elbv2 = self.clients("elbv2", stack.region)
         raws: list[dict[str, Any]] = []
         if roles:
-            found = aws.call(elbv2, "describe_target_groups", TargetGroupArns=list(roles))
+            found = call(elbv2, "describe_target_groups", TargetGroupArns=list(roles))
             if found is None:  # one of them is gone: ask one by one
                 for arn in roles:
-                    one = aws.call(elbv2, "describe_target_groups", TargetGroupArns=[arn])
+                    one = call(elbv2, "describe_target_groups", TargetGroupArns=[arn])
                     raws.extend((one or {}).get("TargetGroups", []))
             else:
                 raws.extend(found.get("TargetGroups", []))
         elif load_balancer is not None:
-            raws = aws.paginate(
+            raws = paginate(
                 elbv2, "describe_target_groups", "TargetGroups", LoadBalancerArn=load_balancer.arn
             )
         groups = []
@@ -451,17 +436,17 @@ class _Discovery:
 
     def _database(self, stack: StackInfo) -> DatabaseInfo | None:
         rds = self.clients("rds", stack.region)
-        identifier = _output(stack, OutputNames.DATABASE_IDENTIFIER)
-        arn = _output(stack, OutputNames.DATABASE_ARN)
+        identifier = output_value(stack, OutputNames.DATABASE_IDENTIFIER)
+        arn = output_value(stack, OutputNames.DATABASE_ARN)
         raws: list[dict[str, Any]] = []
         if identifier:
-            raws = aws.paginate(
+            raws = paginate(
                 rds, "describe_db_instances", "DBInstances", DBInstanceIdentifier=identifier
             )
         if not raws and arn:
             raws = [
                 r
-                for r in aws.paginate(
+                for r in paginate(
                     rds,
                     "describe_db_instances",
                     "DBInstances",
@@ -472,24 +457,24 @@ class _Discovery:
         if not raws and not identifier and not arn:
             fallback = next(iter(self._stack_resources(stack, "AWS::RDS::DBInstance")), None)
             if fallback:
-                raws = aws.paginate(
+                raws = paginate(
                     rds, "describe_db_instances", "DBInstances", DBInstanceIdentifier=fallback
                 )
         raw = next(iter(raws), None)
-        return parse.database_info(raw, stack.region) if raw else None
+        return database_info(raw, stack.region) if raw else None
 
     def _topic(self, stack: StackInfo) -> TopicInfo | None:
         arn = self._first(stack, OutputNames.ALARM_TOPIC_ARN, "AWS::SNS::Topic")
         if not arn:
             return None
-        found = aws.call(self.clients("sns", stack.region), "get_topic_attributes", TopicArn=arn)
+        found = call(self.clients("sns", stack.region), "get_topic_attributes", TopicArn=arn)
         if found is None:
             return None
         attributes = found.get("Attributes", {})
         confirmed = attributes.get("SubscriptionsConfirmed")
         return TopicInfo(
             arn=arn,
-            name=parse.arn_tail(arn),
+            name=arn_tail(arn),
             region=arn_region(arn) or stack.region,
             display_name=attributes.get("DisplayName") or None,
             subscriptions_confirmed=int(confirmed) if confirmed is not None else None,
@@ -504,7 +489,7 @@ class _Discovery:
         ]
         for start in range(0, len(names), 100):
             found = (
-                aws.call(
+                call(
                     cloudwatch,
                     "describe_alarms",
                     AlarmNames=names[start : start + 100],
@@ -516,18 +501,18 @@ class _Discovery:
                 for raw in found.get(key, []):
                     raws[str(raw["AlarmName"])] = (kind, raw)
         if topic is not None:
-            pages = aws.pages(
+            alarm_pages = pages(
                 cloudwatch,
                 "describe_alarms",
                 ActionPrefix=topic.arn,
                 AlarmTypes=["MetricAlarm", "CompositeAlarm"],
             )
-            for page in pages:
+            for page in alarm_pages:
                 for kind, key in (("metric", "MetricAlarms"), ("composite", "CompositeAlarms")):
                     for raw in page.get(key, []):
-                        if parse.alarm_info(raw, kind, stack.region).notifies(topic.arn):
+                        if alarm_info(raw, kind, stack.region).notifies(topic.arn):
                             raws[str(raw["AlarmName"])] = (kind, raw)
-        alarms = [parse.alarm_info(raw, kind, stack.region) for kind, raw in raws.values()]
+        alarms = [alarm_info(raw, kind, stack.region) for kind, raw in raws.values()]
         return tuple(sorted(alarms, key=lambda a: a.name))
 
     def _dashboards(self, stack: StackInfo, *helpers: StackInfo) -> tuple[DashboardInfo, ...]:
@@ -536,14 +521,14 @@ class _Discovery:
         dashboards: dict[str, DashboardInfo] = {}
         for owner in (stack, *helpers):
             names = [
-                *_outputs_named(owner, OutputNames.DASHBOARD_NAME),
+                *outputs_named(owner, OutputNames.DASHBOARD_NAME),
                 *self._stack_resources(owner, "AWS::CloudWatch::Dashboard"),
             ]
             cloudwatch = self.clients("cloudwatch", owner.region)
             for name in dict.fromkeys(names):
                 if name in dashboards:
                     continue
-                found = aws.call(cloudwatch, "get_dashboard", DashboardName=name)
+                found = call(cloudwatch, "get_dashboard", DashboardName=name)
                 if found is None:
                     continue
                 body = found.get("DashboardBody")
@@ -561,41 +546,39 @@ class _Discovery:
     ) -> DnsInfo | None:
         stack = next((s for s in stacks if s.kind == StackKind.DNS), None)
         if stack is None:
-            stack = next((s for s in stacks if _output(s, OutputNames.HOSTED_ZONE_ID)), None)
+            stack = next((s for s in stacks if output_value(s, OutputNames.HOSTED_ZONE_ID)), None)
         if stack is None:
             return None
         route53 = self.clients("route53", stack.region)
         zone_id = self._first(stack, OutputNames.HOSTED_ZONE_ID, "AWS::Route53::HostedZone")
-        record_name = _output(stack, OutputNames.RECORD_NAME)
+        record_name = output_value(stack, OutputNames.RECORD_NAME)
         if record_name and not record_name.endswith("."):
             record_name += "."  # as Route 53 spells the records' names
         zone_name: str | None = None
         records: list[FailoverRecordInfo] = []
-        lb_regions = {parse.dns_key(lb.dns_name): lb.region for lb in load_balancers}
+        lb_regions = {dns_key(lb.dns_name): lb.region for lb in load_balancers}
         if zone_id:
             zone_id = zone_id.removeprefix("/hostedzone/")
-            zone = aws.call(route53, "get_hosted_zone", Id=zone_id)
+            zone = call(route53, "get_hosted_zone", Id=zone_id)
             if zone is None:
                 zone_id = None
             else:
                 zone_name = zone.get("HostedZone", {}).get("Name")
-                for raw in aws.paginate(
+                for raw in paginate(
                     route53, "list_resource_record_sets", "ResourceRecordSets", HostedZoneId=zone_id
                 ):
                     if "Failover" not in raw:
                         continue
-                    if record_name and parse.dns_key(raw.get("Name")) != parse.dns_key(record_name):
+                    if record_name and dns_key(raw.get("Name")) != dns_key(record_name):
                         continue
-                    records.append(parse.record_info(raw, lb_regions))
+                    records.append(record_info(raw, lb_regions))
         check_ids = [r.health_check_id for r in records if r.health_check_id]
         check_ids.extend(self._stack_resources(stack, "AWS::Route53::HealthCheck"))
         health_checks = []
         for check_id in dict.fromkeys(check_ids):
-            found = aws.call(route53, "get_health_check", HealthCheckId=check_id)
+            found = call(route53, "get_health_check", HealthCheckId=check_id)
             if found is not None:
-                health_checks.append(
-                    parse.health_check_info(found.get("HealthCheck", {}), lb_regions)
-                )
+                health_checks.append(health_check_info(found.get("HealthCheck", {}), lb_regions))
         order = {"PRIMARY": 0, "SECONDARY": 1}
         records.sort(key=lambda r: (order.get(r.failover, 2), r.name, r.set_identifier or ""))
         return DnsInfo(
@@ -615,7 +598,7 @@ class _Discovery:
         wanted: dict[str, str] = {}  # peering connection id -> region to ask
         for stack in stacks:
             ids = [
-                *_outputs_named(stack, OutputNames.PEERING_CONNECTION_ID),
+                *outputs_named(stack, OutputNames.PEERING_CONNECTION_ID),
                 *(
                     self._stack_resources(stack, "AWS::EC2::VPCPeeringConnection")
                     if stack.kind == StackKind.PEERING
@@ -626,7 +609,7 @@ class _Discovery:
                 wanted.setdefault(pcx_id, stack.region)
         raws: dict[str, dict[str, Any]] = {}
         for pcx_id, region in wanted.items():
-            found = aws.call(
+            found = call(
                 self.clients("ec2", region),
                 "describe_vpc_peering_connections",
                 VpcPeeringConnectionIds=[pcx_id],
@@ -639,7 +622,7 @@ class _Discovery:
         for reg in regional:
             if reg.vpc is None:
                 continue
-            for raw in aws.paginate(
+            for raw in paginate(
                 self.clients("ec2", reg.region),
                 "describe_vpc_peering_connections",
                 "VpcPeeringConnections",
@@ -666,7 +649,7 @@ class _Discovery:
         routes: list[PeeringRouteInfo] = []
         sides = [requester.get("Region"), accepter.get("Region")]
         for region in dict.fromkeys(r for r in sides if r):
-            for table in aws.paginate(
+            for table in paginate(
                 self.clients("ec2", region),
                 "describe_route_tables",
                 "RouteTables",
