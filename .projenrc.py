@@ -555,9 +555,26 @@ docs.add_jobs(
                 SETUP_PYTHON,
                 CACHE_TOOLS,
                 DEV_SETUP,
+                # The published site is the one tests/test_docs.py builds (sphinx -W -n, with
+                # the generated pictures) and opens page by page in headless Chromium (the
+                # runner's Google Chrome, found by tools/dev.py ensure_chromium).
                 JobStep(
-                    name="Build (warnings are errors, every reference resolves)",
-                    run=".venv/bin/python -m sphinx -W --keep-going -n -b html docs _site",
+                    name="Build the site and check every page in a headless browser",
+                    env={
+                        "MRT_DOCS_OUT": "${{ github.workspace }}/_site",
+                        "MRT_DOCS_SCREENSHOTS": "${{ github.workspace }}/docs/_build/screenshots",
+                    },
+                    run=".venv/bin/python -m pytest tests/test_docs.py -n 0 -p no:cacheprovider",
+                ),
+                JobStep(
+                    name="Upload the screenshots",
+                    if_="always()",
+                    uses="actions/upload-artifact@v6",
+                    with_={
+                        "name": "docs-screenshots",
+                        "path": "docs/_build/screenshots/",
+                        "if-no-files-found": "warn",
+                    },
                 ),
                 JobStep(
                     name="Upload the site",
