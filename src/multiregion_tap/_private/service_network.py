@@ -1,11 +1,14 @@
 """Network builder of :class:`~multiregion_tap.RegionalService` (private).
 
-One of the ``service_*`` builder modules: each is a function that takes the ``RegionalService``
-construct and its resolved :class:`~.service_props.ServiceSettings`, creates its children
-directly on the construct under the construct ids the class always used (construct ids are
-part of the logical ids: never rename them) and returns what it created. The constructor calls
-them in a fixed order, which is the order of the resources in the template.
-"""
+Layout of the ``RegionalService`` builders, one flat ``_private/service_<concern>.py`` module
+per concern: ``service_props`` (validation, resolved :class:`~.service_props.ServiceSettings`),
+``service_network``, ``service_registry``, ``service_compute``, ``service_load_balancer``,
+``service_deployment``, ``service_compliance`` and ``service_outputs``. Each builder is a plain
+function that takes the ``RegionalService`` construct (or the resource it extends) and the
+settings, creates its children directly on the construct under the construct ids the class
+always used (construct ids are part of the logical ids: never rename them) and returns what it
+created, as a small frozen dataclass. The constructor calls them in a fixed order, which is
+the order of the resources in the template."""
 
 from __future__ import annotations
 
