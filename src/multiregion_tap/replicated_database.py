@@ -53,21 +53,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import aws_cdk as cdk
 import jsii
-from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_ec2 as ec2
-from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kms as kms
 from aws_cdk import aws_rds as rds
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct, IValidation
 
 from ._private import naming
 from ._private.app_context import app_of
-from ._private.checkov import skip_checkov
 from ._private.database_engine import (
     BACKUP_RETENTION_RANGE,
     DB_NAME_RE,
@@ -76,12 +71,10 @@ from ._private.database_engine import (
     MAX_STORAGE_GIB,
     PORT_RANGE,
     SUPPORTED_ENGINES,
-    EngineFacts,
     default_engine,
     facts_for,
     normalize_instance_class,
 )
-from ._private.outputs import add_well_known_output
 from ._private.validation import (
     fail,
     is_token,
@@ -92,9 +85,12 @@ from ._private.validation import (
     require_pattern,
     require_region,
 )
+from .database_replica import DatabaseReplica
 from .errors import ValidationError
-from .outputs import OutputNames
+from .regional_database import RegionalDatabase
 
+# One module per construct: DatabaseReplica and RegionalDatabase are defined in their own
+# modules and exported from here too, where they have always been importable.
 __all__ = [
     "DatabaseReplica",
     "RegionalDatabase",
@@ -106,9 +102,6 @@ _DEFAULT_INSTANCE_CLASS = "t4g.medium"
 _DEFAULT_STORAGE_GIB = 20
 _DEFAULT_BACKUP_DAYS = 7
 _DEFAULT_USERNAME = "dbadmin"
-_ENHANCED_MONITORING_POLICY = (
-    "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
-)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -138,232 +131,6 @@ class ReplicatedDatabaseProps:
     allowed_cidrs: Sequence[str] | None = None
     promote_replica_in: str | None = None
     output_suffix: str = ""
-
-
-class RegionalDatabase(Construct):
-    """What the database offers in one region: the primary or a replica.
-
-    Not created directly: see :class:`ReplicatedDatabase` and :class:`DatabaseReplica`.
-    """
-
-    def __init__(self, scope: Construct, id: str) -> None:
-        super().__init__(scope, id)
-        # Filled by the subclasses before they return.
-        self._instance: rds.DatabaseInstanceBase
-        self._secret: secretsmanager.ISecret
-        self._encryption_key: kms.IKey
-        self._security_group: ec2.SecurityGroup
-        self._subnet_group: rds.SubnetGroup
-        self._parameter_group: rds.ParameterGroup
-        self._port: int
-
-    # ------------------------------------------------------------------ attributes
-    @property
-    def instance(self) -> rds.DatabaseInstanceBase:
-        """The RDS DB instance (``rds.DatabaseInstance`` or ``rds.DatabaseInstanceReadReplica``)."""
-        return self._instance
-
-    @property
-    def region(self) -> str:
-        """The region of this instance."""
-        return cdk.Stack.of(self).region
-
-    @property
-    def read_only(self) -> bool:
-        """``True`` for a read replica that is not promoted: connect for reads only."""
-        raise NotImplementedError
-
-    @property
-    def identifier(self) -> str:
-        """The DB instance identifier."""
-        return self._instance.instance_identifier
-
-    @property
-    def arn(self) -> str:
-        """The DB instance ARN."""
-        return self._instance.instance_arn
-
-    @property
-    def endpoint(self) -> str:
-        """The DB endpoint address (host name) in this region."""
-        return self._instance.db_instance_endpoint_address
-
-    @property
-    def port(self) -> int:
-        """The port the database listens on."""
-        return self._port
-
-    @property
-    def secret(self) -> secretsmanager.ISecret:
-        """The credentials secret readable in this region (JSON: username, password, ...).
-
-        In a secondary region this is the region's replica of the primary's secret: the same
-        credentials, which also work on the read replica (and on it after promotion).
-        """
-        return self._secret
-
-    @property
-    def encryption_key(self) -> kms.IKey:
-        """The customer-managed KMS key (rotation on) encrypting the storage in this region."""
-        return self._encryption_key
-
-    @property
-    def security_group(self) -> ec2.SecurityGroup:
-        """The instance's security group: no ingress until :meth:`allow_from` is called."""
-        return self._security_group
-
-    @property
-    def connections(self) -> ec2.Connections:
-        """Network connections of the instance (default port: the database port)."""
-        return self._instance.connections
-
-    @property
-    def subnet_group(self) -> rds.SubnetGroup:
-        """The DB subnet group in this region's VPC."""
-        return self._subnet_group
-
-    @property
-    def parameter_group(self) -> rds.ParameterGroup:
-        """The parameter group that forces TLS on every connection."""
-        return self._parameter_group
-
-    # ------------------------------------------------------------------ access
-    def allow_from(self, *peers: ec2.IConnectable) -> None:
-        """Allow ``peers`` (for example the region's ECS service) on the database port."""
-        for peer in peers:
-            self._instance.connections.allow_from(
-                peer, ec2.Port.tcp(self._port), "Database clients in this region"
-            )
-
-    def allow_from_cidr(self, cidr: str, description: str | None = None) -> None:
-        """Allow an IPv4 CIDR block (for example a peered region's VPC) on the database port.
-
-        :raises ValidationError: when ``cidr`` is not a private IPv4 CIDR block.
-        """
-        require_cidr("cidr", cidr, min_prefix=8, max_prefix=32)
-        self._instance.connections.allow_from(
-            ec2.Peer.ipv4(cidr),
-            ec2.Port.tcp(self._port),
-            description or f"Database clients in {cidr}",
-        )
-
-    def grant_connect(self, grantee: iam.IGrantable, db_user: str | None = None) -> iam.Grant:
-        """Grant ``rds-db:connect`` (IAM database authentication) to ``grantee``.
-
-        :param db_user: Database user to connect as. Default: - the master user.
-        """
-        return self._instance.grant_connect(grantee, db_user)
-
-    # ------------------------------------------------------------------ metrics
-    def metric_cpu_utilization(self, **props: Any) -> cloudwatch.Metric:
-        """CPU utilization, percent (average over 5 minutes by default)."""
-        return self._instance.metric_cpu_utilization(**props)
-
-    def metric_free_storage_space(self, **props: Any) -> cloudwatch.Metric:
-        """Free storage space, bytes (average over 5 minutes by default)."""
-        return self._instance.metric_free_storage_space(**props)
-
-    def metric_database_connections(self, **props: Any) -> cloudwatch.Metric:
-        """Number of client connections (average over 5 minutes by default)."""
-        return self._instance.metric_database_connections(**props)
-
-    def metric_freeable_memory(self, **props: Any) -> cloudwatch.Metric:
-        """Freeable memory, bytes (average over 5 minutes by default)."""
-        return self._instance.metric_freeable_memory(**props)
-
-    # ------------------------------------------------------------------ shared building
-    def _network(
-        self,
-        vpc: ec2.IVpc,
-        subnet_type: ec2.SubnetType,
-        description: str,
-        removal: cdk.RemovalPolicy,
-    ) -> tuple[ec2.SecurityGroup, rds.SubnetGroup]:
-        security_group = ec2.SecurityGroup(
-            self, "SecurityGroup", vpc=vpc, allow_all_outbound=False, description=description
-        )
-        subnet_group = rds.SubnetGroup(
-            self,
-            "SubnetGroup",
-            vpc=vpc,
-            description=description,
-            vpc_subnets=ec2.SubnetSelection(subnet_type=subnet_type),
-            removal_policy=removal,
-        )
-        return security_group, subnet_group
-
-    def _new_key(self, description: str, removal: cdk.RemovalPolicy) -> kms.Key:
-        return kms.Key(
-            self,
-            "EncryptionKey",
-            description=description,
-            enable_key_rotation=True,
-            removal_policy=removal,
-        )
-
-    def _fill_outputs(self, suffix: str, secret_arn: str) -> None:
-        where = "primary" if not self.read_only else "read replica"
-        add_well_known_output(
-            self, OutputNames.DATABASE_IDENTIFIER, self.identifier,
-            description=f"DB instance identifier ({where})", suffix=suffix,
-        )  # fmt: skip
-        add_well_known_output(
-            self, OutputNames.DATABASE_ARN, self.arn,
-            description=f"DB instance ARN ({where})", suffix=suffix,
-        )  # fmt: skip
-        add_well_known_output(
-            self, OutputNames.DATABASE_ENDPOINT, self.endpoint,
-            description=f"DB endpoint address ({where})", suffix=suffix,
-        )  # fmt: skip
-        add_well_known_output(
-            self, OutputNames.DATABASE_PORT, str(self._port),
-            description="DB port", suffix=suffix,
-        )  # fmt: skip
-        add_well_known_output(
-            self, OutputNames.DATABASE_SECRET_ARN, secret_arn,
-            description="ARN of the DB credentials secret in this region", suffix=suffix,
-        )  # fmt: skip
-
-    def _acknowledge_common(self, facts: EngineFacts, monitoring: bool) -> None:
-        acks = []
-        if self._port == facts.default_port:
-            acks.append(
-                cdk.Acknowledgment(
-                    id="AwsSolutions::AwsSolutions-RDS11",
-                    reason=(
-                        "The engine's default port is kept so standard clients work; a "
-                        "non-default port is obscurity, not a control. Access is limited by a "
-                        "security group that admits only the listed clients (no ingress by "
-                        "default), the instance is in private subnets and not publicly "
-                        "accessible, and TLS is forced by the parameter group. Set `port` to "
-                        "change it."
-                    ),
-                )
-            )
-        acks.append(
-            cdk.Acknowledgment(
-                id="NIST.800.53.R5::NIST.800.53.R5-RDSInBackupPlan",
-                reason=(
-                    "Backups are RDS automated backups (point-in-time recovery, retention "
-                    "backup_retention_days, 7 days by default, 1 minimum), a final snapshot on "
-                    "deletion (removal policy SNAPSHOT) and a live copy in every secondary "
-                    "region. AWS Backup plans are an account-level control outside this "
-                    "construct; add the instance to one by tag if your policy requires it."
-                ),
-            )
-        )
-        if monitoring:
-            acks.append(
-                cdk.Acknowledgment(
-                    id=f"AwsSolutions::AwsSolutions-IAM4[{_ENHANCED_MONITORING_POLICY}]",
-                    reason=(
-                        "The enhanced monitoring role uses the AWS-managed policy "
-                        "AmazonRDSEnhancedMonitoringRole, which only allows writing the "
-                        "RDSOSMetrics log group; AWS maintains it for new metrics."
-                    ),
-                )
-            )
-        cdk.Validations.of(self).acknowledge(*acks)
 
 
 class ReplicatedDatabase(RegionalDatabase):
@@ -766,135 +533,6 @@ class ReplicatedDatabase(RegionalDatabase):
             parts.append(naming.region_code(region))
         parts.append(self.node.id.lower())
         return naming.physical_name(naming.RDS_IDENTIFIER, *parts)
-
-
-class DatabaseReplica(RegionalDatabase):
-    """An encrypted cross-region read replica of a :class:`ReplicatedDatabase`.
-
-    Create it with :meth:`ReplicatedDatabase.add_replica`, which passes the internal
-    arguments. It is read-only until promoted (``promote_replica_in``).
-    """
-
-    @names_construct_path
-    def __init__(
-        self,
-        scope: Construct,
-        id: str,
-        *,
-        source: ReplicatedDatabase,
-        vpc: ec2.IVpc,
-        instance_class: str,
-        multi_az: bool,
-        promote: bool,
-    ) -> None:
-        super().__init__(scope, id)
-        stack = cdk.Stack.of(self)
-        self._source = source
-        self._promoted = promote
-        self._port = source.port
-        kept = source._kept
-
-        self._encryption_key = self._new_key(
-            f"Encrypts the read replica of {source.node.id} in {stack.region}", kept
-        )
-        self._security_group, self._subnet_group = self._network(
-            vpc, source._subnet_type, f"{source.node.id} database (read replica)", kept
-        )
-        self._parameter_group = rds.ParameterGroup(
-            self,
-            "ParameterGroup",
-            engine=source.engine,
-            description=f"{source.node.id} database replica: TLS required",
-            parameters=dict(source._facts.tls_parameters),
-            removal_policy=kept,
-        )
-        replica = rds.DatabaseInstanceReadReplica(
-            self,
-            "Instance",
-            source_database_instance=source.instance,
-            instance_type=ec2.InstanceType(instance_class),
-            instance_identifier=source._identifier(stack.region),
-            vpc=vpc,
-            subnet_group=self._subnet_group,
-            security_groups=[self._security_group],
-            port=source.port,
-            storage_encryption_key=self._encryption_key,
-            storage_type=rds.StorageType.GP3,
-            multi_az=multi_az,
-            deletion_protection=source._protect,
-            removal_policy=source._instance_removal,
-            parameter_group=self._parameter_group,
-            iam_authentication=source._iam_authentication,
-            cloudwatch_logs_exports=list(source._facts.log_exports),
-            monitoring_interval=source._monitoring,
-            auto_minor_version_upgrade=True,
-            copy_tags_to_snapshot=True,
-            publicly_accessible=False,
-            delete_automated_backups=False,
-        )
-        self._instance = replica
-        cfn = replica.node.default_child
-        assert isinstance(cfn, rds.CfnDBInstance)
-        # cfn-lint E3020: StorageEncrypted must not sit beside SourceDBInstanceIdentifier; the
-        # replica is encrypted through KmsKeyId. Keep it absent after promotion too: adding it
-        # would be a property change that replaces the instance.
-        cfn.add_property_deletion_override("StorageEncrypted")
-        skip_checkov(
-            cfn,
-            "CKV_AWS_16",
-            "Encrypted with this region's customer-managed key (KmsKeyId); checkov reads only "
-            "StorageEncrypted, which CloudFormation refuses beside SourceDBInstanceIdentifier.",
-        )
-        if promote:
-            # Removing the source promotes the replica in place (same logical id and
-            # identifier). Turn on automated backups for the new writer in the same update.
-            cfn.add_property_deletion_override("SourceDBInstanceIdentifier")
-            cfn.backup_retention_period = source._backup_retention_days
-
-        # The region's replica of the secret has the primary's ARN with this region in it.
-        # Its name is read from an output of the primary's stack (Fn::GetStackOutput), not
-        # split out of a cross-stack reference: cfn-lint rejects Fn::Split over it.
-        primary_stack = cdk.Stack.of(source)
-        secret_name = cdk.Fn.get_stack_output(
-            primary_stack.stack_name, source._secret_name_output(), primary_stack.region
-        )
-        stack.add_stack_dependency(primary_stack, reason="reads the primary database secret name")
-        secret_arn = stack.format_arn(
-            service="secretsmanager",
-            resource="secret",
-            resource_name=secret_name,
-            arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
-        )
-        self._secret = secretsmanager.Secret.from_secret_complete_arn(self, "Secret", secret_arn)
-
-        self._fill_outputs(source._output_suffix, secret_arn)
-        self._acknowledge_common(source._facts, source._monitoring is not None)
-
-    @property
-    def read_only(self) -> bool:
-        """``True`` until the replica is promoted (``promote_replica_in`` names its region)."""
-        return not self._promoted
-
-    @property
-    def promoted(self) -> bool:
-        """Whether this replica is promoted to a standalone writer in this deployment."""
-        return self._promoted
-
-    @property
-    def source(self) -> ReplicatedDatabase:
-        """The primary this replica reads from (or was promoted from)."""
-        return self._source
-
-    def metric_replica_lag(self, **props: Any) -> cloudwatch.Metric:
-        """``ReplicaLag`` in seconds (maximum over 1 minute by default): the failover RPO.
-
-        PostgreSQL reports up to ~5 minutes on an idle source (the lag is measured from the
-        last replayed transaction), so a 300-second alarm flaps; alarm on a longer period or
-        together with write activity.
-        """
-        options: dict[str, Any] = {"statistic": "Maximum", "period": cdk.Duration.minutes(1)}
-        options.update(props)
-        return self._instance.metric("ReplicaLag", **options)
 
 
 # ---------------------------------------------------------------------- helpers

@@ -1,0 +1,255 @@
+"""RegionalDatabase: what the replicated database offers in one region (primary or replica).
+
+The common base of :class:`~multiregion_tap.ReplicatedDatabase` (the primary) and
+:class:`~multiregion_tap.DatabaseReplica`; see :mod:`multiregion_tap.replicated_database`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aws_cdk as cdk
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_rds as rds
+from aws_cdk import aws_secretsmanager as secretsmanager
+from constructs import Construct
+
+from ._private.database_engine import EngineFacts
+from ._private.outputs import add_well_known_output
+from ._private.validation import require_cidr
+from .outputs import OutputNames
+
+__all__ = ["RegionalDatabase"]
+
+_ENHANCED_MONITORING_POLICY = (
+    "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
+)
+
+
+class RegionalDatabase(Construct):
+    """What the database offers in one region: the primary or a replica.
+
+    Not created directly: see :class:`ReplicatedDatabase` and :class:`DatabaseReplica`.
+    """
+
+    def __init__(self, scope: Construct, id: str) -> None:
+        super().__init__(scope, id)
+        # Filled by the subclasses before they return.
+        self._instance: rds.DatabaseInstanceBase
+        self._secret: secretsmanager.ISecret
+        self._encryption_key: kms.IKey
+        self._security_group: ec2.SecurityGroup
+        self._subnet_group: rds.SubnetGroup
+        self._parameter_group: rds.ParameterGroup
+        self._port: int
+
+    # ------------------------------------------------------------------ attributes
+    @property
+    def instance(self) -> rds.DatabaseInstanceBase:
+        """The RDS DB instance (``rds.DatabaseInstance`` or ``rds.DatabaseInstanceReadReplica``)."""
+        return self._instance
+
+    @property
+    def region(self) -> str:
+        """The region of this instance."""
+        return cdk.Stack.of(self).region
+
+    @property
+    def read_only(self) -> bool:
+        """``True`` for a read replica that is not promoted: connect for reads only."""
+        raise NotImplementedError
+
+    @property
+    def identifier(self) -> str:
+        """The DB instance identifier."""
+        return self._instance.instance_identifier
+
+    @property
+    def arn(self) -> str:
+        """The DB instance ARN."""
+        return self._instance.instance_arn
+
+    @property
+    def endpoint(self) -> str:
+        """The DB endpoint address (host name) in this region."""
+        return self._instance.db_instance_endpoint_address
+
+    @property
+    def port(self) -> int:
+        """The port the database listens on."""
+        return self._port
+
+    @property
+    def secret(self) -> secretsmanager.ISecret:
+        """The credentials secret readable in this region (JSON: username, password, ...).
+
+        In a secondary region this is the region's replica of the primary's secret: the same
+        credentials, which also work on the read replica (and on it after promotion).
+        """
+        return self._secret
+
+    @property
+    def encryption_key(self) -> kms.IKey:
+        """The customer-managed KMS key (rotation on) encrypting the storage in this region."""
+        return self._encryption_key
+
+    @property
+    def security_group(self) -> ec2.SecurityGroup:
+        """The instance's security group: no ingress until :meth:`allow_from` is called."""
+        return self._security_group
+
+    @property
+    def connections(self) -> ec2.Connections:
+        """Network connections of the instance (default port: the database port)."""
+        return self._instance.connections
+
+    @property
+    def subnet_group(self) -> rds.SubnetGroup:
+        """The DB subnet group in this region's VPC."""
+        return self._subnet_group
+
+    @property
+    def parameter_group(self) -> rds.ParameterGroup:
+        """The parameter group that forces TLS on every connection."""
+        return self._parameter_group
+
+    # ------------------------------------------------------------------ access
+    def allow_from(self, *peers: ec2.IConnectable) -> None:
+        """Allow ``peers`` (for example the region's ECS service) on the database port."""
+        for peer in peers:
+            self._instance.connections.allow_from(
+                peer, ec2.Port.tcp(self._port), "Database clients in this region"
+            )
+
+    def allow_from_cidr(self, cidr: str, description: str | None = None) -> None:
+        """Allow an IPv4 CIDR block (for example a peered region's VPC) on the database port.
+
+        :raises ValidationError: when ``cidr`` is not a private IPv4 CIDR block.
+        """
+        require_cidr("cidr", cidr, min_prefix=8, max_prefix=32)
+        self._instance.connections.allow_from(
+            ec2.Peer.ipv4(cidr),
+            ec2.Port.tcp(self._port),
+            description or f"Database clients in {cidr}",
+        )
+
+    def grant_connect(self, grantee: iam.IGrantable, db_user: str | None = None) -> iam.Grant:
+        """Grant ``rds-db:connect`` (IAM database authentication) to ``grantee``.
+
+        :param db_user: Database user to connect as. Default: - the master user.
+        """
+        return self._instance.grant_connect(grantee, db_user)
+
+    # ------------------------------------------------------------------ metrics
+    def metric_cpu_utilization(self, **props: Any) -> cloudwatch.Metric:
+        """CPU utilization, percent (average over 5 minutes by default)."""
+        return self._instance.metric_cpu_utilization(**props)
+
+    def metric_free_storage_space(self, **props: Any) -> cloudwatch.Metric:
+        """Free storage space, bytes (average over 5 minutes by default)."""
+        return self._instance.metric_free_storage_space(**props)
+
+    def metric_database_connections(self, **props: Any) -> cloudwatch.Metric:
+        """Number of client connections (average over 5 minutes by default)."""
+        return self._instance.metric_database_connections(**props)
+
+    def metric_freeable_memory(self, **props: Any) -> cloudwatch.Metric:
+        """Freeable memory, bytes (average over 5 minutes by default)."""
+        return self._instance.metric_freeable_memory(**props)
+
+    # ------------------------------------------------------------------ shared building
+    def _network(
+        self,
+        vpc: ec2.IVpc,
+        subnet_type: ec2.SubnetType,
+        description: str,
+        removal: cdk.RemovalPolicy,
+    ) -> tuple[ec2.SecurityGroup, rds.SubnetGroup]:
+        security_group = ec2.SecurityGroup(
+            self, "SecurityGroup", vpc=vpc, allow_all_outbound=False, description=description
+        )
+        subnet_group = rds.SubnetGroup(
+            self,
+            "SubnetGroup",
+            vpc=vpc,
+            description=description,
+            vpc_subnets=ec2.SubnetSelection(subnet_type=subnet_type),
+            removal_policy=removal,
+        )
+        return security_group, subnet_group
+
+    def _new_key(self, description: str, removal: cdk.RemovalPolicy) -> kms.Key:
+        return kms.Key(
+            self,
+            "EncryptionKey",
+            description=description,
+            enable_key_rotation=True,
+            removal_policy=removal,
+        )
+
+    def _fill_outputs(self, suffix: str, secret_arn: str) -> None:
+        where = "primary" if not self.read_only else "read replica"
+        add_well_known_output(
+            self, OutputNames.DATABASE_IDENTIFIER, self.identifier,
+            description=f"DB instance identifier ({where})", suffix=suffix,
+        )  # fmt: skip
+        add_well_known_output(
+            self, OutputNames.DATABASE_ARN, self.arn,
+            description=f"DB instance ARN ({where})", suffix=suffix,
+        )  # fmt: skip
+        add_well_known_output(
+            self, OutputNames.DATABASE_ENDPOINT, self.endpoint,
+            description=f"DB endpoint address ({where})", suffix=suffix,
+        )  # fmt: skip
+        add_well_known_output(
+            self, OutputNames.DATABASE_PORT, str(self._port),
+            description="DB port", suffix=suffix,
+        )  # fmt: skip
+        add_well_known_output(
+            self, OutputNames.DATABASE_SECRET_ARN, secret_arn,
+            description="ARN of the DB credentials secret in this region", suffix=suffix,
+        )  # fmt: skip
+
+    def _acknowledge_common(self, facts: EngineFacts, monitoring: bool) -> None:
+        acks = []
+        if self._port == facts.default_port:
+            acks.append(
+                cdk.Acknowledgment(
+                    id="AwsSolutions::AwsSolutions-RDS11",
+                    reason=(
+                        "The engine's default port is kept so standard clients work; a "
+                        "non-default port is obscurity, not a control. Access is limited by a "
+                        "security group that admits only the listed clients (no ingress by "
+                        "default), the instance is in private subnets and not publicly "
+                        "accessible, and TLS is forced by the parameter group. Set `port` to "
+                        "change it."
+                    ),
+                )
+            )
+        acks.append(
+            cdk.Acknowledgment(
+                id="NIST.800.53.R5::NIST.800.53.R5-RDSInBackupPlan",
+                reason=(
+                    "Backups are RDS automated backups (point-in-time recovery, retention "
+                    "backup_retention_days, 7 days by default, 1 minimum), a final snapshot on "
+                    "deletion (removal policy SNAPSHOT) and a live copy in every secondary "
+                    "region. AWS Backup plans are an account-level control outside this "
+                    "construct; add the instance to one by tag if your policy requires it."
+                ),
+            )
+        )
+        if monitoring:
+            acks.append(
+                cdk.Acknowledgment(
+                    id=f"AwsSolutions::AwsSolutions-IAM4[{_ENHANCED_MONITORING_POLICY}]",
+                    reason=(
+                        "The enhanced monitoring role uses the AWS-managed policy "
+                        "AmazonRDSEnhancedMonitoringRole, which only allows writing the "
+                        "RDSOSMetrics log group; AWS maintains it for new metrics."
+                    ),
+                )
+            )
+        cdk.Validations.of(self).acknowledge(*acks)
