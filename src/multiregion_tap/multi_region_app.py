@@ -591,7 +591,7 @@ def _stack_root(scope: Construct) -> cdk.Stage:
             "not be inside a Stack: MultiRegionApp creates top-level stacks; pass the cdk.App "
             "or a cdk.Stage",
         )
-    stage = scope if cdk.Stage.is_stage(scope) else cdk.Stage.of(scope)
+    stage = scope if isinstance(scope, cdk.Stage) else cdk.Stage.of(scope)
     if stage is None:
         raise fail("scope", scope.node.path, "be inside a cdk.App or a cdk.Stage")
     return stage
