@@ -1,4 +1,5 @@
-"""tools/mutate.py (``python3 tools/dev.py mutate``): mutants are real edits, and the command runs."""
+"""tools/mutate.py (``python3 tools/dev.py mutate``): mutants are real edits, and the command
+runs."""
 
 from __future__ import annotations
 
@@ -30,7 +31,9 @@ def test_each_mutant_changes_the_module_and_still_parses() -> None:
 
 
 def test_operators_comparisons_booleans_and_constants_are_mutated_not_docstrings() -> None:
-    source = '"""doc"""\ndef f(a: "int", b):\n    """doc"""\n    return a + 1 < b and not a == "x"\n'
+    source = (
+        '"""doc"""\ndef f(a: "int", b):\n    """doc"""\n    return a + 1 < b and not a == "x"\n'
+    )
     described = {m.description for m in mutate.mutants(source)}
     assert described == {
         "operator Add -> Sub",
