@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time, __getattr__ b
         RegionalMonitoringProps,
     )
     from .multi_region_app import MultiRegionApp
-    from .outputs import OutputNames, RegionRole, TagKeys
+    from .outputs import OutputNames, RegionRole, StackNames, TagKeys
     from .regional_service import (
         DeploymentMode,
         RegionalService,
@@ -74,6 +74,7 @@ _LAZY: dict[str, str] = {
     "RegionalServiceProps": ".regional_service",
     "ReplicatedDatabase": ".replicated_database",
     "ReplicatedDatabaseProps": ".replicated_database",
+    "StackNames": ".outputs",
     "TagKeys": ".outputs",
     "ValidationError": ".errors",
     "allow_peer_cidr": ".cross_region_peering",
@@ -103,6 +104,7 @@ __all__ = [
     "RegionalServiceProps",
     "ReplicatedDatabase",
     "ReplicatedDatabaseProps",
+    "StackNames",
     "TagKeys",
     "ValidationError",
     "__version__",

@@ -28,13 +28,13 @@ from multiregion_tap import (
     RegionalServiceProps,
     ReplicatedDatabase,
     ReplicatedDatabaseProps,
+    StackNames,
     ValidationError,
 )
 from multiregion_tap.monitoring import (
     HEALTH_CHECK_ALARMS_APP_SUPPLIED,
     REGIONAL_MONITORING_APP_SUPPLIED,
 )
-from multiregion_tap.outputs import StackNames
 from multiregion_tap.regional_service import PER_REGION_PARAMETERS
 
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "multiregion_tap"
