@@ -266,3 +266,22 @@ def test_docstring_section_titles_become_rubrics() -> None:
     lines = ["Intro.", "", "Deploying a new image", "---------------------", "* text"]
     mrt_docs._titles_to_rubrics(lines)
     assert lines == ["Intro.", "", ".. rubric:: Deploying a new image", "", "* text"]
+
+
+@pytest.mark.slow
+def test_architecture_guide_lists_every_module_of_the_package(site: Path) -> None:
+    """The package layout is read from the source at build time: every module is on the page
+    with the modules it imports."""
+    sys.path.insert(0, str(ROOT))
+    from tools import import_graph
+
+    page = html.unescape(
+        re.sub(r"<[^>]+>", "", (site / "guides" / "architecture.html").read_text())
+    )
+    modules = import_graph.modules()
+    assert "multiregion_tap.regional_service" in modules
+    for name in modules:
+        if name == "multiregion_tap":
+            continue
+        assert name.removeprefix("multiregion_tap.") in page, name
+    assert "_private.app_context" in page and "_private.compose" in page

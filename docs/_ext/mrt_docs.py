@@ -404,6 +404,55 @@ class DeployWaves(SphinxDirective):
         return parse_rst(self, lines, "mrt-deploy-waves")
 
 
+class PackageLayout(SphinxDirective):
+    """``.. mrt-package-layout::``: every module of the package with its role (its docstring's
+    first line) and the package modules it imports, read from the source while the site is
+    built (``tools/import_graph.py``), so the page cannot drift from the code."""
+
+    GROUPS = (
+        ("The public constructs", lambda n: n.count(".") == 1 and n not in _CONTRACT),
+        ("The contract of a deployed app", lambda n: n in _CONTRACT),
+        ("Private helpers (``_private``)", lambda n: n.startswith("multiregion_tap._private")),
+        ("Discovery (no aws-cdk-lib)", lambda n: n.startswith("multiregion_tap.discovery")),
+    )
+
+    def run(self) -> list[nodes.Node]:
+        from tools import import_graph
+
+        found = import_graph.modules()
+        for module in found.values():
+            self.env.note_dependency(str(module.path))
+        lines: list[str] = []
+        for title, belongs in self.GROUPS:
+            names = [n for n in sorted(found) if n != "multiregion_tap" and belongs(n)]
+            lines += [
+                f".. rubric:: {title}",
+                "",
+                ".. list-table::",
+                "   :header-rows: 1",
+                "   :widths: 25 45 30",
+                "",
+                "   * - module",
+                "     - role",
+                "     - imports from the package",
+            ]
+            for name in names:
+                module = found[name]
+                short = name.removeprefix("multiregion_tap.")
+                imports = ", ".join(
+                    f"``{i.removeprefix('multiregion_tap.')}``" for i in sorted(module.imports)
+                )
+                # Roles become literals: the summaries name private and unindexed objects.
+                summary = re.sub(r":[a-z:]+:`~?([^`]+)`", r"``\1``", module.summary)
+                lines += [f"   * - ``{short}``", f"     - {summary}", f"     - {imports or '-'}"]
+            lines.append("")
+        return parse_rst(self, lines, "mrt-package-layout")
+
+
+#: Pure-Python modules: what a deployed app looks like (names, outputs, tags, errors).
+_CONTRACT = frozenset({"multiregion_tap.outputs", "multiregion_tap.errors"})
+
+
 def _write_pictures(app: Sphinx, exception: Exception | None) -> None:
     """Write every picture into the site's ``_diagrams/``, whichever pages were read in
     this build (an incremental build reads only changed pages, but writes a new site)."""
@@ -433,4 +482,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("mrt-stack-diagram", StackDiagram)
     app.add_directive("mrt-topology-diagram", TopologyDiagram)
     app.add_directive("mrt-deploy-waves", DeployWaves)
+    app.add_directive("mrt-package-layout", PackageLayout)
     return {"version": "2", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -3,7 +3,6 @@ package's import graph, checked once for every construct."""
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import inspect
 from collections.abc import Callable
@@ -36,8 +35,7 @@ from multiregion_tap.monitoring import (
     REGIONAL_MONITORING_APP_SUPPLIED,
 )
 from multiregion_tap.regional_service import PER_REGION_PARAMETERS
-
-PACKAGE = Path(__file__).resolve().parents[2] / "src" / "multiregion_tap"
+from tools import import_graph
 
 
 # ------------------------------------------------------------------ props dataclasses
@@ -160,101 +158,43 @@ def test_errors_of_a_composed_construct_name_its_stack() -> None:
 
 
 # ------------------------------------------------------------------ import graph
-def _module_name(path: Path) -> str:
-    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
-    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-
-
-def _runtime_imports(path: Path, module: str) -> set[str]:
-    """Modules of the package that ``path`` imports when it runs (any depth, functions
-    included; ``if TYPE_CHECKING:`` blocks excluded: they never run)."""
-    tree = ast.parse(path.read_text(), filename=str(path))
-    is_package = path.name == "__init__.py"
-    found: set[str] = set()
-
-    def visit(node: ast.AST) -> None:
-        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
-            for child in node.orelse:
-                visit(child)
-            return
-        if isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = module.split(".")
-                base = base if is_package else base[:-1]
-                base = base[: len(base) - (node.level - 1)]
-                target = ".".join([*base, node.module] if node.module else base)
-            else:
-                target = node.module or ""
-            if target.startswith("multiregion_tap"):
-                found.add(target)
-                for alias in node.names:  # `from . import naming` imports a module
-                    found.add(f"{target}.{alias.name}")
-        elif isinstance(node, ast.Import):
-            found.update(a.name for a in node.names if a.name.startswith("multiregion_tap"))
-        for child in ast.iter_child_nodes(node):
-            visit(child)
-
-    visit(tree)
-    return found
-
-
-def _graph() -> dict[str, set[str]]:
-    modules = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
-    return {name: _runtime_imports(path, name) & set(modules) for name, path in modules.items()}
-
-
-def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
-    """Every strongly connected component with more than one module, or a self-import."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    found: list[list[str]] = []
-
-    def connect(node: str) -> None:
-        index[node] = low[node] = len(index)
-        stack.append(node)
-        on_stack.add(node)
-        for target in sorted(graph[node]):
-            if target not in index:
-                connect(target)
-                low[node] = min(low[node], low[target])
-            elif target in on_stack:
-                low[node] = min(low[node], index[target])
-        if low[node] == index[node]:
-            component = []
-            while True:
-                member = stack.pop()
-                on_stack.discard(member)
-                component.append(member)
-                if member == node:
-                    break
-            if len(component) > 1 or node in graph[node]:
-                found.append(sorted(component))
-
-    for node in sorted(graph):
-        if node not in index:
-            connect(node)
-    return found
-
-
 def test_the_package_has_no_import_cycle() -> None:
-    graph = _graph()
-    assert "multiregion_tap.multi_region_app" in graph
-    assert _cycles(graph) == []
+    edges = import_graph.graph()
+    assert "multiregion_tap.multi_region_app" in edges
+    assert import_graph.cycles(edges) == []
 
 
 def test_the_cycle_finder_finds_cycles() -> None:
-    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
-    assert _cycles({"a": {"a"}}) == [["a"]]
-    assert _cycles({"a": {"b"}, "b": set()}) == []
+    cycles = import_graph.cycles
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert cycles({"a": {"a"}}) == [["a"]]
+    assert cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_type_checking_imports_are_not_runtime_imports(tmp_path: Path) -> None:
+    package = tmp_path / "multiregion_tap"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "a.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from . import b\n"
+        "def f():\n    from .c import x\n"
+    )
+    (package / "b.py").write_text("from .a import f\n")
+    (package / "c.py").write_text("x = 1\n")
+    assert import_graph.graph(package)["multiregion_tap.a"] == {"multiregion_tap.c"}
 
 
 def test_constructs_do_not_know_their_composer() -> None:
-    graph = _graph()
+    edges = import_graph.graph()
     composer = "multiregion_tap.multi_region_app"
-    importers = sorted(
-        name for name, targets in graph.items() if composer in targets and name != composer
-    )
-    # Only the package's public face re-exports it.
+    importers = sorted(name for name, targets in edges.items() if composer in targets)
+    # Only the package's public face re-exports it (lazily, through importlib, so not even).
     assert importers in ([], ["multiregion_tap"])
+
+
+def test_no_source_file_is_long_without_a_reason() -> None:
+    """About 700 lines at most, unless the module says at its top why it is longer."""
+    for module in import_graph.modules().values():
+        if module.lines > 700:
+            doc = module.path.read_text().split('"""', 2)[1]
+            assert "Why this module is long:" in doc, (module.name, module.lines)
