@@ -58,6 +58,37 @@ def _template(resources: dict[str, Any], outputs: dict[str, Any] | None = None) 
     return template
 
 
+def _create_fails(
+    cfn: Deployer,
+    name: str,
+    template: dict[str, Any],
+    *,
+    region: str = "us-east-1",
+    change_set: bool = False,
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Create ``name`` (directly or through a CREATE change set, as the CDK CLI does); it must
+    end ROLLBACK_COMPLETE, as CloudFormation leaves a stack whose resource failed to create.
+    Returns the stack and its CREATE_FAILED resource events."""
+    client = cfn.client("cloudformation", region)
+    body = json.dumps(template)
+    if change_set:
+        client.create_change_set(
+            StackName=name, ChangeSetName="cs", ChangeSetType="CREATE", TemplateBody=body
+        )
+        client.execute_change_set(StackName=name, ChangeSetName="cs")
+    else:
+        client.create_stack(StackName=name, TemplateBody=body)
+    stack = client.describe_stacks(StackName=name)["Stacks"][0]
+    assert stack["StackStatus"] == "ROLLBACK_COMPLETE", stack
+    assert "Outputs" not in stack
+    failed = [
+        e
+        for e in client.describe_stack_events(StackName=name)["StackEvents"]
+        if e["ResourceStatus"] == "CREATE_FAILED"
+    ]
+    return stack, failed
+
+
 # --------------------------------------------------------------------------- version guard
 def test_version_guard_accepts_the_pinned_version() -> None:
     assert require_pinned_moto() == PINNED_MOTO_VERSION == "5.2.5"
@@ -179,8 +210,14 @@ def test_get_stack_output_of_a_missing_stack_fails_the_deploy(cfn: Deployer) -> 
             }
         }
     )
-    with pytest.raises(Exception, match="nope"):
-        cfn.deploy("consumer", consumer, region="us-east-2")
+    stack, failed = _create_fails(cfn, "consumer", consumer, region="us-east-2")
+    assert stack["StackStatusReason"].startswith(
+        "The following resource(s) failed to create: [Param]."
+    )
+    assert [(e["LogicalResourceId"], e["ResourceType"]) for e in failed] == [
+        ("Param", "AWS::SSM::Parameter")
+    ]
+    assert "stack nope does not exist in us-east-1" in failed[0]["ResourceStatusReason"]
 
 
 def test_getatt_health_check_id(cfn: Deployer) -> None:
@@ -250,7 +287,119 @@ def test_getatt_target_group_and_load_balancer_attributes(cfn: Deployer) -> None
     assert groups[0]["TargetGroupName"] == outputs["TgName"]
     assert outputs["TgFullName"].startswith(f"targetgroup/{outputs['TgName']}/")
     assert outputs["LbFullName"].startswith("app/")
+    # AWS's value, not the layer's table: see test_canonical_hosted_zone_id_is_awss_value.
     assert outputs["LbZone"] == "Z35SXDOTRQ7X7K"
+
+
+#: "Elastic Load Balancing endpoints and quotas", Service endpoints table, column "Route 53
+#: Hosted Zone ID (Application Load Balancers, Classic Load Balancers)" and "(Network Load
+#: Balancers)": https://docs.aws.amazon.com/general/latest/gr/elb.html. Literal values copied
+#: from that page, deliberately not imported from tools/emulator/compat/intrinsics.py.
+_AWS_ELB_HOSTED_ZONES = [
+    ("application", "us-east-1", "Z35SXDOTRQ7X7K"),
+    ("application", "us-east-2", "Z3AADJGX6KTTL2"),
+    ("application", "us-west-1", "Z368ELLRRE2KJ0"),
+    ("application", "us-west-2", "Z1H1FL5HABSF5"),
+    ("network", "us-east-1", "Z26RNL4JYFTOTI"),
+    ("network", "us-east-2", "ZLMOA37VPKANP"),
+]
+
+
+@pytest.mark.parametrize(("lb_type", "region", "zone"), _AWS_ELB_HOSTED_ZONES)
+def test_canonical_hosted_zone_id_is_awss_value(
+    cfn: Deployer, lb_type: str, region: str, zone: str
+) -> None:
+    resources = _network(region=region)
+    resources["Lb"] = _alb(Type=lb_type)
+    outputs = cfn.deploy(
+        "zone",
+        _template(resources, outputs={"Zone": {"Fn::GetAtt": ["Lb", "CanonicalHostedZoneID"]}}),
+        region=region,
+    )
+    assert outputs["Zone"] == zone
+
+
+def test_canonical_hosted_zone_id_of_a_region_without_a_known_value_fails(cfn: Deployer) -> None:
+    """No guess: eu-west-1 has no row in the layer's table, so the stack fails naming it."""
+    resources = _network(region="eu-west-1")
+    resources["Lb"] = _alb()
+    resources["Param"] = {
+        "Type": "AWS::SSM::Parameter",
+        "Properties": {
+            "Type": "String",
+            "Name": "/zone",
+            "Value": {"Fn::GetAtt": ["Lb", "CanonicalHostedZoneID"]},
+        },
+    }
+    _, failed = _create_fails(cfn, "zone", _template(resources), region="eu-west-1")
+    assert [e["LogicalResourceId"] for e in failed] == ["Param"]
+    reason = failed[0]["ResourceStatusReason"]
+    assert "CanonicalHostedZoneID" in reason and "application" in reason
+    assert "eu-west-1" in reason
+
+
+# --------------------------------------------------------------------------- unknown GetAtt
+#: CloudFormation's template error for an attribute a resource type does not have (the
+#: wording CloudFormation and moto use; Fn::GetAtt reference:
+#: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-getatt.html).
+_NO_SUCH_ATTRIBUTE = "Template error: resource {} does not support attribute type {} in Fn::GetAtt"
+
+
+def _param(value: Any, name: str = "/p") -> dict[str, Any]:
+    return {
+        "Type": "AWS::SSM::Parameter",
+        "Properties": {"Type": "String", "Name": name, "Value": value},
+    }
+
+
+@pytest.mark.parametrize(
+    "where",
+    ["property", "output", "sub", "change-set"],
+)
+def test_unknown_getatt_attribute_is_a_template_error(cfn: Deployer, where: str) -> None:
+    """An attribute the resource type does not support fails CreateStack/CreateChangeSet with
+    CloudFormation's template error naming the resource and the attribute."""
+    getatt = {"Fn::GetAtt": ["Topic", "Bogus"]}
+    resources: dict[str, Any] = {"Topic": {"Type": "AWS::SNS::Topic"}}
+    outputs = None
+    if where == "output":
+        outputs = {"X": getatt}
+    elif where == "sub":
+        resources["Param"] = _param({"Fn::Sub": "arn-${Topic.Bogus}"})
+    else:
+        resources["Param"] = _param(getatt)
+    client = cfn.client("cloudformation")
+    body = json.dumps(_template(resources, outputs))
+    expected = _NO_SUCH_ATTRIBUTE.format("Topic", "Bogus")
+    with pytest.raises(client.exceptions.ClientError) as error:
+        if where == "change-set":
+            client.create_change_set(
+                StackName="getatt", ChangeSetName="cs", ChangeSetType="CREATE", TemplateBody=body
+            )
+        else:
+            client.create_stack(StackName="getatt", TemplateBody=body)
+    assert error.value.response["Error"]["Code"] == "ValidationError"
+    assert error.value.response["Error"]["Message"] == expected
+    assert not cfn.client("ssm").describe_parameters()["Parameters"]
+
+
+def test_getatt_the_model_cannot_answer_fails_the_resource_instead_of_guessing(
+    cfn: Deployer,
+) -> None:
+    """moto's SSM Parameter model claims every attribute (``has_cfn_attr``) but answers none:
+    the layer used to guess ``BogusName`` from the model's ``name``; now the reading resource
+    fails with the template error."""
+    template = _template(
+        {
+            "Source": _param("v", "/source"),
+            "Reader": _param({"Fn::GetAtt": ["Source", "BogusName"]}, "/reader"),
+        }
+    )
+    _, failed = _create_fails(cfn, "guess", template)
+    assert [e["LogicalResourceId"] for e in failed] == ["Reader"]
+    assert failed[0]["ResourceStatusReason"] == _NO_SUCH_ATTRIBUTE.format("Source", "BogusName")
+    names = [p["Name"] for p in cfn.client("ssm").describe_parameters()["Parameters"]]
+    assert "/reader" not in names
 
 
 # --------------------------------------------------------------------------- Route 53
@@ -952,6 +1101,7 @@ def test_vpc_peering_across_regions_with_routes_on_both_sides(cfn: Deployer) -> 
     assert pcx["AccepterVpcInfo"]["VpcId"] == second["VpcId"]
     assert pcx["AccepterVpcInfo"]["Region"] == "us-east-2"
     assert pcx["RequesterVpcInfo"]["Region"] == "us-east-1"
+    assert pcx["Status"]["Code"] == "active"
 
     def peer_routes(region: str, table: str) -> list[dict[str, Any]]:
         tables = cfn.client("ec2", region).describe_route_tables(RouteTableIds=[table])[
@@ -965,6 +1115,114 @@ def test_vpc_peering_across_regions_with_routes_on_both_sides(cfn: Deployer) -> 
     assert [r["DestinationCidrBlock"] for r in peer_routes("us-east-2", second["Routes"])] == [
         "10.0.0.0/16"
     ]
+
+
+#: The status AWS gives a peering connection it does not accept. Code: the
+#: VpcPeeringConnectionStateReason API reference
+#: (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_VpcPeeringConnectionStateReason.html,
+#: "failed"); overlapping CIDR blocks: "VPC peering limitations"
+#: (https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html) and "If they
+#: overlap, the status of the VPC peering connection immediately goes to failed"
+#: (https://docs.aws.amazon.com/vpc/latest/peering/create-vpc-peering-connection.html).
+#: Message: the EC2 API's wording (one for a wrong VPC id, account or overlapping CIDRs).
+_PEERING_FAILED = {
+    "Code": "failed",
+    "Message": "Failed due to incorrect VPC-ID, Account ID, or overlapping CIDR range",
+}
+
+
+def _peering_stack(
+    cfn: Deployer,
+    *,
+    own_cidr: str,
+    peer_cidr: str = "10.0.0.0/16",
+    peer_region: str = "us-east-2",
+    **overrides: Any,
+) -> dict[str, Any]:
+    """A VPC in ``peer_region`` (deployed) and, returned, a us-east-1 template peering to it."""
+    peer = cfn.deploy(
+        "peer",
+        _template(_network(peer_cidr, "us-east-2"), outputs={"VpcId": {"Ref": "Vpc"}}),
+        region="us-east-2",
+    )
+    resources = _network(own_cidr, "us-east-1")
+    resources["Peering"] = {
+        "Type": "AWS::EC2::VPCPeeringConnection",
+        "Properties": {
+            "VpcId": {"Ref": "Vpc"},
+            "PeerVpcId": peer["VpcId"],
+            "PeerRegion": peer_region,
+            **overrides,
+        },
+    }
+    return _template(resources, outputs={"Pcx": {"Ref": "Peering"}})
+
+
+def _failed_peering(cfn: Deployer, template: dict[str, Any], *, change_set: bool = False) -> str:
+    """Create the peering stack; it fails on Peering; return the failed connection's reason."""
+    stack, failed = _create_fails(cfn, "peering", template, change_set=change_set)
+    assert stack["StackStatusReason"].startswith(
+        "The following resource(s) failed to create: [Peering]."
+    )
+    assert [(e["LogicalResourceId"], e["ResourceType"]) for e in failed] == [
+        ("Peering", "AWS::EC2::VPCPeeringConnection")
+    ]
+    pcxs = cfn.client("ec2").describe_vpc_peering_connections()["VpcPeeringConnections"]
+    assert [p["Status"] for p in pcxs] == [_PEERING_FAILED]
+    assert _PEERING_FAILED["Message"] in failed[0]["ResourceStatusReason"]
+    return str(failed[0]["ResourceStatusReason"])
+
+
+@pytest.mark.parametrize(
+    ("own_cidr", "peer_cidr"),
+    [
+        ("10.0.0.0/16", "10.0.0.0/16"),  # matching
+        ("10.0.0.0/20", "10.0.0.0/16"),  # inside the peer's block
+        ("10.0.0.0/16", "10.0.0.0/20"),  # containing it
+    ],
+)
+def test_vpc_peering_with_overlapping_cidrs_fails(
+    cfn: Deployer, own_cidr: str, peer_cidr: str
+) -> None:
+    reason = _failed_peering(cfn, _peering_stack(cfn, own_cidr=own_cidr, peer_cidr=peer_cidr))
+    assert "overlap" in reason
+
+
+def test_vpc_peering_with_overlapping_cidrs_fails_through_a_change_set(cfn: Deployer) -> None:
+    """The CDK CLI creates stacks through change sets: the stack ends ROLLBACK_COMPLETE."""
+    _failed_peering(cfn, _peering_stack(cfn, own_cidr="10.0.0.0/16"), change_set=True)
+    change_set = cfn.client("cloudformation").describe_change_set(
+        StackName="peering", ChangeSetName="cs"
+    )
+    assert change_set["ExecutionStatus"] == "EXECUTE_FAILED"
+
+
+def test_vpc_peering_to_a_vpc_missing_in_the_peer_region_fails(cfn: Deployer) -> None:
+    """The peer VPC exists, but in us-east-2: peering to it in us-west-2 is a wrong VPC id."""
+    template = _peering_stack(cfn, own_cidr="10.1.0.0/16", peer_region="us-west-2")
+    assert "does not exist in us-west-2" in _failed_peering(cfn, template)
+
+
+def test_vpc_peering_to_an_invalid_region_fails(cfn: Deployer) -> None:
+    template = _peering_stack(cfn, own_cidr="10.1.0.0/16", peer_region="us-east")
+    assert "us-east is not a region" in _failed_peering(cfn, template)
+
+
+def test_vpc_peering_to_another_account_is_not_accepted(cfn: Deployer) -> None:
+    """The emulator has one account: nothing there could accept the request."""
+    template = _peering_stack(cfn, own_cidr="10.1.0.0/16", PeerOwnerId="210987654321")
+    assert "210987654321" in _failed_peering(cfn, template)
+
+
+def test_vpc_peering_with_adjacent_cidrs_is_active(cfn: Deployer) -> None:
+    """10.0.0.0/16 and 10.1.0.0/16 touch but do not overlap: AWS accepts them."""
+    outputs = cfn.deploy("peering", _peering_stack(cfn, own_cidr="10.1.0.0/16"))
+    pcx = cfn.client("ec2").describe_vpc_peering_connections(
+        VpcPeeringConnectionIds=[outputs["Pcx"]]
+    )["VpcPeeringConnections"][0]
+    assert pcx["Status"]["Code"] == "active"
+    assert pcx["AccepterVpcInfo"]["CidrBlock"] == "10.0.0.0/16"
+    assert pcx["RequesterVpcInfo"]["CidrBlock"] == "10.1.0.0/16"
 
 
 # --------------------------------------------------------------------------- ECR, autoscaling
@@ -1325,3 +1583,22 @@ def test_ecr_repository_scanning_encryption_and_lifecycle_policy(cfn: Deployer) 
     assert json.loads(policy) == json.loads(lifecycle)
     tags = ecr.list_tags_for_resource(resourceArn=repo["repositoryArn"])["tags"]
     assert {t["Key"]: t["Value"] for t in tags}["multiregion-tap:app"] == "shop"
+
+
+def test_ssm_parameter_with_a_tag_map_and_no_name(cfn: Deployer) -> None:
+    """AWS::SSM::Parameter's Tags is a key-value map (moto failed on it) and Name is
+    optional (CloudFormation generates one)."""
+    template = _template(
+        {
+            "Param": {
+                "Type": "AWS::SSM::Parameter",
+                "Properties": {"Type": "String", "Value": "v", "Tags": {"team": "shop"}},
+            }
+        },
+        outputs={"Name": {"Ref": "Param"}},
+    )
+    name = cfn.deploy("tagged", template)["Name"]
+    ssm = cfn.client("ssm")
+    assert ssm.get_parameter(Name=name)["Parameter"]["Value"] == "v"
+    tags = ssm.list_tags_for_resource(ResourceType="Parameter", ResourceId=name)["TagList"]
+    assert tags == [{"Key": "team", "Value": "shop"}]

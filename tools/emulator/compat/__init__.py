@@ -5,12 +5,16 @@ patches moto in the current process, once:
 
 - :mod:`.intrinsics`: ``Fn::GetStackOutput`` across regions, dynamic references
   (``{{resolve:secretsmanager:...}}``, ``{{resolve:ssm:...}}``), and ``Fn::GetAtt``
-  attributes moto lacks (``HealthCheckId``, ``TargetGroupName``, ``CanonicalHostedZoneID``...).
+  attributes moto lacks (``HealthCheckId``, ``TargetGroupName``, ``CanonicalHostedZoneID``...);
+  an attribute it cannot resolve is a template error, never a guessed value.
 - :mod:`.resources`: resource types moto skips (Secrets Manager Secret and
   SecretTargetAttachment, CloudWatch Alarm, CodeDeploy Application and DeploymentGroup,
   SecurityGroupEgress, ECR ReplicationConfiguration, Application Auto Scaling).
 - :mod:`.patches`: resource types moto creates incompletely or wrongly (ECS Service, Route 53
-  RecordSet by HostedZoneName, RDS cross-region read replica).
+  RecordSet by HostedZoneName, RDS cross-region read replica, VPC peering accepted only when
+  AWS would accept it).
+- :mod:`.failures`: a resource that fails to create fails its stack (CREATE_FAILED event,
+  ROLLBACK_COMPLETE), as CloudFormation reports it.
 
 Only the emulator server process imports it (``python -m tools.emulator serve``).
 """
@@ -21,7 +25,7 @@ from ._guard import PINNED_MOTO_VERSION, MotoVersionError, require_pinned_moto
 
 require_pinned_moto()
 
-from . import intrinsics, patches, resources  # noqa: E402
+from . import failures, intrinsics, patches, resources  # noqa: E402
 
 __all__ = ["PINNED_MOTO_VERSION", "MotoVersionError", "apply", "require_pinned_moto"]
 
@@ -34,6 +38,7 @@ def apply() -> None:
     if _APPLIED:
         return
     resources.register()
+    failures.apply()
     patches.apply()
     intrinsics.apply()
     _APPLIED = True

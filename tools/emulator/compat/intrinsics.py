@@ -10,29 +10,66 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from moto.cloudformation import parsing
 from moto.cloudformation.exceptions import ValidationError
 
-from ._util import snake
-
 logger = logging.getLogger("tools.emulator.compat")
 
 _original_clean_json: Callable[[Any, Any], Any] = parsing.clean_json
 
+_SUB_VARIABLE = re.compile(r"\$\{(?!!)([^}]+)\}")
+
 _DYNAMIC_REF = re.compile(r"\{\{resolve:(secretsmanager|ssm|ssm-secure):([^}]*)\}\}")
 
-# ALB canonical hosted zone ids per region (public AWS values; Route 53 alias targets).
-_ALB_HOSTED_ZONES = {
-    "us-east-1": "Z35SXDOTRQ7X7K",
-    "us-east-2": "Z3AADJGX6KTTL2",
-    "us-west-1": "Z368ELLRRE2KJ0",
-    "us-west-2": "Z1H1FL5HABSF5",
-    "eu-west-1": "Z32O12XQLNTSW2",
-    "eu-central-1": "Z215JYRZR1TBD5",
+#: Route 53 hosted zone ids of Elastic Load Balancing, per load balancer type and region: the
+#: value of ``Fn::GetAtt [LB, CanonicalHostedZoneID]`` (the alias target's zone).
+#: Source: "Elastic Load Balancing endpoints and quotas", Service endpoints table, columns
+#: "Route 53 Hosted Zone ID (Application Load Balancers, Classic Load Balancers)" and
+#: "Route 53 Hosted Zone ID (Network Load Balancers)",
+#: https://docs.aws.amazon.com/general/latest/gr/elb.html
+#: Only rows checked against that page are here; a region or type without a row is an error
+#: (never a guess): add the row from the page.
+ELB_HOSTED_ZONES: dict[str, dict[str, str]] = {
+    "application": {
+        "us-east-1": "Z35SXDOTRQ7X7K",
+        "us-east-2": "Z3AADJGX6KTTL2",
+        "us-west-1": "Z368ELLRRE2KJ0",
+        "us-west-2": "Z1H1FL5HABSF5",
+    },
+    "network": {
+        "us-east-1": "Z26RNL4JYFTOTI",
+        "us-east-2": "ZLMOA37VPKANP",
+        "us-west-1": "Z24FKFUX50B4VW",
+        "us-west-2": "Z18D5FSROUN65G",
+    },
 }
+
+
+def _unsupported(logical_id: str, attribute: str) -> ValidationError:
+    """CloudFormation's template error for an attribute the resource type does not have."""
+    return ValidationError(
+        message=f"Template error: resource {logical_id} does not support attribute type "
+        f"{attribute} in Fn::GetAtt"
+    )
+
+
+def canonical_hosted_zone_id(load_balancer: Any) -> str:
+    """The ELB hosted zone of ``load_balancer`` (its type and region) from
+    :data:`ELB_HOSTED_ZONES`; :class:`ValidationError` when the table has no row for it."""
+    lb_type = str(getattr(load_balancer, "type", None) or "application")
+    region = load_balancer.arn.split(":")[3]
+    zone = ELB_HOSTED_ZONES.get(lb_type, {}).get(region)
+    if zone is None:
+        raise ValidationError(
+            message=f"CanonicalHostedZoneID: the emulator has no Route 53 hosted zone id for "
+            f"{lb_type} load balancers in {region}; add the value from "
+            "https://docs.aws.amazon.com/general/latest/gr/elb.html to ELB_HOSTED_ZONES in "
+            "tools/emulator/compat/intrinsics.py"
+        )
+    return zone
 
 
 def _arn_tail(arn: str) -> str:
@@ -56,7 +93,7 @@ GETATT: dict[tuple[str, str], Callable[[Any], Any]] = {
         r.arn
     ),
     ("AWS::ElasticLoadBalancingV2::LoadBalancer", "CanonicalHostedZoneID"): (
-        lambda r: _ALB_HOSTED_ZONES.get(r.arn.split(":")[3], "Z35SXDOTRQ7X7K")
+        canonical_hosted_zone_id
     ),
     ("AWS::ElasticLoadBalancingV2::LoadBalancer", "SecurityGroups"): lambda r: list(
         r.security_groups
@@ -73,6 +110,11 @@ GETATT: dict[tuple[str, str], Callable[[Any], Any]] = {
 
 
 def _getatt(node: dict[str, Any], resources_map: Any) -> tuple[bool, Any]:
+    """Resolve ``Fn::GetAtt`` from :data:`GETATT` or the model's own ``get_cfn_attribute``.
+
+    An attribute neither knows is CloudFormation's template error naming the resource and the
+    attribute, never a value made up from the model's fields.
+    """
     spec = node["Fn::GetAtt"]
     if isinstance(spec, str):
         spec = spec.split(".", 1)
@@ -88,44 +130,13 @@ def _getatt(node: dict[str, Any], resources_map: Any) -> tuple[bool, Any]:
     if handler is not None:
         return True, handler(resource)
     getter = getattr(resource, "get_cfn_attribute", None)
-    if getter is not None:
-        try:
-            return True, getter(attribute)
-        except NotImplementedError:
-            pass
-        except Exception as error:
-            value = _generic(resource, attribute)
-            if value is None:
-                raise ValidationError(
-                    message=f"Template error: {logical_id} ({cfn_type}) attribute {attribute}: "
-                    f"{error!r}"
-                ) from error
-            return True, value
-    value = _generic(resource, attribute)
-    if value is None:
-        raise ValidationError(
-            message=f"Template error: resource {logical_id} ({cfn_type}) has no attribute "
-            f"{attribute} "
-            "in the emulator (add it to tools/emulator/compat/intrinsics.py GETATT)"
-        )
-    logger.info("GetAtt %s.%s resolved generically", logical_id, attribute)
-    return True, value
-
-
-def _generic(resource: Any, attribute: str) -> Any:
-    """Best effort: ``FooBarArn`` -> ``.foo_bar_arn`` or ``.arn``; ``Name`` -> ``.name``."""
-    candidates = [snake(attribute.replace(".", ""))]
-    if attribute.endswith("Arn"):
-        candidates.append("arn")
-    if attribute.endswith("Name"):
-        candidates.append("name")
-    if attribute.endswith("Id"):
-        candidates.extend(["id", "physical_resource_id"])
-    for name in candidates:
-        value = getattr(resource, name, None)
-        if value is not None and not callable(value):
-            return value
-    return None
+    if getter is None:
+        raise _unsupported(logical_id, attribute)
+    try:
+        return True, getter(attribute)
+    except Exception as error:  # NotImplementedError, UnformattedGetAttTemplateException, ...
+        logger.info("GetAtt %s.%s (%s): %r", logical_id, attribute, cfn_type, error)
+        raise _unsupported(logical_id, attribute) from error
 
 
 def get_stack_output(node: dict[str, Any], resources_map: Any) -> Any:
@@ -224,8 +235,48 @@ def _clean_json(resource_json: Any, resources_map: Any) -> Any:
     return result
 
 
+def _getatt_references(node: Any) -> Iterator[tuple[str, Any]]:
+    """Every (logical id, attribute) a template fragment reads with ``Fn::GetAtt`` or with
+    ``${Resource.Attribute}`` in ``Fn::Sub``."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "Fn::GetAtt":
+                spec = value.split(".", 1) if isinstance(value, str) else value
+                if isinstance(spec, list) and len(spec) == 2 and isinstance(spec[0], str):
+                    yield spec[0], spec[1]
+            elif key == "Fn::Sub":
+                text = value[0] if isinstance(value, list) and value else value
+                local = value[1] if isinstance(value, list) and len(value) > 1 else {}
+                if isinstance(text, str):
+                    for name in _SUB_VARIABLE.findall(text):
+                        if "." in name and name.split(".", 1)[0] not in (local or {}):
+                            logical_id, attribute = name.split(".", 1)
+                            yield logical_id, attribute
+            yield from _getatt_references(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _getatt_references(item)
+
+
+def _supports(cfn_type: str, attribute: str) -> bool:
+    """Whether the emulator can resolve ``attribute`` of ``cfn_type``: a :data:`GETATT`
+    entry, or a moto model that declares it (``has_cfn_attr``)."""
+    if (cfn_type, attribute) in GETATT:
+        return True
+    model = parsing.get_model_map().get(cfn_type)
+    if model is None:
+        return False
+    return bool(model.has_cfn_attr(attribute))
+
+
 def _validate_outputs(self: Any) -> None:
-    """moto's check of ``Outputs`` GetAtt attributes, aware of :data:`GETATT` and new models."""
+    """Check every ``Fn::GetAtt`` of the template before any resource is created, as
+    CloudFormation validates a template: an undefined resource or an attribute the resource
+    type does not support fails CreateStack/CreateChangeSet with a template error.
+
+    Replaces moto's check of ``Outputs`` only (unaware of :data:`GETATT` and new models).
+    """
+    resources = self._resource_json_map or {}
     outputs = self._template.get("Outputs") or {}
     for value in outputs.values():
         if "Condition" in value and not self.lazy_condition_map[value["Condition"]]:
@@ -239,19 +290,55 @@ def _validate_outputs(self: Any) -> None:
             continue
         if isinstance(getatt, str):
             getatt = getatt.split(".", 1)
-        resource = self._resource_json_map.get(getatt[0])
-        if resource is None:
+        resource = resources.get(getatt[0])
+        if (
+            resource is not None
+            and "Condition" in resource
+            and not self.lazy_condition_map[resource["Condition"]]
+        ):
             raise ValidationError(
-                message="Template error: instance of Fn::GetAtt references undefined resource "
-                f"{getatt[0]}"
+                message=f"Unresolved resource dependencies [{getatt[0]}] in the Outputs "
+                "block of the template"
             )
-        if "Condition" in resource and not self.lazy_condition_map[resource["Condition"]]:
-            raise ValidationError(
-                message=f"Unresolved resource dependencies [{getatt[0]}] in the Outputs block "
-                "of the template"
-            )
+    check_getatts(self._template)
+
+
+def check_getatts(template: dict[str, Any]) -> None:
+    """Raise CloudFormation's template error for the first ``Fn::GetAtt`` (or ``${X.Y}`` in
+    ``Fn::Sub``) of ``template`` that names an undefined resource or an attribute the
+    emulator cannot resolve for that resource type (see :func:`_supports`)."""
+    resources = template.get("Resources") or {}
+    fragments = list(resources.values()) + list((template.get("Outputs") or {}).values())
+    for fragment in fragments:
+        for logical_id, attribute in _getatt_references(fragment):
+            resource = resources.get(logical_id)
+            if resource is None:
+                raise ValidationError(
+                    message="Template error: instance of Fn::GetAtt references undefined "
+                    f"resource {logical_id}"
+                )
+            if isinstance(attribute, str) and not _supports(resource.get("Type", ""), attribute):
+                raise _unsupported(logical_id, attribute)
+
+
+def _create_change_set(self: Any, *args: Any, **kwargs: Any) -> Any:
+    """CreateChangeSet validates the template's ``Fn::GetAtt`` as CreateStack does."""
+    template = kwargs.get("template", args[2] if len(args) > 2 else None)
+    if template:
+        from moto.cloudformation.models import Stack
+
+        check_getatts(Stack.parse_template(template) or {})
+    return _ORIGINAL_CREATE_CHANGE_SET(self, *args, **kwargs)
+
+
+_ORIGINAL_CREATE_CHANGE_SET: Any = None
 
 
 def apply() -> None:
+    global _ORIGINAL_CREATE_CHANGE_SET
+    from moto.cloudformation.models import CloudFormationBackend
+
+    _ORIGINAL_CREATE_CHANGE_SET = CloudFormationBackend.create_change_set
+    CloudFormationBackend.create_change_set = _create_change_set  # type: ignore[method-assign]
     parsing.clean_json = _clean_json
     parsing.ResourceMap.validate_outputs = _validate_outputs

@@ -273,6 +273,62 @@ def _db_parameter_group_physical_id(self: Any) -> str:
 
 
 # --------------------------------------------------------------------------- VPC peering
+#: The status message AWS gives a peering connection that failed (code ``failed``): one
+#: wording for a wrong peer VPC id, a wrong account and overlapping CIDR blocks. The code and
+#: the rule are documented (VpcPeeringConnectionStateReason,
+#: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_VpcPeeringConnectionStateReason.html;
+#: "VPC peering limitations", https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html;
+#: "If they overlap, the status of the VPC peering connection immediately goes to failed",
+#: https://docs.aws.amazon.com/vpc/latest/peering/create-vpc-peering-connection.html); the
+#: message is the one the EC2 API returns (no documentation page spells it out).
+PEERING_FAILED_MESSAGE = "Failed due to incorrect VPC-ID, Account ID, or overlapping CIDR range"
+
+
+class _UnknownVpc:
+    """The accepter side of a failed peering connection whose peer VPC does not exist."""
+
+    def __init__(self, vpc_id: str, owner_id: str, region: str) -> None:
+        self.id = vpc_id
+        self.owner_id = owner_id
+        self.region = region
+        self.cidr_block = None
+
+
+def _vpc_cidrs(vpc: Any) -> list[Any]:
+    """The IPv4 CIDR blocks associated with ``vpc`` (primary and secondary)."""
+    import ipaddress
+
+    blocks = [
+        a["cidr_block"]
+        for a in vpc.get_cidr_block_association_set(ipv6=False)
+        if a.get("cidr_block_state", {}).get("state") == "associated"
+    ] or [vpc.cidr_block]
+    return [ipaddress.ip_network(b) for b in blocks]
+
+
+def peering_failure(
+    account_id: str, vpc: Any, peer_account: str, peer_region: str, peer_vpc_id: str
+) -> tuple[Any, str | None]:
+    """(peer VPC or stand-in, reason it fails or ``None``) for a peering request: the one
+    account the emulator has, a region the emulator serves, an existing peer VPC there, and
+    IPv4 CIDR blocks that do not overlap (matching blocks overlap too)."""
+    from moto.ec2.models import ec2_backends
+
+    stand_in = _UnknownVpc(peer_vpc_id, peer_account, peer_region)
+    if peer_account != account_id:
+        return stand_in, f"peer account {peer_account} is not the emulator's account"
+    if peer_region not in ec2_backends[account_id].regions:
+        return stand_in, f"peer region {peer_region} is not a region the emulator serves"
+    peer_vpc = ec2_backends[account_id][peer_region].vpcs.get(peer_vpc_id)
+    if peer_vpc is None:
+        return stand_in, f"peer VPC {peer_vpc_id} does not exist in {peer_region}"
+    for mine in _vpc_cidrs(vpc):
+        for theirs in _vpc_cidrs(peer_vpc):
+            if mine.overlaps(theirs):
+                return peer_vpc, f"CIDR blocks {mine} and {theirs} overlap"
+    return peer_vpc, None
+
+
 def _create_peering(
     cls: Any,
     resource_name: str,
@@ -281,22 +337,38 @@ def _create_peering(
     region_name: str,
     **kwargs: Any,
 ) -> Any:
-    """moto looked the peer VPC up in the requester's region and left the connection pending;
-    CloudFormation peers across regions (``PeerRegion``) and, within one account, the
-    connection becomes active without an accepter stack."""
+    """moto looked the peer VPC up in the requester's region and left the connection pending.
+
+    Within one account and across regions (``PeerRegion``) CloudFormation's connection becomes
+    active without an accepter, but only when AWS accepts the request
+    (:func:`peering_failure`); otherwise the connection is ``failed`` with AWS's message
+    (:data:`PEERING_FAILED_MESSAGE`) and the resource fails to create."""
     from moto.ec2.models import ec2_backends
+    from moto.ec2.utils import random_vpc_peering_connection_id
 
     props = cloudformation_json["Properties"]
     backend = ec2_backends[account_id][region_name]
     peer_account = str(props.get("PeerOwnerId") or account_id)
     peer_region = str(props.get("PeerRegion") or region_name)
     vpc = backend.get_vpc(str(physical_id(props["VpcId"])))
-    peer_vpc = ec2_backends[peer_account][peer_region].get_vpc(str(physical_id(props["PeerVpcId"])))
+    peer_vpc_id = str(physical_id(props["PeerVpcId"]))
     tags = {t["Key"]: t["Value"] for t in props.get("Tags") or []}
-    pcx = backend.create_vpc_peering_connection(vpc, peer_vpc, tags or None)
-    if peer_account == account_id:
+    peer_vpc, failure = peering_failure(account_id, vpc, peer_account, peer_region, peer_vpc_id)
+    if failure is None:
+        pcx = backend.create_vpc_peering_connection(vpc, peer_vpc, tags or None)
         pcx._status.accept()
-    return pcx
+        return pcx
+    pcx = pcx_models.VPCPeeringConnection(
+        backend, random_vpc_peering_connection_id(), vpc, peer_vpc, tags or None
+    )
+    pcx._status.code = "failed"
+    pcx._status.message = PEERING_FAILED_MESSAGE
+    backend.vpc_pcxs[pcx.id] = pcx  # the requester sees the failed connection, as in AWS
+    from moto.cloudformation.exceptions import ValidationError
+
+    raise ValidationError(
+        message=f"VPC peering connection {pcx.id} is failed ({PEERING_FAILED_MESSAGE}): {failure}"
+    )
 
 
 # --------------------------------------------------------------------------- ELBv2 Listener
@@ -359,6 +431,29 @@ def _create_kms_key(
 # --------------------------------------------------------------------------- resource tags
 def _tag_elbv2(resource: Any, tags: list[dict[str, str]], account_id: str, region: str) -> None:
     elbv2_models.elbv2_backends[account_id][region].add_tags([resource.arn], tags)
+
+
+def _load_balancer_type(original: Any) -> Any:
+    """moto created every CloudFormation load balancer as ``application`` whatever its
+    ``Type``; the type decides its ``CanonicalHostedZoneID`` (see intrinsics.ELB_HOSTED_ZONES)."""
+
+    def create(
+        cls: Any,
+        resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> Any:
+        resource = original.__func__(
+            cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
+        )
+        lb_type = (cloudformation_json.get("Properties") or {}).get("Type")
+        if lb_type:
+            resource.type = str(lb_type)
+        return resource
+
+    return classmethod(create)
 
 
 def _tag_ecs(resource: Any, tags: list[dict[str, str]], account_id: str, region: str) -> None:
@@ -458,6 +553,36 @@ def _create_ecr_repository(
     return repository
 
 
+# --------------------------------------------------------------------------- SSM Parameter
+def _ssm_parameter_create(original: Any) -> Any:
+    """moto passed CloudFormation's ``Tags`` of ``AWS::SSM::Parameter`` (a key-value map) to
+    ``put_parameter``, which wants [{Key, Value}] (TypeError: every tagged parameter failed),
+    and gave a parameter without ``Name`` no name; CloudFormation generates one."""
+
+    def create(
+        cls: Any,
+        resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> Any:
+        props = dict(cloudformation_json.get("Properties") or {})
+        if isinstance(props.get("Tags"), dict):
+            props["Tags"] = [{"Key": str(k), "Value": str(v)} for k, v in props["Tags"].items()]
+        props.setdefault("Name", resource_name)
+        return original.__func__(
+            cls,
+            resource_name,
+            {**cloudformation_json, "Properties": props},
+            account_id,
+            region_name,
+            **kwargs,
+        )
+
+    return classmethod(create)
+
+
 # --------------------------------------------------------------------------- CloudWatch Dashboard
 def _create_dashboard(
     cls: Any,
@@ -531,10 +656,22 @@ def _find_change_set(backend: Any, change_set_name: str, stack_name: str | None)
 def _execute_change_set(self: Any, change_set_name: str, stack_name: str | None = None) -> None:
     """Execute the named stack's change set (see :func:`_find_change_set`), then rebuild the
     stack's outputs and description: moto kept those of the template the stack had before,
-    empty for a CREATE change set, which is how the CDK CLI creates every stack."""
+    empty for a CREATE change set, which is how the CDK CLI creates every stack. A resource
+    that fails to create leaves the stack ROLLBACK_COMPLETE (:mod:`.failures`)."""
+    from .failures import ResourceCreateFailedError, mark_create_failed
+
     change_set = _find_change_set(self, change_set_name, stack_name)
-    _ORIGINAL["execute_change_set"](self, change_set.change_set_id, stack_name)
     stack = self.stacks[change_set.stack_id]
+    try:
+        _ORIGINAL["execute_change_set"](self, change_set.change_set_id, stack_name)
+    except ResourceCreateFailedError as failure:
+        change_set.execution_status = "EXECUTE_FAILED"
+        if change_set.change_set_type != "CREATE":
+            raise  # update rollbacks are not modelled: the request fails
+        stack.template = change_set.template
+        stack._parse_template()
+        mark_create_failed(stack, failure)
+        return
     stack._parse_template()
     stack.description = stack.template_dict.get("Description")
     stack.output_map = stack._create_output_map()
@@ -604,6 +741,15 @@ def apply() -> None:
     record_set.delete = _record_set_delete  # type: ignore[method-assign]
 
     elbv2_models.ELBv2Backend.convert_and_validate_properties = _listener_default_actions  # type: ignore[method-assign]
+    from moto.ssm.models import Parameter
+
+    Parameter.create_from_cloudformation_json = _ssm_parameter_create(  # type: ignore[method-assign]
+        Parameter.__dict__["create_from_cloudformation_json"]
+    )
+    load_balancer = elbv2_models.FakeLoadBalancer
+    load_balancer.create_from_cloudformation_json = _load_balancer_type(  # type: ignore[method-assign]
+        load_balancer.__dict__["create_from_cloudformation_json"]
+    )
     for model, prop, tagger in _resource_taggers():
         original = model.__dict__["create_from_cloudformation_json"]
         model.create_from_cloudformation_json = _tagged_create(original, prop, tagger)  # type: ignore[attr-defined]
