@@ -1,7 +1,6 @@
 """Snapshots of the configurations users run besides the default: three regions, a promoted
-database. (CODE_DEPLOY with HTTPS is still to come: MultiRegionApp with
-``deployment_mode=CODE_DEPLOY`` failed during the RegionalService refactor, issue 16.) Each app is synthesized once per module;
-``normalize`` hides only asset hashes, the bootstrap check and CDK metadata.
+database. Each app is synthesized once per module; ``normalize`` hides only asset hashes, the
+bootstrap check and CDK metadata.
 
 Beside each snapshot, a targeted test for what the variant is about, so a change is caught
 by an assertion and not only by a snapshot diff.
