@@ -9,6 +9,7 @@ hung server can always be killed. It binds ``127.0.0.1`` only; clients use
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -20,6 +21,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
@@ -154,11 +156,76 @@ class EmulatorServer:
         raise EmulatorError(f"the emulator did not answer on {self.internal_url}: {last_error}")
 
     def reset(self, *, timeout: float = 30.0) -> None:
-        """Forget every resource in every region (``POST /moto-api/reset``)."""
+        """Forget every resource in every region (``POST /moto-api/reset``); this also turns
+        every fault off and zeroes the call counts."""
         request = urllib.request.Request(f"{self.internal_url}/moto-api/reset", method="POST")
         with urllib.request.urlopen(request, timeout=timeout) as response:
             if response.status != 200:
                 raise EmulatorError(f"reset answered {response.status}")
+
+    # ------------------------------------------------------------------ faults (faults.py)
+    def _control(self, method: str, route: str, body: dict[str, Any] | None = None) -> Any:
+        """Call the fault control API ``/_mrtap/<route>``; its JSON answer."""
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(
+            f"{self.internal_url}/_mrtap/{route}",
+            data=data,
+            method=method,
+            headers={"Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            detail = error.read().decode(errors="replace")
+            raise EmulatorError(
+                f"{method} /_mrtap/{route} answered {error.code}: {detail}"
+            ) from None
+
+    def faults(self) -> dict[str, Any]:
+        """The fault switches: ``regions_down``, ``route53_control_plane_down``, ``mode``,
+        ``delay_seconds``."""
+        return dict(self._control("GET", "faults"))
+
+    def set_faults(self, **changes: Any) -> dict[str, Any]:
+        """Change some fault switches (keys as :meth:`faults` returns, plus ``regions_up``);
+        the switches after the change."""
+        return dict(self._control("POST", "faults", changes))
+
+    def region_down(self, region: str) -> None:
+        """Every request signed for ``region`` (and IAM's, for us-east-1) fails as in an outage."""
+        current = self.faults()["regions_down"]
+        self.set_faults(regions_down=sorted({*current, region}))
+
+    def region_up(self, region: str) -> None:
+        """``region`` serves again."""
+        self.set_faults(regions_up=[region])
+
+    def route53_down(self) -> None:
+        """Route 53's control plane (every ``route53`` request) fails as in an outage."""
+        self.set_faults(route53_control_plane_down=True)
+
+    def route53_up(self) -> None:
+        self.set_faults(route53_control_plane_down=False)
+
+    def clear_faults(self) -> None:
+        """Every fault off and counts zeroed, resources kept (``POST /_mrtap/reset``)."""
+        self._control("POST", "reset")
+
+    def calls(self) -> dict[tuple[str, str], dict[str, int]]:
+        """Requests per (region, service) since the last reset, refused ones included:
+        ``{("us-east-1", "ec2"): {"calls": 3, "refused": 1}, ...}``. Requests without a SigV4
+        scope count under ``("unsigned", "unsigned")``; control and ``/moto-api/`` calls not at
+        all."""
+        rows = self._control("GET", "calls")["calls"]
+        return {
+            (row["region"], row["service"]): {"calls": row["calls"], "refused": row["refused"]}
+            for row in rows
+        }
+
+    def reset_calls(self) -> None:
+        """Zero the call counts."""
+        self._control("POST", "calls/reset")
 
     def stop(self, *, timeout: float = 10.0) -> None:
         """Stop the server: SIGTERM, then SIGKILL after ``timeout`` seconds."""
@@ -204,12 +271,26 @@ def running_emulator(
 
 
 def serve(port: int, host: str = HOST) -> None:
-    """Run the emulator in this process until SIGTERM/SIGINT (the child's entry point)."""
-    from moto.server import ThreadedMotoServer
+    """Run the emulator in this process until SIGTERM/SIGINT (the child's entry point).
+
+    The server is moto's own (``ThreadedMotoServer`` builds the same one): werkzeug's threaded
+    server with moto's request handler, serving moto's app wrapped in
+    :class:`~tools.emulator.faults.FaultMiddleware` (region-outage switches, call counts).
+    """
+    import threading
+
+    from moto.moto_server.werkzeug_app import (
+        DomainDispatcherApplication,
+        MotoRequestHandler,
+        create_backend_app,
+    )
+    from werkzeug.serving import make_server
 
     from . import compat  # noqa: F401 - applies the layer, checks the moto pin
+    from .faults import FaultMiddleware
 
-    server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
+    app = FaultMiddleware(DomainDispatcherApplication(create_backend_app))
+    server = make_server(host, port, app, threaded=True, request_handler=MotoRequestHandler)
     stopping = False
 
     def _stop(signum: int, frame: object) -> None:
@@ -218,10 +299,12 @@ def serve(port: int, host: str = HOST) -> None:
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
-    server.start()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
     print(f"emulator listening on {host}:{port}", flush=True)
     try:
         while not stopping:
             time.sleep(0.2)
     finally:
-        server.stop()
+        server.shutdown()
+        thread.join(timeout=10)
