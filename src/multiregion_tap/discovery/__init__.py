@@ -24,7 +24,10 @@ The region of every resource is the region in its ARN or the region of the clien
 returned it (the stack's region): it is never parsed out of a logical id or a physical name.
 A piece that is not deployed is reported as absent (``None`` or an empty tuple); only an app
 without a single stack in any of the regions raises :class:`AppNotFoundError`, and a region
-whose AWS endpoint does not answer raises :class:`RegionUnreachableError`.
+whose AWS endpoint does not answer raises :class:`RegionUnreachableError`, unless
+``discover(..., tolerate_unreachable=True)``: then each region is first probed with one bounded
+call (all regions at once), and an unreachable region is returned marked
+(``RegionTopology.reachable`` is ``False``, with the ``error``) while the others are discovered.
 
 This package imports neither aws-cdk-lib nor jsii (no Node.js needed), and boto3 only when
 :func:`discover` creates clients itself; install boto3 with the ``discovery`` extra
@@ -42,8 +45,9 @@ Example::
     topology.region("us-east-2").database.source_arn   # the primary's ARN in us-east-1
 
 The public API is this package's ``__all__``. Its modules hold the result model (``model``,
-``topology``), the rendering (``render``), AWS access (``aws``), the parsing of AWS responses
-(``parse``), the walk (``walk``) and the command line (``cli``).
+``topology``), the rendering (``render``), AWS access (``aws``), the region probe (``reach``),
+the parsing of AWS responses (``parse``), Route 53 (``dns``), the walk (``walk``), the operator's
+status and its next step (``status``, ``advice``) and the command line (``cli``).
 """
 
 from __future__ import annotations

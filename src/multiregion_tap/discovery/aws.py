@@ -58,16 +58,30 @@ def client_config(*, timeout: float, max_attempts: int = 2) -> Any:
     )
 
 
-def session_factory(session: SessionLike | None, *, config: Any = None) -> ClientFactory:
+class SessionClients:
+    """A :data:`ClientFactory` that creates clients from a session, with a botocore config.
+
+    :meth:`with_config` gives the same factory with another config: the region probe of
+    ``discover(..., tolerate_unreachable=True)`` uses it for its one short, unretried call.
+    """
+
+    def __init__(self, session: SessionLike, config: Any = None) -> None:
+        self.session = session
+        self.config = config
+
+    def __call__(self, service: str, region: str) -> Any:
+        extra = {} if self.config is None else {"config": self.config}
+        return self.session.client(service, region_name=region, **extra)
+
+    def with_config(self, config: Any) -> SessionClients:
+        """The same session's clients, with ``config``."""
+        return SessionClients(self.session, config)
+
+
+def session_factory(session: SessionLike | None, *, config: Any = None) -> SessionClients:
     """Create clients from ``session`` (default: a new ``boto3.Session()``), with ``config``
     when given."""
-    chosen = session if session is not None else import_boto3().Session()
-    extra = {} if config is None else {"config": config}
-
-    def factory(service: str, region: str) -> Any:
-        return chosen.client(service, region_name=region, **extra)
-
-    return factory
+    return SessionClients(session if session is not None else import_boto3().Session(), config)
 
 
 class Clients:
@@ -95,6 +109,11 @@ def _botocore_errors(*names: str) -> tuple[type[BaseException], ...]:
 
 def _client_error_types() -> tuple[type[BaseException], ...]:
     return _botocore_errors("ClientError")
+
+
+def is_client_error(error: BaseException) -> bool:
+    """True for an error AWS answered with (botocore's ``ClientError``)."""
+    return isinstance(error, _client_error_types())
 
 
 def _connection_error_types() -> tuple[type[BaseException], ...]:

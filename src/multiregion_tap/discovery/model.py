@@ -417,6 +417,11 @@ class RegionTopology:
     region: str
     #: ``primary`` or ``secondary`` (from the regional stack), ``None`` when it has none.
     role: str | None
+    #: ``False`` when the region's AWS endpoints did not answer (only with
+    #: ``discover(..., tolerate_unreachable=True)``): what it holds is unknown.
+    reachable: bool = True
+    #: Why the region is unreachable, in one line (``None`` when it is reachable).
+    error: str | None = None
     #: The regional stack ``<app_name>-<region>``.
     stack: StackInfo | None = None
     vpc: VpcInfo | None = None

@@ -81,6 +81,10 @@ def region_rows(reg: RegionTopology) -> list[TableRow]:
     def add(kind: str, name: str, details: str) -> None:
         rows.append(TableRow(reg.region, role, kind, name, details))
 
+    if not reg.reachable:
+        rows.append(TableRow(reg.region, role, "region", _ABSENT, f"UNREACHABLE: {reg.error}"))
+        if reg.stack is None:
+            return rows
     if reg.stack is None:
         return [TableRow(reg.region, role, "stack", _ABSENT, "no regional stack: nothing deployed")]
     add("stack", reg.stack.name, f"{reg.stack.status}, {len(reg.stack.outputs)} outputs")
@@ -173,9 +177,16 @@ def global_rows(
     regional: Sequence[RegionTopology],
     dns: DnsInfo | None,
     peering: Sequence[PeeringConnectionInfo],
+    *,
+    unreachable: Mapping[str, str] | None = None,
+    dns_error: str | None = None,
 ) -> list[TableRow]:
-    """The rows of the helper stacks, the DNS failover and the peering connections."""
-    rows: list[TableRow] = []
+    """The rows of the unreachable helper regions, the helper stacks, the DNS failover and the
+    peering connections."""
+    rows: list[TableRow] = [
+        TableRow(region, _ABSENT, "helper region", _ABSENT, f"UNREACHABLE: {error}")
+        for region, error in (unreachable or {}).items()
+    ]
     regional_names = {r.stack.name for r in regional if r.stack}
     for stack in stacks:
         if stack.name not in regional_names:
@@ -188,7 +199,9 @@ def global_rows(
                     f"{stack.status}, {len(stack.outputs)} outputs",
                 )
             )
-    if dns is None:
+    if dns_error is not None:
+        rows.append(TableRow(_GLOBAL, _ABSENT, "dns", _ABSENT, f"UNREACHABLE: {dns_error}"))
+    elif dns is None:
         rows.append(TableRow(_GLOBAL, _ABSENT, "dns", _ABSENT, "not found"))
     else:
         zone = dns.hosted_zone_name or dns.hosted_zone_id or "?"

@@ -7,11 +7,19 @@ itself through :mod:`multiregion_tap.discovery.render`. Pure Python: no boto3, n
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from ..outputs import RegionRole
-from .model import DatabaseInfo, DnsInfo, PeeringConnectionInfo, RegionTopology, StackInfo
+from .model import (
+    DatabaseInfo,
+    DnsInfo,
+    PeeringConnectionInfo,
+    RegionTopology,
+    StackInfo,
+    frozen_map,
+)
 from .render import TableRow, format_table, global_rows, jsonable, region_rows
 
 __all__ = ["Topology"]
@@ -21,7 +29,7 @@ __all__ = ["Topology"]
 class Topology:
     """A deployed app across its regions (the result of :func:`discover`)."""
 
-    _json_properties: ClassVar[tuple[str, ...]] = ("primary_region",)
+    _json_properties: ClassVar[tuple[str, ...]] = ("primary_region", "unreachable_regions")
 
     app_name: str
     #: The regions searched for the regional stacks, in the order given.
@@ -32,6 +40,14 @@ class Topology:
     regional: tuple[RegionTopology, ...]
     dns: DnsInfo | None = None
     peering: tuple[PeeringConnectionInfo, ...] = ()
+    #: Helper regions that did not answer, each with the reason in one line (only with
+    #: ``discover(..., tolerate_unreachable=True)``; the unreachable ones of :attr:`regions`
+    #: are marked in :attr:`regional`).
+    unreachable_helper_regions: Mapping[str, str] = field(
+        default_factory=lambda: frozen_map(None), hash=False
+    )
+    #: Why the DNS failover could not be read (Route 53 did not answer), in one line.
+    dns_error: str | None = None
 
     def region(self, name: str) -> RegionTopology:
         """The topology of region ``name``.
@@ -42,6 +58,11 @@ class Topology:
             if item.region == name:
                 return item
         raise KeyError(f"region {name!r} is not one of the regions searched {list(self.regions)!r}")
+
+    @property
+    def unreachable_regions(self) -> tuple[str, ...]:
+        """The regions of :attr:`regions` whose AWS endpoints did not answer."""
+        return tuple(r.region for r in self.regional if not r.reachable)
 
     @property
     def primary_region(self) -> str | None:
@@ -70,7 +91,16 @@ class Topology:
         rows: list[TableRow] = []
         for reg in self.regional:
             rows.extend(region_rows(reg))
-        rows.extend(global_rows(self.stacks, self.regional, self.dns, self.peering))
+        rows.extend(
+            global_rows(
+                self.stacks,
+                self.regional,
+                self.dns,
+                self.peering,
+                unreachable=self.unreachable_helper_regions,
+                dns_error=self.dns_error,
+            )
+        )
         return tuple(rows)
 
     def format_table(self) -> str:
@@ -80,6 +110,11 @@ class Topology:
             f"multiregion-tap app {self.app_name!r}: {len(self.stacks)} stack(s), "
             f"{found}/{len(self.regional)} region(s) deployed"
             + (f", primary {self.primary_region}" if self.primary_region else "")
+            + (
+                f", unreachable {', '.join(self.unreachable_regions)}"
+                if self.unreachable_regions
+                else ""
+            )
         )
         return format_table(title, self.to_table())
 

@@ -8,24 +8,25 @@ the links AWS keeps between resources (see the package docstring for the order).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
+from typing import Any, TypeVar
 
 from ..errors import ValidationError
 from ..outputs import APP_NAME_MAX_LENGTH, APP_NAME_PATTERN, OutputNames, StackNames, TagKeys
 from .aws import ClientFactory, Clients, SessionLike, call, pages, paginate, session_factory
+from .dns import find_dns
 from .model import (
     AlarmInfo,
     AppNotFoundError,
     ClusterInfo,
     DashboardInfo,
     DatabaseInfo,
-    DnsInfo,
-    FailoverRecordInfo,
     LoadBalancerInfo,
     PeeringConnectionInfo,
     PeeringRouteInfo,
     RegionTopology,
+    RegionUnreachableError,
     ServiceInfo,
     StackInfo,
     StackKind,
@@ -40,15 +41,15 @@ from .parse import (
     alarm_info,
     arn_tail,
     database_info,
-    dns_key,
-    health_check_info,
     output_value,
     outputs_named,
-    record_info,
     service_info,
     tag_map,
 )
+from .reach import DEFAULT_PROBE_TIMEOUT, one_line, probe_regions
 from .topology import Topology
+
+_T = TypeVar("_T")
 
 #: Stacks that no longer exist (``describe_stacks`` still lists them for a while).
 _GONE_STACK_STATUSES = frozenset({"DELETE_COMPLETE"})
@@ -61,6 +62,8 @@ def discover(
     session: SessionLike | None = None,
     client_factory: ClientFactory | None = None,
     helper_regions: Sequence[str] = (),
+    tolerate_unreachable: bool = False,
+    probe_timeout: float = DEFAULT_PROBE_TIMEOUT,
 ) -> Topology:
     """Find the deployed resources of the app ``app_name`` in every region.
 
@@ -73,8 +76,16 @@ def discover(
         emulators and tests that need their own endpoints. Default: - ``session.client``.
     :param helper_regions: More regions to search for the app's helper stacks (DNS, peering,
         ...) when they live outside ``regions``. Default: - only ``regions``.
-    :raises AppNotFoundError: when no stack of the app exists in any region searched.
-    :raises RegionUnreachableError: when a region's AWS endpoint does not answer.
+    :param tolerate_unreachable: Return a partial topology instead of raising
+        :class:`RegionUnreachableError`: each region is first probed with one call bounded by
+        ``probe_timeout`` (all regions at once, see :mod:`~multiregion_tap.discovery.reach`);
+        a region that does not answer, then or later, becomes a :class:`RegionTopology` with
+        ``reachable=False`` and the ``error``, and the others are discovered as usual.
+        Default: - ``False``, an unreachable region raises.
+    :param probe_timeout: Seconds a region's probe may take to connect, then to answer. Default: 5.
+    :raises AppNotFoundError: when no stack of the app exists in any region searched (with
+        ``tolerate_unreachable``: in any region, and every region answered).
+    :raises RegionUnreachableError: when a region does not answer (not if tolerated).
     :raises ValidationError: for a bad ``app_name`` or region list, or both ``session`` and
         ``client_factory``.
     """
@@ -89,7 +100,10 @@ def discover(
             f"session={session!r}, client_factory={client_factory!r}"
         )
     factory = client_factory or session_factory(session)
-    return _Discovery(app_name, region_list, extra, Clients(factory)).run()
+    unreachable: dict[str, str] | None = None
+    if tolerate_unreachable:
+        unreachable = probe_regions(factory, app_name, [*region_list, *extra], probe_timeout)
+    return _Discovery(app_name, region_list, extra, Clients(factory), unreachable).run()
 
 
 def _check_app_name(app_name: Any) -> None:
@@ -126,18 +140,57 @@ class _Discovery:
     """One discovery run: the app's stacks, then each region, the DNS and the peering."""
 
     def __init__(
-        self, app_name: str, regions: list[str], extra: list[str], clients: Clients
+        self,
+        app_name: str,
+        regions: list[str],
+        extra: list[str],
+        clients: Clients,
+        unreachable: dict[str, str] | None = None,
     ) -> None:
         self.app = app_name
         self.regions = regions
         self.extra = extra
         self.clients = clients
+        #: Region -> why it did not answer; ``None``: not tolerated (an unreachable region
+        #: raises).
+        self.unreachable = unreachable
         self._resources: dict[str, dict[str, list[str]]] = {}
+
+    def _tolerant(self, default: _T, walk: Callable[[], _T]) -> tuple[_T, str | None]:
+        """``(walk(), None)``; with unreachable regions tolerated, ``(default, reason)`` when
+        an endpoint ``walk`` asks does not answer."""
+        if self.unreachable is None:
+            return walk(), None
+        try:
+            return walk(), None
+        except RegionUnreachableError as error:
+            return default, one_line(error)
+
+    def _region_or_unreachable(self, region: str, stacks: list[StackInfo]) -> RegionTopology:
+        """The region's topology; with unreachable regions tolerated, a region that did not
+        answer (its probe, or a call of its walk) is marked ``reachable=False``."""
+        if self.unreachable is None:
+            return self._region(region, stacks)
+        if region not in self.unreachable:
+            found, error = self._tolerant(None, lambda: self._region(region, stacks))
+            if found is not None:
+                return found
+            self.unreachable[region] = str(error)
+        stack = next(
+            (s for s in stacks if s.kind == StackKind.REGIONAL and s.region == region), None
+        )
+        return RegionTopology(
+            region=region,
+            role=stack.role if stack else None,
+            reachable=False,
+            error=self.unreachable[region],
+            stack=stack,
+        )
 
     # -------------------------------------------------------------- stacks
     def run(self) -> Topology:
         stacks = self._find_stacks()
-        if not stacks:
+        if not stacks and not self.unreachable:
             searched = [*self.regions, *self.extra]
             raise AppNotFoundError(
                 f"no stack of app {self.app!r} found in regions {searched!r}: expected "
@@ -145,10 +198,14 @@ class _Discovery:
                 "(is it deployed, "
                 "and are the credentials for the right account?)"
             )
-        regional = tuple(self._region(region, stacks) for region in self.regions)
+        regional = tuple(self._region_or_unreachable(region, stacks) for region in self.regions)
         load_balancers = [r.load_balancer for r in regional if r.load_balancer]
-        dns = self._dns(stacks, load_balancers)
-        peering = self._peering(stacks, regional)
+        dns, dns_error = self._tolerant(
+            None, lambda: find_dns(self.clients, stacks, load_balancers, self._stack_resources)
+        )
+        # The connections and routes of unreachable regions are left out.
+        no_peering: tuple[PeeringConnectionInfo, ...] = ()
+        peering, _ = self._tolerant(no_peering, lambda: self._peering(stacks, regional))
         kind_order = {StackKind.REGIONAL: 0}
         ordered = sorted(
             stacks,
@@ -165,13 +222,24 @@ class _Discovery:
             regional=regional,
             dns=dns,
             peering=peering,
+            unreachable_helper_regions=frozen_map(
+                (r, e) for r, e in (self.unreachable or {}).items() if r in self.extra
+            ),
+            dns_error=dns_error,
         )
 
     def _find_stacks(self) -> list[StackInfo]:
         found: list[StackInfo] = []
         for region in [*self.regions, *self.extra]:
+            if self.unreachable is not None and region in self.unreachable:
+                continue
             cfn = self.clients("cloudformation", region)
-            for raw in paginate(cfn, "describe_stacks", "Stacks"):
+            raws, error = self._tolerant(
+                list[Any](), partial(paginate, cfn, "describe_stacks", "Stacks")
+            )
+            if error is not None and self.unreachable is not None:
+                self.unreachable[region] = error
+            for raw in raws:
                 status = str(raw.get("StackStatus", ""))
                 if status in _GONE_STACK_STATUSES:
                     continue
@@ -540,57 +608,6 @@ class _Discovery:
                 )
         return tuple(dashboards.values())
 
-    # -------------------------------------------------------------- DNS
-    def _dns(
-        self, stacks: list[StackInfo], load_balancers: list[LoadBalancerInfo]
-    ) -> DnsInfo | None:
-        stack = next((s for s in stacks if s.kind == StackKind.DNS), None)
-        if stack is None:
-            stack = next((s for s in stacks if output_value(s, OutputNames.HOSTED_ZONE_ID)), None)
-        if stack is None:
-            return None
-        route53 = self.clients("route53", stack.region)
-        zone_id = self._first(stack, OutputNames.HOSTED_ZONE_ID, "AWS::Route53::HostedZone")
-        record_name = output_value(stack, OutputNames.RECORD_NAME)
-        if record_name and not record_name.endswith("."):
-            record_name += "."  # as Route 53 spells the records' names
-        zone_name: str | None = None
-        records: list[FailoverRecordInfo] = []
-        lb_regions = {dns_key(lb.dns_name): lb.region for lb in load_balancers}
-        if zone_id:
-            zone_id = zone_id.removeprefix("/hostedzone/")
-            zone = call(route53, "get_hosted_zone", Id=zone_id)
-            if zone is None:
-                zone_id = None
-            else:
-                zone_name = zone.get("HostedZone", {}).get("Name")
-                for raw in paginate(
-                    route53, "list_resource_record_sets", "ResourceRecordSets", HostedZoneId=zone_id
-                ):
-                    if "Failover" not in raw:
-                        continue
-                    if record_name and dns_key(raw.get("Name")) != dns_key(record_name):
-                        continue
-                    records.append(record_info(raw, lb_regions))
-        check_ids = [r.health_check_id for r in records if r.health_check_id]
-        check_ids.extend(self._stack_resources(stack, "AWS::Route53::HealthCheck"))
-        health_checks = []
-        for check_id in dict.fromkeys(check_ids):
-            found = call(route53, "get_health_check", HealthCheckId=check_id)
-            if found is not None:
-                health_checks.append(health_check_info(found.get("HealthCheck", {}), lb_regions))
-        order = {"PRIMARY": 0, "SECONDARY": 1}
-        records.sort(key=lambda r: (order.get(r.failover, 2), r.name, r.set_identifier or ""))
-        return DnsInfo(
-            stack_name=stack.name,
-            region=stack.region,
-            hosted_zone_id=zone_id,
-            hosted_zone_name=zone_name,
-            record_name=record_name,
-            records=tuple(records),
-            health_checks=tuple(health_checks),
-        )
-
     # -------------------------------------------------------------- peering
     def _peering(
         self, stacks: list[StackInfo], regional: tuple[RegionTopology, ...]
@@ -648,7 +665,7 @@ class _Discovery:
         accepter = raw.get("AccepterVpcInfo") or {}
         routes: list[PeeringRouteInfo] = []
         sides = [requester.get("Region"), accepter.get("Region")]
-        for region in dict.fromkeys(r for r in sides if r):
+        for region in dict.fromkeys(r for r in sides if r and r not in (self.unreachable or {})):
             for table in paginate(
                 self.clients("ec2", region),
                 "describe_route_tables",
