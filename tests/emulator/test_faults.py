@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import functools
 import json
+import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -22,6 +24,8 @@ from botocore.exceptions import ClientError, ConnectionClosedError, EndpointConn
 
 from tools.emulator import EmulatorServer
 from tools.emulator.faults import FaultConfigError, FaultState, fault_domain, signed_scope
+
+from .conftest import ROOT
 
 pytestmark = pytest.mark.emulator
 
@@ -319,3 +323,27 @@ def test_fault_domains() -> None:
     assert not state.is_down("us-east-1", "route53")
     with pytest.raises(FaultConfigError):
         state.update({"delay_seconds": True})
+
+
+def test_the_faults_command_switches_a_running_emulator(server: EmulatorServer) -> None:
+    def run(*args: str) -> Any:
+        result = subprocess.run(
+            [sys.executable, "-m", "tools.emulator", "faults", "--port", str(server.port), *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        return json.loads(result.stdout)
+
+    answer = run("--down", "us-east-1", "us-west-2", "--route53", "down")
+    assert answer["faults"]["regions_down"] == ["us-east-1", "us-west-2"]
+    assert answer["faults"]["route53_control_plane_down"] is True
+    assert_outage(lambda: client(server, "ec2", "us-east-1").describe_vpcs())
+    answer = run("--up", "us-west-2", "--route53", "up", "--mode", "unavailable")
+    assert answer["faults"]["regions_down"] == ["us-east-1"]
+    assert answer["faults"]["mode"] == "unavailable"
+    (ec2,) = [row for row in answer["calls"] if row["service"] == "ec2"]
+    assert ec2["region"] == "us-east-1" and ec2["refused"] == ec2["calls"] >= 1
+    assert run("--clear")["faults"]["regions_down"] == []
