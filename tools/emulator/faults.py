@@ -289,8 +289,18 @@ def drop_connection(environ: dict[str, Any]) -> bool:
         return False
     with contextlib.suppress(OSError):
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    with contextlib.suppress(OSError):
+    try:
         sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        return True  # already gone
+    # Discard what the server had already buffered of the request: read after the shutdown it
+    # ends at once, and the server's next "request line" is then the end of the stream, not
+    # the rest of this body (which it would log as a malformed request).
+    stream = environ.get("wsgi.input")
+    with contextlib.suppress(Exception):
+        for _ in range(1024):
+            if stream is None or not stream.read(65536):
+                break
     return True
 
 
@@ -316,12 +326,18 @@ class FaultMiddleware:
         if not down:
             return self.app(environ, start_response)
         mode, delay = self.state.refusal()
+        domain = fault_domain(region, service)
+        with contextlib.suppress(Exception):  # the server's error stream: its request log
+            environ["wsgi.errors"].write(
+                f"fault: {mode} {environ.get('REQUEST_METHOD')} {environ.get('PATH_INFO')}"
+                f" signed {region}/{service} ({domain} is down)\n"
+            )
         if delay:
             time.sleep(delay)
         if mode == "drop" and drop_connection(environ):
             # werkzeug treats a ConnectionError from the app as a dropped client: no response,
             # no traceback in the log.
-            raise ConnectionAbortedError(f"emulated outage of {fault_domain(region, service)}")
+            raise ConnectionAbortedError(f"emulated outage of {domain}")
         headers, body = unavailable_response(environ, service)
         start_response("503 Service Unavailable", [*headers, ("Content-Length", str(len(body)))])
         return [body]
