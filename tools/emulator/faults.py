@@ -5,7 +5,8 @@ Every request is attributed to the region and service of its SigV4 credential sc
 URL's ``X-Amz-Credential``) and counted. A request whose *fault domain* is down is refused the
 way an outage looks to a client, without reaching moto:
 
-- ``mode="drop"`` (default): the connection is closed with no HTTP response (FIN, then RST), so
+- ``mode="drop"`` (default): the connection is shut down with no HTTP response (and closed
+  with ``SO_LINGER`` 0), so
   boto3 raises ``ConnectionClosedError`` and the AWS SDK for JavaScript v3 a socket hang-up,
   at once; their retries are the only time spent.
 - ``mode="unavailable"``: HTTP 503 with the error code ``ServiceUnavailable`` in the service's

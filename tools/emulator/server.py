@@ -4,6 +4,8 @@ The server runs in a child process (``python -m tools.emulator serve``) so that 
 layer patches only that process, the CDK CLI and boto3 talk to it over HTTP like to AWS, and a
 hung server can always be killed. It binds ``127.0.0.1`` only; clients use
 ``http://localhost:<port>`` (the CDK CLI's asset upload fails with ``127.0.0.1`` in the URL).
+Region outages and call counts for drills: :mod:`tools.emulator.faults` and the methods
+``region_down``/``region_up``/``route53_down``/``route53_up``/``calls``/``reset_calls`` below.
 """
 
 from __future__ import annotations
