@@ -70,12 +70,14 @@ def test_root_describes_the_region_and_database_role() -> None:
         "DATABASE_HOST": "db.example",
         "DATABASE_PORT": "5432",
         "DATABASE_READ_ONLY": "true",
-        "DATABASE_SECRET": '{"password": "hunter2"}',
+        "DATABASE_USERNAME": "shop_admin",
+        "DATABASE_PASSWORD": "hunter2",
     }
     described = server_module.describe(env)
     assert described["region"] == "us-east-2"
     assert described["database"] == {"host": "db.example", "port": "5432", "role": "replica"}
     assert "hunter2" not in json.dumps(described)
+    assert "shop_admin" not in json.dumps(described)
     assert server_module.describe({})["database"]["role"] is None
 
 

@@ -21,6 +21,9 @@ Context values (``cdk synth -c key=value``):
 - ``throwaway``: ``true`` for a test environment that ``cdk destroy`` removes completely
   (database without deletion protection and without a final snapshot; repositories, keys,
   secret and zone deleted). Default: everything that holds data is kept.
+- ``promote_replica_in``: the failover (see the failover runbook): the region whose read
+  replica becomes the writer; its service becomes the only writable one, the primary
+  region's service is scaled to zero and leaves the DNS records. Default: none.
 - ``zone_name`` / ``record_name``: the hosted zone created for the failover record and the
   record's name (default ``shop.example.com`` / ``www.shop.example.com``). On real AWS use a
   zone you own, or pass an existing zone to ``FailoverDnsProps(existing_zone=...)``.
@@ -75,7 +78,11 @@ MultiRegionApp(
         desired_count=2,
         removal_policy=removal,
     ),
-    database=ReplicatedDatabaseProps(database_name="shop", removal_policy=removal),
+    database=ReplicatedDatabaseProps(
+        database_name="shop",
+        removal_policy=removal,
+        promote_replica_in=app.node.try_get_context("promote_replica_in") or None,
+    ),
     dns=FailoverDnsProps(
         zone_name=zone_name,
         record_name=app.node.try_get_context("record_name") or f"www.{zone_name}",

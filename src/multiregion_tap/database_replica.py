@@ -44,6 +44,8 @@ class DatabaseReplica(RegionalDatabase):
         instance_class: str,
         multi_az: bool,
         promote: bool,
+        secret_name: str | None = None,
+        source_region: str | None = None,
     ) -> None:
         super().__init__(scope, id)
         stack = cdk.Stack.of(self)
@@ -71,7 +73,7 @@ class DatabaseReplica(RegionalDatabase):
             "Instance",
             source_database_instance=source.instance,
             instance_type=ec2.InstanceType(instance_class),
-            instance_identifier=source._identifier(stack.region),
+            instance_identifier=source._identifier(stack.region, source_region),
             vpc=vpc,
             subnet_group=self._subnet_group,
             security_groups=[self._security_group],
@@ -103,20 +105,35 @@ class DatabaseReplica(RegionalDatabase):
             "Encrypted with this region's customer-managed key (KmsKeyId); checkov reads only "
             "StorageEncrypted, which CloudFormation refuses beside SourceDBInstanceIdentifier.",
         )
+        self._source_region = source_region or cdk.Stack.of(source).region
         if promote:
             # Removing the source promotes the replica in place (same logical id and
             # identifier). Turn on automated backups for the new writer in the same update.
             cfn.add_property_deletion_override("SourceDBInstanceIdentifier")
             cfn.backup_retention_period = source._backup_retention_days
+        elif source_region is not None:
+            # Follow the promoted replica: its ARN in its region, from its deterministic
+            # identifier (no reference into any other stack).
+            cfn.add_property_override(
+                "SourceDBInstanceIdentifier",
+                cdk.Fn.sub(
+                    f"arn:${{AWS::Partition}}:rds:{source_region}:${{AWS::AccountId}}:db:"
+                    + source._identifier(source_region)
+                ),
+            )
 
         # The region's replica of the secret has the primary's ARN with this region in it.
         # Its name is read from an output of the primary's stack (Fn::GetStackOutput), not
-        # split out of a cross-stack reference: cfn-lint rejects Fn::Split over it.
-        primary_stack = cdk.Stack.of(source)
-        secret_name = cdk.Fn.get_stack_output(
-            primary_stack.stack_name, source._secret_name_output(), primary_stack.region
-        )
-        stack.add_stack_dependency(primary_stack, reason="reads the primary database secret name")
+        # split out of a cross-stack reference: cfn-lint rejects Fn::Split over it; or it is
+        # given (after a failover, from a stack of this region).
+        if secret_name is None:
+            primary_stack = cdk.Stack.of(source)
+            secret_name = cdk.Fn.get_stack_output(
+                primary_stack.stack_name, source._secret_name_output(), primary_stack.region
+            )
+            stack.add_stack_dependency(
+                primary_stack, reason="reads the primary database secret name"
+            )
         secret_arn = stack.format_arn(
             service="secretsmanager",
             resource="secret",
@@ -140,8 +157,15 @@ class DatabaseReplica(RegionalDatabase):
 
     @property
     def source(self) -> ReplicatedDatabase:
-        """The primary this replica reads from (or was promoted from)."""
+        """The primary this replica was created from (or was promoted from)."""
         return self._source
+
+    @property
+    def source_region(self) -> str:
+        """The region of the instance this replica replicates from: the primary's, or the
+        promoted region's after a failover (``source_region`` of
+        :meth:`ReplicatedDatabase.add_replica`)."""
+        return self._source_region
 
     def metric_replica_lag(self, **props: Any) -> cloudwatch.Metric:
         """``ReplicaLag`` in seconds (maximum over 1 minute by default): the failover RPO.

@@ -64,9 +64,21 @@ class FailoverDns(Construct):
     For each region a Route 53 health check probes that region's Application Load Balancer
     (by its DNS name). The record ``record_name`` exists twice with the SAME name and type:
     a ``PRIMARY`` failover alias to the primary region's load balancer with the primary's
-    health check, and a ``SECONDARY`` failover alias with an explicit set identifier. Both
-    evaluate target health. When every load balancer is dualstack, an ``AAAA`` pair sits
-    beside the ``A`` pair.
+    health check, and a ``SECONDARY`` failover alias with the next region's health check. The
+    set identifiers name the position (``primary``, ``secondary``), so moving another region
+    into a position updates a record in place. When every load balancer is dualstack, an
+    ``AAAA`` pair sits beside the ``A`` pair.
+
+    **Health.** A record to a load balancer follows its Route 53 health check, which
+    requests ``health_check_path`` through the load balancer; it does not evaluate the load
+    balancer's target health (``EvaluateTargetHealth: false``): Route 53 counts a target group
+    without registered targets as unhealthy, and blue/green leaves one target group empty
+    between deployments. The hidden chain records below evaluate the health of the records
+    they alias.
+
+    **No secondary load balancer** (``secondary_load_balancers=[]``, the state after a
+    failover left one serving region): both records of the pair point at the primary's load
+    balancer, so the name keeps one PRIMARY and one SECONDARY record.
 
     **More than one secondary region: chained failover.** A Route 53 failover pair has exactly
     one ``PRIMARY`` and one ``SECONDARY``. With secondary regions ``[s1, s2, ..., sn]`` the
@@ -104,8 +116,8 @@ class FailoverDns(Construct):
     :param id: The construct id. Changing it replaces the records and health checks.
     :param primary_load_balancer: The primary region's load balancer. Its stack's region
         must be a literal region.
-    :param secondary_load_balancers: The secondary regions' load balancers, in failover order;
-        at least one, each in a distinct region other than the primary's.
+    :param secondary_load_balancers: The secondary regions' load balancers, in failover order,
+        each in a distinct region other than the primary's; may be empty (see above).
     :param record_name: The fully qualified name users resolve, e.g. ``"shop.example.com"``
         (a trailing dot is accepted). Must be the zone name or a name inside the zone.
     :param existing_zone: A hosted zone to add the records to. Its ``zone_name`` must be
@@ -165,8 +177,6 @@ class FailoverDns(Construct):
     ) -> None:
         # ---------------------------------------------------------------- validation
         secondaries = _as_list("secondary_load_balancers", secondary_load_balancers)
-        if not secondaries:
-            raise fail("secondary_load_balancers", secondaries, "name at least one load balancer")
         load_balancers = [primary_load_balancer, *secondaries]
         regions = [
             _region_of("primary_load_balancer", primary_load_balancer),
@@ -294,6 +304,9 @@ class FailoverDns(Construct):
         """Build the failover pair of ``name`` and, with several secondaries, the hidden
         pairs it chains to (built from the last one backwards)."""
         kind = record_type.value
+        # One region left (after a failover): the pair stays a pair, both records on it.
+        if len(regions) == 1:
+            regions, load_balancers = regions * 2, load_balancers * 2
         levels = len(regions) - 1  # number of failover pairs
         records: list[route53.RecordSet] = []
         next_record: route53.RecordSet | None = None
@@ -301,6 +314,9 @@ class FailoverDns(Construct):
             level_name = name if level == 0 else f"_failover-{level}.{name}"
             primary_region, primary_lb = regions[level], load_balancers[level]
             suffix = "" if level == 0 else f"-Chain{level}"
+            # Set identifiers name the position, not the region: moving a region into a
+            # position (a failover) updates the record in place instead of replacing it.
+            position = "" if level == 0 else f"-chain{level}"
             primary = route53.RecordSet(
                 self,
                 f"{kind}Primary{suffix}",
@@ -310,17 +326,16 @@ class FailoverDns(Construct):
                 target=load_balancer_target(primary_lb),
                 failover=route53.Failover.PRIMARY,
                 health_check=self._health_checks[primary_region],
-                set_identifier=f"primary-{primary_region}",
+                set_identifier=f"primary{position}",
             )
+            _health_check_decides(primary)
+            secondary_check: route53.IHealthCheck | None = None
             if next_record is None:
                 secondary_region, secondary_lb = regions[level + 1], load_balancers[level + 1]
                 secondary_target = load_balancer_target(secondary_lb)
-                secondary_check: route53.IHealthCheck | None = self._health_checks[secondary_region]
-                secondary_id = f"secondary-{secondary_region}"
+                secondary_check = self._health_checks[secondary_region]
             else:
                 secondary_target = record_target(next_record, self._zone)
-                secondary_check = None
-                secondary_id = f"secondary-chain-{'-'.join(regions[level + 1 :])}"
             secondary = route53.RecordSet(
                 self,
                 f"{kind}Secondary{suffix}",
@@ -330,8 +345,10 @@ class FailoverDns(Construct):
                 target=secondary_target,
                 failover=route53.Failover.SECONDARY,
                 health_check=secondary_check,
-                set_identifier=secondary_id[:128],
+                set_identifier=f"secondary{position}",
             )
+            if secondary_check is not None:
+                _health_check_decides(secondary)
             records[:0] = [primary, secondary]
             next_record = primary
         return records
@@ -407,6 +424,22 @@ class FailoverDns(Construct):
 
 
 # ---------------------------------------------------------------------- helpers
+def _health_check_decides(record: route53.RecordSet) -> None:
+    """A record to a load balancer follows its Route 53 health check alone.
+
+    ``EvaluateTargetHealth`` on an Application Load Balancer would add the health of its
+    target groups, and the Route 53 API reference (``AliasTarget``) says "A target group that
+    has no registered targets is considered unhealthy": between blue/green deployments the
+    idle target group is empty, so the alias could declare a healthy region unhealthy. The
+    record's health check requests the service's health path through the load balancer,
+    which is the health that matters. CDK insists on ``true`` for failover alias records (a
+    rule of its own, not Route 53's), hence the override of the synthesized property.
+    """
+    cfn = record.node.default_child
+    assert isinstance(cfn, route53.CfnRecordSet)
+    cfn.add_property_override("AliasTarget.EvaluateTargetHealth", False)
+
+
 def _as_list(prop: str, value: Any) -> list[Any]:
     if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
         raise fail(prop, value, "be a list of load balancers")

@@ -130,15 +130,27 @@ class MultiRegionApp(Construct):
         ``Database``) and an encrypted read replica in every secondary region (construct id
         ``DatabaseReplica``): ``True`` for the defaults, a
         :class:`~multiregion_tap.ReplicatedDatabaseProps` to configure it. Each region's
-        service gets ``DATABASE_HOST``, ``DATABASE_PORT``, ``DATABASE_READ_ONLY`` (``true`` on
-        replicas) and the secret ``DATABASE_SECRET`` (the credentials JSON), and only that
-        service may connect. Default: ``False`` (no database)
+        service gets its own region's database as ``DATABASE_HOST`` and ``DATABASE_PORT``,
+        ``DATABASE_READ_ONLY`` (``false`` only in the writer's region) and the secrets
+        ``DATABASE_USERNAME`` and ``DATABASE_PASSWORD``, and only that service may connect.
+        Each secondary region also gets the stack ``<app_name>-credentials-<region>``, which
+        keeps the secret's name there for a failover. ``promote_replica_in`` is the failover:
+        that region's replica becomes the only writer and its service the only writable one,
+        the other replicas follow it, the primary region's service is scaled to zero
+        (:meth:`~multiregion_tap.RegionalService.stand_down`) and leaves the DNS records, and
+        none of the stacks the failover deploys reads the primary region (see the failover
+        runbook). Default: ``False`` (no database)
     :param peering: VPC peering from the primary to every secondary region, in the helper
         stacks ``<app_name>-peering`` and ``<app_name>-peering-routes-<region>``: ``True``,
         ``False`` or a :class:`~multiregion_tap.CrossRegionPeeringProps`. Default: ``True``
     :param dns: Route 53 failover between the regions' load balancers, in the helper stack
-        ``<app_name>-dns`` (in us-east-1, where Route 53 health-check metrics live).
-        Default: - no DNS records.
+        ``<app_name>-dns`` (in ``dns_region``); with ``monitoring`` the health-check alarms go
+        to ``<app_name>-dns-alarms`` in us-east-1, where Route 53 publishes health-check
+        metrics. Default: - no DNS records.
+    :param dns_region: The region of the ``<app_name>-dns`` stack. Route 53 is global; the
+        stack's region decides which region's CloudFormation must answer to change the
+        records, so it should not be the region you fail over from. Default: - the last
+        secondary region.
     :param monitoring: Alarms to an SNS topic and a dashboard per region, Route 53 health-check
         alarms with ``dns``, and an overview dashboard of every region in the helper stack
         ``<app_name>-monitoring``: ``True``, ``False`` or a
@@ -176,6 +188,7 @@ class MultiRegionApp(Construct):
         monitoring: RegionalMonitoringProps | bool = True,
         replicate_images: bool = True,
         database_peer_access: bool = False,
+        dns_region: str | None = None,
     ) -> None:
         _validate_app_name(app_name)
         primary = require_region("primary_region", primary_region)
@@ -242,6 +255,7 @@ class MultiRegionApp(Construct):
             monitoring=monitoring,
             replicate_images=replicate_images,
             database_peer_access=database_peer_access,
+            dns_region=self._dns_region(dns_region),
         )
 
     # ------------------------------------------------------------------ accessors
@@ -481,6 +495,16 @@ class MultiRegionApp(Construct):
         return waves
 
     # ------------------------------------------------------------------ internals
+    def _dns_region(self, region: str | None) -> str | None:
+        if region is None:
+            return None
+        require_region("dns_region", region)
+        if partition_of(region) != partition_of(self._primary_region):
+            raise fail(
+                "dns_region", region, f"be in the partition {partition_of(self._primary_region)!r}"
+            )
+        return region
+
     def _new_stack(self, stack_name: str, *, region: str, description: str) -> cdk.Stack:
         if len(stack_name) > naming.STACK_NAME.max_length:
             raise fail(

@@ -66,6 +66,13 @@ class StackNames:
     PEERING_ROUTES_PREFIX: Final = "peering-routes-"
     #: The overview dashboard of every region: ``<app_name>-monitoring``.
     MONITORING: Final = "monitoring"
+    #: Alarms on the Route 53 health checks, in the region where Route 53 publishes their
+    #: metrics (us-east-1): ``<app_name>-dns-alarms``.
+    DNS_ALARMS: Final = "dns-alarms"
+    #: What a secondary region keeps of the primary's database credentials (the name of its
+    #: replica of the secret), so a promotion never reads the primary region:
+    #: ``<app_name>-credentials-<region>``.
+    CREDENTIALS_PREFIX: Final = "credentials-"
 
     @staticmethod
     def regional(app_name: str, region: str) -> str:
@@ -101,6 +108,21 @@ class StackNames:
     def monitoring(cls, app_name: str) -> str:
         """``<app_name>-monitoring``."""
         return cls.helper(app_name, cls.MONITORING)
+
+    @classmethod
+    def dns_alarms(cls, app_name: str) -> str:
+        """``<app_name>-dns-alarms``."""
+        return cls.helper(app_name, cls.DNS_ALARMS)
+
+    @classmethod
+    def credentials_suffix(cls, region: str) -> str:
+        """``credentials-<region>``: the suffix of a secondary region's credentials stack."""
+        return f"{cls.CREDENTIALS_PREFIX}{region}"
+
+    @classmethod
+    def credentials(cls, app_name: str, region: str) -> str:
+        """``<app_name>-credentials-<region>``."""
+        return cls.helper(app_name, cls.credentials_suffix(region))
 
 
 class TagKeys:
@@ -160,6 +182,9 @@ class OutputNames:
     DATABASE_PORT: Final = "DatabasePort"
     #: ARN of the credentials secret (its replica in secondary regions).
     DATABASE_SECRET_ARN: Final = "DatabaseSecretArn"
+    #: Name of the credentials secret, on ``<app_name>-credentials-<region>``: what a secondary
+    #: region keeps of it, so a promotion there reads nothing from the primary region.
+    DATABASE_SECRET_NAME: Final = "DatabaseSecretName"
 
     # Regional stacks, filled by monitoring.
     #: SNS topic ARN that alarms notify.

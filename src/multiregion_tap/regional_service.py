@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import aws_cdk as cdk
+from aws_cdk import aws_applicationautoscaling as appscaling
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_codedeploy as codedeploy
@@ -448,6 +449,7 @@ class RegionalService(Construct):
             self, settings, self._service, self._lb, self._alarms, container_name=CONTAINER_NAME
         )
         self._scaling = add_autoscaling(self._service, settings, self._lb.blue)
+        self._stood_down = False
         dns_name = self._lb.load_balancer.load_balancer_dns_name
         self._service_url = f"{'https' if certificate else 'http'}://{dns_name}"
         self._web_acl_association = associate_web_acl(self, settings, self._lb.load_balancer)
@@ -652,6 +654,31 @@ class RegionalService(Construct):
     def scaling(self) -> ecs.ScalableTaskCount:
         """The service's scalable task count (add scaling policies to it)."""
         return self._scaling
+
+    @property
+    def stood_down(self) -> bool:
+        """Whether :meth:`stand_down` scaled this service to zero tasks."""
+        return self._stood_down
+
+    def stand_down(self) -> None:
+        """Scale the service to zero tasks and keep it there (desired count 0, autoscaling
+        between 0 and 0), so this region serves nothing while everything else stays in place.
+
+        :class:`~multiregion_tap.MultiRegionApp` stands the superseded primary region down
+        after a failover (``promote_replica_in``): when that region comes back, its service
+        must not write to the old primary database. Undo it by building the service without
+        calling this method; its next deploy scales it back up.
+        """
+        service = self._service.node.default_child
+        assert isinstance(service, ecs.CfnService)
+        service.desired_count = 0
+        targets = [
+            c for c in self._scaling.node.find_all() if isinstance(c, appscaling.CfnScalableTarget)
+        ]
+        assert len(targets) == 1, targets
+        targets[0].min_capacity = 0
+        targets[0].max_capacity = 0
+        self._stood_down = True
 
     @property
     def container_port(self) -> int:

@@ -451,6 +451,8 @@ class ReplicatedDatabase(RegionalDatabase):
         allowed_cidrs: Sequence[str] | None = None,
         instance_type: str | None = None,
         multi_az: bool | None = None,
+        secret_name: str | None = None,
+        source_region: str | None = None,
     ) -> DatabaseReplica:
         """Add an encrypted read replica in the region of ``scope``'s stack.
 
@@ -467,7 +469,18 @@ class ReplicatedDatabase(RegionalDatabase):
             Default: - none.
         :param instance_type: DB instance class. Default: - ``replica_instance_type``.
         :param multi_az: Multi-AZ replica. Default: - as the primary.
-        :raises ValidationError: for a region that already has a replica or is the primary's.
+        :param secret_name: The name of the credentials secret (the region's replica of the
+            secret has the primary's name), for a replica whose stack must not read the
+            primary's stack: after a failover the primary region may not answer.
+            Default: - read from the primary's stack (``Fn::GetStackOutput``).
+        :param source_region: Replicate from the replica promoted in this region
+            (``promote_replica_in``) instead of the primary: after a failover the other
+            replicas follow the new writer. A replica cannot change its source, so this is a
+            new replica with its own identifier; CloudFormation replaces the old one (keep
+            that in mind: with deletion protection the old instance stays until you delete
+            it). Default: - the primary.
+        :raises ValidationError: for a region that already has a replica or is the primary's,
+            or a ``source_region`` that is not the promoted region.
         """
         region = cdk.Stack.of(scope).region
         if is_token(region):
@@ -493,6 +506,15 @@ class ReplicatedDatabase(RegionalDatabase):
         )
         for index, cidr in enumerate(allowed_cidrs or ()):
             require_cidr(f"allowed_cidrs[{index}]", cidr, min_prefix=8, max_prefix=32)
+        if source_region is not None and source_region != self._promote_replica_in:
+            raise fail(
+                "source_region",
+                source_region,
+                f"name the promoted region (promote_replica_in={self._promote_replica_in!r}): "
+                "only a promoted replica is a writer a replica can follow",
+            )
+        if source_region is not None and source_region == region:
+            raise fail("source_region", source_region, "not be the replica's own region")
         self._database_secret.add_replica_region(region)
         replica = DatabaseReplica(
             scope,
@@ -502,6 +524,8 @@ class ReplicatedDatabase(RegionalDatabase):
             instance_class=replica_class,
             multi_az=self._multi_az if multi_az is None else multi_az,
             promote=region == self._promote_replica_in,
+            secret_name=secret_name,
+            source_region=source_region,
         )
         replica.allow_from(*(allow_from or ()))
         for cidr in allowed_cidrs or ():
@@ -527,11 +551,15 @@ class ReplicatedDatabase(RegionalDatabase):
         assert isinstance(output, cdk.CfnOutput)
         return cdk.Stack.of(self).get_logical_id(output)
 
-    def _identifier(self, region: str) -> str:
+    def _identifier(self, region: str, source_region: str | None = None) -> str:
+        """The DB instance identifier in ``region``; a replica that follows the replica
+        promoted in ``source_region`` gets a new one (a replica cannot change its source)."""
         parts = [self._name_prefix]
         if not is_token(region):
             parts.append(naming.region_code(region))
         parts.append(self.node.id.lower())
+        if source_region is not None:
+            parts += ["from", naming.region_code(source_region)]
         return naming.physical_name(naming.RDS_IDENTIFIER, *parts)
 
 

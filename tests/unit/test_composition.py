@@ -47,8 +47,13 @@ def test_every_stack_and_region(templates: dict[str, dict[str, Any]], shop: Mult
         "shop-us-east-2": "us-east-2",
         "shop-peering": "us-east-1",
         "shop-peering-routes-us-east-2": "us-east-2",
-        "shop-dns": "us-east-1",
+        # Not in the primary region: a failover away from it changes the records from here.
+        "shop-dns": "us-east-2",
+        # Route 53 publishes health-check metrics in us-east-1 only.
+        "shop-dns-alarms": "us-east-1",
         "shop-monitoring": "us-east-1",
+        # The secret's name, kept in the secondary region for a failover.
+        "shop-credentials-us-east-2": "us-east-2",
     }
     assert set(templates) == {s.stack_name for s in shop.all_stacks}
 
@@ -101,7 +106,8 @@ def test_services_get_their_regions_database(templates: dict[str, dict[str, Any]
     env2, secrets2 = _container_env(templates["shop-us-east-2"])
     assert env1["DATABASE_READ_ONLY"] == "false"
     assert env2["DATABASE_READ_ONLY"] == "true"
-    assert "DATABASE_SECRET" in secrets1 and "DATABASE_SECRET" in secrets2
+    # The two fields, not the secret's JSON: the replicated JSON names the primary's host.
+    assert secrets1 == secrets2 == ["DATABASE_USERNAME", "DATABASE_PASSWORD"]
     # The us-east-2 service reads its own region's replica, never the primary's endpoint.
     assert "Fn::GetStackOutput" not in json.dumps(env2["DATABASE_HOST"])
     assert env1["DATABASE_PORT"] == env2["DATABASE_PORT"] == "5432"
@@ -224,9 +230,9 @@ def test_no_lambda_and_no_cross_region_custom_resources(
 def test_deploy_waves(shop: MultiRegionApp) -> None:
     assert shop.deploy_waves() == [
         ("shop-us-east-1",),
-        ("shop-us-east-2",),
+        ("shop-credentials-us-east-2", "shop-us-east-2"),
         ("shop-dns", "shop-peering"),
-        ("shop-monitoring", "shop-peering-routes-us-east-2"),
+        ("shop-dns-alarms", "shop-monitoring", "shop-peering-routes-us-east-2"),
     ]
 
 

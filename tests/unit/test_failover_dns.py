@@ -15,6 +15,7 @@ from aws_cdk.assertions import Match, Template
 
 from multiregion_tap import MultiRegionApp, OutputNames, ValidationError
 from multiregion_tap.failover_dns import ALIAS_TTL_SECONDS, FailoverDns
+from tests.support import failover_app
 from tests.support.failover_app import Built, three_regions, two_regions
 from tests.support.lint import cfn_lint_findings
 from tests.support.templates import normalize, templates
@@ -73,10 +74,9 @@ def test_primary_and_secondary_share_name_and_type(two: Built) -> None:
         assert len(records) == 2, records
         assert {r["Name"] for r in records.values()} == {"shop.example.com."}
         assert sorted(r["Failover"] for r in records.values()) == ["PRIMARY", "SECONDARY"]
-        assert {r["SetIdentifier"] for r in records.values()} == {
-            "primary-us-east-1",
-            "secondary-us-east-2",
-        }
+        # The set identifiers name the position, so a failover moves a region into a
+        # position by updating the record in place (a new set identifier replaces it).
+        assert {r["SetIdentifier"] for r in records.values()} == {"primary", "secondary"}
 
 
 @pytest.mark.parametrize(
@@ -94,7 +94,7 @@ def test_each_record_points_at_its_regions_alb_with_its_health_check(
                 "Type": record_type,
                 "Name": "shop.example.com.",
                 "Failover": failover,
-                "SetIdentifier": f"{failover.lower()}-{region}",
+                "SetIdentifier": failover.lower(),
                 "HealthCheckId": {"Ref": _check_id(template, region)},
                 "AliasTarget": {
                     "DNSName": {
@@ -105,7 +105,9 @@ def test_each_record_points_at_its_regions_alb_with_its_health_check(
                             {"StackName": stack_name, "Region": region}
                         )
                     },
-                    "EvaluateTargetHealth": True,
+                    # The record's health check decides; an empty blue/green target group
+                    # must not (Route 53 counts a target group without targets unhealthy).
+                    "EvaluateTargetHealth": False,
                 },
             },
         )
@@ -197,21 +199,24 @@ def test_more_than_one_secondary_chains_the_failover(three: Built) -> None:
     hidden = by_name["_failover-1.www.shop.example.com."]
     assert len(by_name) == 2 and set(top) == set(hidden) == {"PRIMARY", "SECONDARY"}
 
-    assert top["PRIMARY"]["SetIdentifier"] == "primary-us-east-1"
+    assert top["PRIMARY"]["SetIdentifier"] == "primary"
+    assert top["PRIMARY"]["AliasTarget"]["EvaluateTargetHealth"] is False
     assert top["PRIMARY"]["HealthCheckId"] == {"Ref": _check_id(template, "us-east-1")}
     # The public SECONDARY aliases the hidden pair (no health check of its own; it is healthy
     # when either region of the hidden pair is). Ref of a record set is its name, and makes
     # CloudFormation create the hidden pair first.
-    assert top["SECONDARY"]["SetIdentifier"] == "secondary-chain-us-east-2-us-west-2"
+    assert top["SECONDARY"]["SetIdentifier"] == "secondary"
     assert "HealthCheckId" not in top["SECONDARY"]
     assert top["SECONDARY"]["AliasTarget"] == {
         "DNSName": {"Ref": hidden["PRIMARY"]["id"]},
         "HostedZoneId": "Z0123456789ABCDEFGHIJ",
         "EvaluateTargetHealth": True,
     }
-    assert hidden["PRIMARY"]["SetIdentifier"] == "primary-us-east-2"
+    assert hidden["PRIMARY"]["SetIdentifier"] == "primary-chain1"
+    assert hidden["PRIMARY"]["AliasTarget"]["EvaluateTargetHealth"] is False
     assert hidden["PRIMARY"]["HealthCheckId"] == {"Ref": _check_id(template, "us-east-2")}
-    assert hidden["SECONDARY"]["SetIdentifier"] == "secondary-us-west-2"
+    assert hidden["SECONDARY"]["SetIdentifier"] == "secondary-chain1"
+    assert hidden["SECONDARY"]["AliasTarget"]["EvaluateTargetHealth"] is False
     assert hidden["SECONDARY"]["HealthCheckId"] == {"Ref": _check_id(template, "us-west-2")}
     dns_name = hidden["SECONDARY"]["AliasTarget"]["DNSName"]["Fn::Join"][1]
     assert dns_name[0] == "dualstack."
@@ -299,10 +304,6 @@ def _dns(albs: Any, **overrides: Any) -> FailoverDns:
         (
             {"ipv6": True},
             r"ipv6 must be False or None while the load balancers of \['us-east-1', 'us-east-2'\]",
-        ),
-        (
-            {"secondary_load_balancers": []},
-            r"secondary_load_balancers must name at least one load balancer, got \[\]",
         ),
         (
             {"zone_name": None},
@@ -484,3 +485,35 @@ def test_imported_load_balancer_health_check_uses_the_protocols_default_port() -
     for check in template.find_resources(CHECK).values():
         assert check["Properties"]["HealthCheckConfig"]["Port"] == 443
     assert set(dns.records) == {"A"}
+
+
+# ----------------------------------------------------------------------------- one region left
+def test_without_secondaries_both_records_point_at_the_primary() -> None:
+    """After a failover with two regions only the promoted one serves: the name keeps one
+    PRIMARY and one SECONDARY record, both on its load balancer and its health check."""
+    shop = MultiRegionApp(cdk.App(), "Shop", app_name="shop", service=False)
+    region = failover_app._region(
+        shop.stack_for("us-east-2"), https=False, dualstack=False, full=False
+    )
+    dns = FailoverDns(
+        shop.add_helper_stack("dns", region="us-east-2"),
+        "FailoverDns",
+        primary_load_balancer=region.load_balancer,
+        secondary_load_balancers=[],
+        record_name="shop.example.com",
+        zone_name="example.com",
+    )
+    template = templates(shop)["shop-dns"]
+    template.resource_count_is(CHECK, 1)
+    records = _records(template, "A")
+    assert sorted((r["Failover"], r["SetIdentifier"]) for r in records.values()) == [
+        ("PRIMARY", "primary"),
+        ("SECONDARY", "secondary"),
+    ]
+    check = {"Ref": _check_id(template, "us-east-2")}
+    for record in records.values():
+        assert record["HealthCheckId"] == check
+        target = record["AliasTarget"]["DNSName"]["Fn::Join"][1][1]["Fn::GetStackOutput"]
+        assert (target["StackName"], target["Region"]) == ("shop-us-east-2", "us-east-2")
+        assert record["AliasTarget"]["EvaluateTargetHealth"] is False
+    assert dns.regions == ("us-east-2",)

@@ -10,7 +10,7 @@ Endpoints:
 
 Configuration (environment): ``PORT`` (default 8080), ``AWS_REGION`` (set by ECS),
 ``DATABASE_HOST``, ``DATABASE_PORT``, ``DATABASE_READ_ONLY`` (set by multiregion-tap).
-The credentials in ``DATABASE_SECRET`` are never echoed.
+The credentials in ``DATABASE_USERNAME`` and ``DATABASE_PASSWORD`` are never echoed.
 """
 
 from __future__ import annotations

@@ -10,8 +10,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+import aws_cdk as cdk
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_ecs as ecs
+from aws_cdk import aws_ssm as ssm
 
 from ..cross_region_peering import CrossRegionPeering, CrossRegionPeeringProps, PeeredVpc
 from ..failover_dns import FailoverDns, FailoverDnsProps
@@ -21,7 +23,7 @@ from ..monitoring import (
     RegionalMonitoring,
     RegionalMonitoringProps,
 )
-from ..outputs import StackNames
+from ..outputs import OutputNames, StackNames
 from ..regional_service import RegionalService, RegionalServiceProps, default_vpc_cidr
 from ..replicated_database import (
     DatabaseReplica,
@@ -43,7 +45,16 @@ from .validation import (
 DATABASE_HOST_ENV = "DATABASE_HOST"
 DATABASE_PORT_ENV = "DATABASE_PORT"
 DATABASE_READ_ONLY_ENV = "DATABASE_READ_ONLY"
-DATABASE_SECRET_ENV = "DATABASE_SECRET"
+DATABASE_USERNAME_ENV = "DATABASE_USERNAME"
+DATABASE_PASSWORD_ENV = "DATABASE_PASSWORD"
+#: Every variable the app sets on each service with ``database``.
+DATABASE_ENV = (
+    DATABASE_HOST_ENV,
+    DATABASE_PORT_ENV,
+    DATABASE_READ_ONLY_ENV,
+    DATABASE_USERNAME_ENV,
+    DATABASE_PASSWORD_ENV,
+)
 
 
 def props_kwargs(props: Any) -> dict[str, Any]:
@@ -77,6 +88,7 @@ def compose(
     monitoring: RegionalMonitoringProps | bool,
     replicate_images: bool,
     database_peer_access: bool = False,
+    dns_region: str | None = None,
 ) -> Composition:
     result = Composition()
     for prop, flag in (
@@ -126,6 +138,19 @@ def compose(
 
     # ---------------------------------------------------------------- database
     if database_props is not None:
+        for prop in ("environment", "secrets"):
+            for key in getattr(service_props, prop) or {}:
+                if key in DATABASE_ENV:
+                    raise fail(
+                        f"service.{prop}",
+                        key,
+                        f"not set {', '.join(DATABASE_ENV)}: with database the app sets them "
+                        "to the region's own database",
+                    )
+    # The writer: the primary, or after a failover the region whose replica was promoted.
+    promoted = database_props.promote_replica_in if database_props is not None else None
+    writer = promoted or app.primary_region
+    if database_props is not None:
         primary = app.primary_region
         db = ReplicatedDatabase(
             app.stack_for(app.primary_region),
@@ -136,16 +161,29 @@ def compose(
         )
         result.database = db
         result.databases[primary] = db
+        links = {region: _credentials_link(app, db, region) for region in app.secondary_regions}
         for region in app.secondary_regions:
+            # After a failover nothing may read the primary region: the secret's name comes
+            # from this region's credentials stack, and the other replicas follow the
+            # promoted one.
+            stack = app.stack_for(region)
+            if promoted is not None:
+                stack.add_stack_dependency(links[region], reason="reads the database secret's name")
             replica: DatabaseReplica = db.add_replica(
-                app.stack_for(region),
+                stack,
                 "DatabaseReplica",
                 vpc=result.services[region].vpc,
                 allow_from=[result.services[region].service],
+                secret_name=None if promoted is None else _secret_name_of(links[region]),
+                source_region=None if promoted in (None, region) else promoted,
             )
             result.databases[region] = replica
         for region, regional_db in result.databases.items():
-            _wire_database(result.services[region], regional_db)
+            _wire_database(result.services[region], regional_db, read_only=region != writer)
+        if promoted is not None:
+            # The superseded primary must never write again: when its region comes back
+            # and its stack is deployed, its service runs no task (and DNS leaves it out).
+            result.services[primary].stand_down()
 
     # ---------------------------------------------------------------- peering
     if peering_props is not None:
@@ -181,7 +219,9 @@ def compose(
                 target_groups=list(svc.target_groups),
                 service=svc.service,
                 database=monitored_db.instance if monitored_db is not None else None,
-                database_is_replica=monitored_db is not None and region != app.primary_region,
+                database_is_replica=monitored_db is not None
+                and monitored_db.read_only
+                and region != app.primary_region,
                 existing_alarms=list(svc.deployment_alarms),
                 **props_kwargs(monitoring_props),
             )
@@ -192,19 +232,28 @@ def compose(
         path = service_props.health_check_path
         if dns.health_check_path == "/" and path != "/":
             dns_kwargs["health_check_path"] = path
-        dns_stack = app.add_helper_stack(StackNames.DNS, region=_route53_region(app))
+        # The DNS stack lives outside the primary region (by default in the last secondary
+        # region), so moving the records after losing the primary region deploys nothing
+        # there. After a failover the superseded primary is out of the records.
+        dns_stack = app.add_helper_stack(
+            StackNames.DNS, region=dns_region or app.secondary_regions[-1]
+        )
+        serving = [writer, *(r for r in app.secondary_regions if r != writer)]
+        if promoted is None:
+            serving = list(app.regions)
         result.dns = FailoverDns(
             dns_stack,
             "FailoverDns",
-            primary_load_balancer=result.services[app.primary_region].load_balancer,
-            secondary_load_balancers=[
-                result.services[r].load_balancer for r in app.secondary_regions
-            ],
+            primary_load_balancer=result.services[serving[0]].load_balancer,
+            secondary_load_balancers=[result.services[r].load_balancer for r in serving[1:]],
             **dns_kwargs,
         )
         if monitoring_props is not None:
+            # Route 53 publishes health-check metrics in one region only (us-east-1): the
+            # alarms live there, apart from the records.
+            alarms_stack = app.add_helper_stack(StackNames.DNS_ALARMS, region=_route53_region(app))
             result.health_check_alarms = HealthCheckAlarms(
-                dns_stack,
+                alarms_stack,
                 "HealthCheckAlarms",
                 health_checks=result.dns.health_checks,
                 email_addresses=monitoring_props.email_addresses,
@@ -257,9 +306,57 @@ def _route53_region(app: AppStacks) -> str:
     return route53_metrics_region(app.primary_region) or app.primary_region
 
 
-def _wire_database(service: RegionalService, database: RegionalDatabase) -> None:
+def _credentials_link(app: AppStacks, db: ReplicatedDatabase, region: str) -> cdk.Stack:
+    """The stack ``<app>-credentials-<region>``: the name of the credentials secret (whose
+    replica in ``region`` has the same name), kept in ``region`` while the primary region
+    answers, for a promotion that must not read the primary region."""
+    stack = app.add_helper_stack(
+        StackNames.credentials_suffix(region),
+        region=region,
+        description=(
+            f"multiregion-tap app '{app.app_name}': the database secret's name, kept in "
+            f"{region} for a failover"
+        ),
+    )
+    primary_stack = cdk.Stack.of(db)
+    name = cdk.Fn.get_stack_output(
+        primary_stack.stack_name, db._secret_name_output(), primary_stack.region
+    )
+    # A stack needs a resource: the name also sits in an SSM parameter of the region, where
+    # an operator finds it without CloudFormation.
+    ssm.StringParameter(
+        stack,
+        "DatabaseSecretName",
+        string_value=name,
+        description=f"Name of the {app.app_name} database credentials secret (replicated here)",
+    )
+    output = cdk.CfnOutput(
+        stack,
+        "DatabaseSecretNameOutput",
+        value=name,
+        description="Name of the database credentials secret (its replica in this region)",
+    )
+    output.override_logical_id(OutputNames.DATABASE_SECRET_NAME)
+    stack.add_stack_dependency(primary_stack, reason="reads the database secret's name")
+    return stack
+
+
+def _secret_name_of(link: cdk.Stack) -> str:
+    return cdk.Fn.get_stack_output(link.stack_name, OutputNames.DATABASE_SECRET_NAME, link.region)
+
+
+def _wire_database(
+    service: RegionalService, database: RegionalDatabase, *, read_only: bool
+) -> None:
+    """The region's own database, and whether this region may write. The credentials are
+    passed as two fields, not the secret's JSON: in a secondary region that JSON (the primary's,
+    replicated) names the primary's host, which the region must not connect to."""
     container = service.container
     container.add_environment(DATABASE_HOST_ENV, database.endpoint)
     container.add_environment(DATABASE_PORT_ENV, str(database.port))
-    container.add_environment(DATABASE_READ_ONLY_ENV, "true" if database.read_only else "false")
-    container.add_secret(DATABASE_SECRET_ENV, ecs.Secret.from_secrets_manager(database.secret))
+    container.add_environment(DATABASE_READ_ONLY_ENV, "true" if read_only else "false")
+    for name, field_name in (
+        (DATABASE_USERNAME_ENV, "username"),
+        (DATABASE_PASSWORD_ENV, "password"),
+    ):
+        container.add_secret(name, ecs.Secret.from_secrets_manager(database.secret, field_name))

@@ -35,6 +35,7 @@ This package imports neither aws-cdk-lib nor jsii (no Node.js needed), and boto3
 command (:mod:`multiregion_tap.discovery.cli`)::
 
     multiregion-tap discover shop --regions us-east-1,us-east-2
+    multiregion-tap status shop --regions us-east-1,us-east-2   # during an outage too
 
 Example::
 
@@ -56,6 +57,7 @@ import inspect
 from collections.abc import Mapping  # noqa: F401  (annotations of the classes, see below)
 from typing import Any, ClassVar  # noqa: F401  (annotations of the classes, see below)
 
+from .advice import RegionState, next_step
 from .aws import ClientFactory, SessionLike
 from .model import (
     AlarmInfo,
@@ -81,22 +83,28 @@ from .model import (
     VpcInfo,
 )
 from .render import TableRow
+from .status import AppStatus, DnsStatus, HealthCheckStatus, RegionStatus, app_status
 from .topology import Topology
 from .walk import discover
 
 __all__ = [
     "AlarmInfo",
     "AppNotFoundError",
+    "AppStatus",
     "ClientFactory",
     "ClusterInfo",
     "DashboardInfo",
     "DatabaseInfo",
     "DnsInfo",
+    "DnsStatus",
     "FailoverRecordInfo",
     "HealthCheckInfo",
+    "HealthCheckStatus",
     "LoadBalancerInfo",
     "PeeringConnectionInfo",
     "PeeringRouteInfo",
+    "RegionState",
+    "RegionStatus",
     "RegionTopology",
     "RegionUnreachableError",
     "ServiceInfo",
@@ -110,7 +118,9 @@ __all__ = [
     "TopicInfo",
     "Topology",
     "VpcInfo",
+    "app_status",
     "discover",
+    "next_step",
 ]
 
 # The public names are documented (and cross-referenced) as ``multiregion_tap.discovery.<Name>``,

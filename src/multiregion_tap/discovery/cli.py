@@ -7,6 +7,7 @@ aws-cdk-lib.
 Commands::
 
     multiregion-tap discover APP --regions us-east-1,us-east-2 [--helper-regions R,...] [--json]
+    multiregion-tap status APP --regions us-east-1,us-east-2 [--helper-regions R,...] [--json]
 
 ``discover`` prints the app's topology, a table of every stack and resource found (and of
 every piece missing) in each region, as :meth:`Topology.format_table
@@ -16,13 +17,22 @@ from the usual boto3 chain (``AWS_PROFILE``, ``AWS_ACCESS_KEY_ID``, ``AWS_ENDPOI
 Each AWS call gives up after ``--timeout`` seconds (default 5) to connect or to answer, and is
 tried twice, so an unreachable region fails in bounded time.
 
+``status`` is the operator's view during a region outage (:func:`~multiregion_tap.discovery.
+status.app_status`): per region whether it answers (each region is first probed with one call
+of at most ``--timeout`` seconds, all regions at once; an unreachable region is marked, not an
+error), the regional stack's status and role, which database is the writer, each replica's
+lag, the DNS failover (``PRIMARY`` target, ``SECONDARY`` order, health checks), a warning when
+more than one region has a writer, and the exact commands of the next runbook step.
+
 Exit codes:
 
 * ``0``: the app was found (in at least one of the regions; missing pieces are listed).
 * ``1``: the app was not found: no stack of it in any region searched.
 * ``2``: usage error: unknown command or option, a bad app name or region name.
 * ``3``: AWS could not be asked: boto3 is not installed, no usable credentials, access
-  denied, or a region's endpoint did not answer.
+  denied, or a region's endpoint did not answer (``status``: no region answered at all).
+* ``4``: ``status`` only: more than one reachable region has a writer database (the status is
+  printed, with a warning).
 
 Errors are one line on stderr, ``multiregion-tap: error: ...``, without a traceback.
 
@@ -50,12 +60,14 @@ from .aws import (
     session_factory,
 )
 from .model import AppNotFoundError
+from .status import app_status
 from .walk import discover
 
 __all__ = [
     "EXIT_AWS_ERROR",
     "EXIT_FOUND",
     "EXIT_NOT_FOUND",
+    "EXIT_TWO_WRITERS",
     "EXIT_USAGE",
     "CommandError",
     "add_aws_options",
@@ -73,6 +85,8 @@ EXIT_NOT_FOUND = 1
 EXIT_USAGE = 2
 #: AWS could not be asked: no boto3, no usable credentials, access denied, unreachable region.
 EXIT_AWS_ERROR = 3
+#: ``status``: more than one reachable region has a writer database.
+EXIT_TWO_WRITERS = 4
 
 #: Seconds to wait to connect to an AWS endpoint, and then for each response.
 DEFAULT_TIMEOUT = 5.0
@@ -83,7 +97,8 @@ exit codes:
   {EXIT_NOT_FOUND}  the app was not found: no stack of it in any region searched
   {EXIT_USAGE}  usage error: bad command, option, app name or region name
   {EXIT_AWS_ERROR}  AWS could not be asked: boto3 missing, no usable credentials, access
-     denied, or a region's endpoint did not answer
+     denied, or a region's endpoint did not answer (status: no region answered)
+  {EXIT_TWO_WRITERS}  status: more than one region has a writer database (warning printed)
 """
 
 
@@ -139,7 +154,7 @@ def add_aws_options(parser: argparse.ArgumentParser) -> None:
         default=DEFAULT_TIMEOUT,
         metavar="SECONDS",
         help="seconds to wait for an AWS endpoint to connect, and then to answer each call "
-        f"(each call is tried twice; default: {DEFAULT_TIMEOUT:g})",
+        f"(each call is tried twice, a status probe once; default: {DEFAULT_TIMEOUT:g})",
     )
 
 
@@ -162,6 +177,25 @@ def _add_discover(commands: Any) -> None:
     parser.set_defaults(run=_run_discover)
 
 
+def _add_status(commands: Any) -> None:
+    parser = commands.add_parser(
+        "status",
+        help="during an outage: which region answers, which database is the writer, the DNS "
+        "failover, and the next runbook step",
+        description="The operator's view of a deployed app, also during a region outage: each\n"
+        "region is probed once (at most --timeout seconds, all at once) and an unreachable\n"
+        "region is marked, not an error. Prints per region its stack status, role, writer or\n"
+        "replica (with its lag), the DNS failover and health checks, a warning when more than\n"
+        "one region has a writer, and the exact commands of the next runbook step.",
+        epilog=_EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("app", metavar="APP", help="the app_name of the MultiRegionApp, e.g. shop")
+    add_aws_options(parser)
+    parser.add_argument("--json", action="store_true", help="print the status (and 'next') as JSON")
+    parser.set_defaults(run=_run_status)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``multiregion-tap`` argument parser, one subparser per command."""
     parser = argparse.ArgumentParser(
@@ -175,6 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     _add_discover(commands)
+    _add_status(commands)
     return parser
 
 
@@ -199,6 +234,26 @@ def _run_discover(args: argparse.Namespace, out: TextIO) -> int:
         raise CommandError(str(error), EXIT_USAGE) from error
     out.write(topology.to_json() + "\n" if args.json else topology.format_table())
     return EXIT_FOUND
+
+
+def _run_status(args: argparse.Namespace, out: TextIO) -> int:
+    factory = _client_factory(args.timeout)
+    try:
+        status = app_status(
+            args.app,
+            args.regions,
+            client_factory=factory,
+            helper_regions=args.helper_regions,
+            timeout=args.timeout,
+        )
+    except AppNotFoundError as error:
+        raise CommandError(str(error), EXIT_NOT_FOUND) from error
+    except ValidationError as error:
+        raise CommandError(str(error), EXIT_USAGE) from error
+    out.write(status.to_json() + "\n" if args.json else status.format_text())
+    if not any(r.reachable for r in status.regional):
+        raise CommandError("no region answered: see the status above", EXIT_AWS_ERROR)
+    return EXIT_TWO_WRITERS if len(status.writers) > 1 else EXIT_FOUND
 
 
 # ---------------------------------------------------------------------- main

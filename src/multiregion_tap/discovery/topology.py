@@ -40,6 +40,8 @@ class Topology:
     regional: tuple[RegionTopology, ...]
     dns: DnsInfo | None = None
     peering: tuple[PeeringConnectionInfo, ...] = ()
+    #: The helper regions searched too (outside :attr:`regions`), in the order given.
+    helper_regions: tuple[str, ...] = ()
     #: Helper regions that did not answer, each with the reason in one line (only with
     #: ``discover(..., tolerate_unreachable=True)``; the unreachable ones of :attr:`regions`
     #: are marked in :attr:`regional`).

@@ -222,6 +222,7 @@ class _Discovery:
             regional=regional,
             dns=dns,
             peering=peering,
+            helper_regions=tuple(self.extra),
             unreachable_helper_regions=frozen_map(
                 (r, e) for r, e in (self.unreachable or {}).items() if r in self.extra
             ),
