@@ -6,9 +6,8 @@ URL's ``X-Amz-Credential``) and counted. A request whose *fault domain* is down 
 way an outage looks to a client, without reaching moto:
 
 - ``mode="drop"`` (default): the connection is shut down with no HTTP response (and closed
-  with ``SO_LINGER`` 0), so
-  boto3 raises ``ConnectionClosedError`` and the AWS SDK for JavaScript v3 a socket hang-up,
-  at once; their retries are the only time spent.
+  with ``SO_LINGER`` 0), so boto3 raises ``ConnectionClosedError`` and the AWS SDK for
+  JavaScript v3 a socket hang-up, at once; their retries are the only time spent.
 - ``mode="unavailable"``: HTTP 503 with the error code ``ServiceUnavailable`` in the service's
   protocol (query XML, EC2 XML, S3 XML, JSON).
 
