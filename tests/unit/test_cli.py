@@ -167,7 +167,8 @@ def test_unknown_app_exits_1_with_one_line(
         (["discover", "shop"], "the following arguments are required: --regions"),
         (["discover", "shop", "--regions", "us-east-1,"], "expected region names separated"),
         (["discover", "shop", "--regions", EAST1, "--timeout", "0"], "positive number"),
-        (["status"], "invalid choice: 'status'"),
+        (["failover"], "invalid choice: 'failover'"),
+        (["status", "shop"], "the following arguments are required: --regions"),
         ([], "the following arguments are required: COMMAND"),
     ],
 )
@@ -199,11 +200,13 @@ def test_help_lists_the_commands_and_exit_codes(capsys: pytest.CaptureFixture[st
     code, out, _ = run(capsys, "--help")
     assert code == 0
     assert "discover  print a deployed app's stacks and resources in every region" in out
+    assert "status    during an outage: which region answers, which database is the" in out
     for line in (
         "  0  the app was found",
         "  1  the app was not found: no stack of it in any region searched",
         "  2  usage error: bad command, option, app name or region name",
         "  3  AWS could not be asked: boto3 missing, no usable credentials, access",
+        "  4  status: more than one region has a writer database (warning printed)",
     ):
         assert line in out, line
     code, out, _ = run(capsys, "discover", "--help")

@@ -54,7 +54,8 @@ def client_config(*, timeout: float, max_attempts: int = 2) -> Any:
     return config.Config(
         connect_timeout=timeout,
         read_timeout=timeout,
-        retries={"mode": "standard", "max_attempts": max_attempts},
+        # total_max_attempts counts the first attempt; botocore's max_attempts would not.
+        retries={"mode": "standard", "total_max_attempts": max_attempts},
     )
 
 
