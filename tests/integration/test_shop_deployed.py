@@ -26,8 +26,11 @@ STACKS = {
     f"{APP_NAME}-{SECONDARY}": SECONDARY,
     f"{APP_NAME}-peering": PRIMARY,
     f"{APP_NAME}-peering-routes-{SECONDARY}": SECONDARY,
-    f"{APP_NAME}-dns": "us-east-1",  # Route 53's health-check metrics live in us-east-1
+    # Outside the primary region: a failover changes the records from a healthy region.
+    f"{APP_NAME}-dns": SECONDARY,
+    f"{APP_NAME}-dns-alarms": "us-east-1",  # Route 53's health-check metrics live there
     f"{APP_NAME}-monitoring": PRIMARY,
+    f"{APP_NAME}-credentials-{SECONDARY}": SECONDARY,
 }
 CIDRS = {PRIMARY: "10.0.0.0/16", SECONDARY: "10.1.0.0/16"}
 OTHER = {PRIMARY: SECONDARY, SECONDARY: PRIMARY}
