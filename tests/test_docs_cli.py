@@ -17,7 +17,7 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
-from multiregion_tap.discovery import discover
+from multiregion_tap.discovery import app_status, discover
 from tests.support.discovery_apps import EAST1, EAST2, deploy_bare_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,17 +88,28 @@ def test_documented_command_runs(server: str, page: str, line: str) -> None:
         return
     app, regions = argv[2], argv[argv.index("--regions") + 1].split(",")
     assert (app, regions) == ("shop", [EAST1, EAST2]), "the docs' example app"
-    topology = discover(
-        app,
-        regions,
-        client_factory=lambda service, region: boto3.client(
+
+    def factory(service: str, region: str) -> object:
+        return boto3.client(
             service,
             region_name=region,
             endpoint_url=server,
             aws_access_key_id="testing",
             aws_secret_access_key="testing",
-        ),
-    )
+        )
+
+    if argv[1] == "status":
+        status = app_status(app, regions, client_factory=factory)
+        if "--json" in argv:
+            assert json.loads(result.stdout) == status.as_dict()
+        else:
+            assert result.stdout == status.format_text()
+        assert status.next == (
+            "next: no automatic advice; see the failover runbook",
+            "no reachable region has a writer database",
+        ), "the bare app has no database"
+        return
+    topology = discover(app, regions, client_factory=factory)
     if "--json" in argv:
         assert json.loads(result.stdout) == topology.as_dict()
     else:
