@@ -121,8 +121,10 @@ class MultiRegionApp(Construct):
         stacks you fill yourself (then database, peering, dns and monitoring must be off).
         Default: ``True``
     :param vpc_cidrs: VPC CIDR block per region (RFC 1918, /16 to /20, no overlap between
-        regions). Default: - ``10.<index>.0.0/16``: ``10.0.0.0/16`` for the primary,
-        ``10.1.0.0/16`` for the first secondary, and so on.
+        regions). Default: - a block fixed per region
+        (:func:`~multiregion_tap.default_vpc_cidr`: us-east-1 ``10.0.0.0/16``, us-east-2
+        ``10.1.0.0/16``, us-west-2 ``10.3.0.0/16``, ...), the same whatever the region list,
+        so adding, removing or reordering regions never replaces a kept region's VPC.
     :param certificates: ACM certificate per region (certificates are regional). A region with
         one serves HTTPS (HTTP redirects to it), and its Route 53 health check uses HTTPS.
         Default: - HTTP only.

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import aws_cdk as cdk
-from aws_cdk import aws_applicationautoscaling as appscaling
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_codedeploy as codedeploy
@@ -23,9 +22,9 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
-from ._private.service_checks import vpc_cidr_block
+from ._private.service_checks import region_vpc_cidr_block, vpc_cidr_block
 from ._private.service_compliance import acknowledge_findings, skip_checkov_checks
-from ._private.service_compute import add_autoscaling, build_service, build_tasks
+from ._private.service_compute import add_autoscaling, build_service, build_tasks, scale_to_zero
 from ._private.service_deployment import (
     attach_deployment,
     build_deployment_alarms,
@@ -37,7 +36,7 @@ from ._private.service_network import build_network
 from ._private.service_outputs import add_service_outputs
 from ._private.service_props import require_replication_regions, resolve_service_props
 from ._private.service_registry import build_registry
-from ._private.validation import fail, names_construct_path, require_int_range
+from ._private.validation import fail, names_construct_path, require_int_range, require_region
 
 __all__ = [
     "CONTAINER_NAME",
@@ -69,19 +68,29 @@ class DeploymentMode(enum.Enum):
     CODE_DEPLOY = "CODE_DEPLOY"
 
 
-def default_vpc_cidr(index: int) -> str:
-    """The default VPC CIDR of the ``index``-th region of an app: ``10.<index>.0.0/16``.
+def default_vpc_cidr(region_or_index: str | int) -> str:
+    """The default VPC CIDR of a region: ``10.<n>.0.0/16`` with ``n`` fixed per region.
 
-    Distinct indexes give non-overlapping blocks, so the regional VPCs of one app can be
-    peered without choosing CIDRs by hand.
+    :class:`~multiregion_tap.MultiRegionApp` gives each region this block, so a region keeps
+    its VPC (and everything in it) when regions are added, removed or reordered: us-east-1
+    ``10.0.0.0/16``, us-east-2 ``10.1.0.0/16``, us-west-1 ``10.2.0.0/16``, us-west-2
+    ``10.3.0.0/16``, then the other regions of a fixed, append-only table; a region the table
+    does not know gets a block from ``10.128.0.0/16`` up by a hash of its name (two such
+    regions can collide: the app then refuses the overlap and asks for ``vpc_cidrs``).
+    Distinct regions of the table give non-overlapping blocks, so the regional VPCs of one
+    app can be peered without choosing CIDRs by hand.
 
-    :param index: 0 for the primary region, 1.. for the secondary regions (at most 255).
-    :raises ValidationError: for an index outside 0..255.
+    :param region_or_index: A region name; or, as before 0.2, an index 0..255 (the
+        ``index``-th region's ``10.<index>.0.0/16``, to pin the block an app was deployed
+        with through ``vpc_cidrs``).
+    :raises ValidationError: for a bad region name or an index outside 0..255.
     """
-    if isinstance(index, bool) or not isinstance(index, int):
-        raise fail("index", index, "be an integer between 0 and 255")
-    require_int_range("index", index, 0, 255)
-    return vpc_cidr_block(index)
+    if isinstance(region_or_index, str):
+        return region_vpc_cidr_block(require_region("region_or_index", region_or_index))
+    if isinstance(region_or_index, bool) or not isinstance(region_or_index, int):
+        raise fail("index", region_or_index, "be an integer between 0 and 255 or a region name")
+    require_int_range("index", region_or_index, 0, 255)
+    return vpc_cidr_block(region_or_index)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -669,15 +678,7 @@ class RegionalService(Construct):
         must not write to the old primary database. Undo it by building the service without
         calling this method; its next deploy scales it back up.
         """
-        service = self._service.node.default_child
-        assert isinstance(service, ecs.CfnService)
-        service.desired_count = 0
-        targets = [
-            c for c in self._scaling.node.find_all() if isinstance(c, appscaling.CfnScalableTarget)
-        ]
-        assert len(targets) == 1, targets
-        targets[0].min_capacity = 0
-        targets[0].max_capacity = 0
+        scale_to_zero(self._service, self._scaling)
         self._stood_down = True
 
     @property

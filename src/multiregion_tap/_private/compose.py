@@ -286,7 +286,8 @@ def _props(prop: str, value: Any, kind: type) -> Any:
 
 
 def _vpc_cidrs(app: AppStacks, given: Mapping[str, str] | None) -> dict[str, str]:
-    cidrs = {region: default_vpc_cidr(index) for index, region in enumerate(app.regions)}
+    # Per region, not per position: a region keeps its VPC whatever the region list becomes.
+    cidrs = {region: default_vpc_cidr(region) for region in app.regions}
     for region, cidr in (given or {}).items():
         if region not in app.regions:
             raise fail("vpc_cidrs", region, f"only name the app's regions {list(app.regions)!r}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping
 
@@ -33,6 +34,68 @@ ISOLATED_SUBNET_EXTRA_BITS = 5
 def vpc_cidr_block(index: int) -> str:
     """The default VPC CIDR of the ``index``-th region (``default_vpc_cidr`` checks ``index``)."""
     return f"10.{index}.0.0/16"
+
+
+#: A region's second octet in its default VPC CIDR ``10.<n>.0.0/16``. APPEND ONLY: a region
+#: keeps its block for the life of every app (changing a VPC's CIDR replaces the VPC and
+#: everything in it), whatever else is in the app's region list.
+REGION_OCTETS: dict[str, int] = {
+    region: octet
+    for octet, region in enumerate(
+        (
+            "us-east-1",
+            "us-east-2",
+            "us-west-1",
+            "us-west-2",
+            "ca-central-1",
+            "ca-west-1",
+            "mx-central-1",
+            "sa-east-1",
+            "eu-west-1",
+            "eu-west-2",
+            "eu-west-3",
+            "eu-central-1",
+            "eu-central-2",
+            "eu-north-1",
+            "eu-south-1",
+            "eu-south-2",
+            "il-central-1",
+            "me-south-1",
+            "me-central-1",
+            "af-south-1",
+            "ap-south-1",
+            "ap-south-2",
+            "ap-east-1",
+            "ap-east-2",
+            "ap-northeast-1",
+            "ap-northeast-2",
+            "ap-northeast-3",
+            "ap-southeast-1",
+            "ap-southeast-2",
+            "ap-southeast-3",
+            "ap-southeast-4",
+            "ap-southeast-5",
+            "ap-southeast-6",
+            "ap-southeast-7",
+            "us-gov-west-1",
+            "us-gov-east-1",
+            "cn-north-1",
+            "cn-northwest-1",
+            "eusc-de-east-1",
+        )
+    )
+}
+#: Regions missing from the table get a block from 10.128.0.0/16 up, by a hash of the name.
+_HASHED_FROM = 128
+
+
+def region_vpc_cidr_block(region: str) -> str:
+    """The default VPC CIDR of ``region``, the same in every app and region list."""
+    octet = REGION_OCTETS.get(region)
+    if octet is None:
+        digest = hashlib.sha256(region.encode()).digest()
+        octet = _HASHED_FROM + digest[0] % (256 - _HASHED_FROM)
+    return f"10.{octet}.0.0/16"
 
 
 # ALB target group health-check limits (ELBv2 API reference, CreateTargetGroup).

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import aws_cdk as cdk
+from aws_cdk import aws_applicationautoscaling as appscaling
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecr as ecr
@@ -24,7 +25,7 @@ from constructs import Construct
 
 from .service_props import ServiceSettings
 
-__all__ = ["Tasks", "add_autoscaling", "build_service", "build_tasks"]
+__all__ = ["Tasks", "add_autoscaling", "build_service", "build_tasks", "scale_to_zero"]
 
 
 @dataclass(frozen=True)
@@ -148,3 +149,14 @@ def add_autoscaling(
             target_group=blue,
         )
     return scaling
+
+
+def scale_to_zero(service: ecs.FargateService, scaling: ecs.ScalableTaskCount) -> None:
+    """Desired count 0 and autoscaling between 0 and 0 (``RegionalService.stand_down``)."""
+    cfn = service.node.default_child
+    assert isinstance(cfn, ecs.CfnService)
+    cfn.desired_count = 0
+    targets = [c for c in scaling.node.find_all() if isinstance(c, appscaling.CfnScalableTarget)]
+    assert len(targets) == 1, targets
+    targets[0].min_capacity = 0
+    targets[0].max_capacity = 0
