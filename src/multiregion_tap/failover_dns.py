@@ -134,7 +134,8 @@ class FailoverDns(Construct):
     :param health_check_protocol: ``"HTTP"`` or ``"HTTPS"`` for every region. HTTPS checks do
         not validate the certificate. Default: - per region, HTTPS on the port of the load
         balancer's HTTPS listener when it has one (the service has a certificate), else HTTP
-        on its HTTP listener's port (80 when the load balancer is imported).
+        on its HTTP listener's port; HTTP on port 80 for an imported load balancer, whose
+        listeners CDK cannot read (give ``"HTTPS"`` for one that serves HTTPS).
     :param health_check_port: Port the health checks connect to. Default: - the port of the
         listener chosen above, else 443 for HTTPS and 80 for HTTP.
     :param health_check_interval: Seconds between two checks of one Route 53 checker: 10 or
@@ -500,8 +501,14 @@ def _is_dualstack(load_balancer: elbv2.IApplicationLoadBalancer) -> bool:
 def _health_check_endpoint(
     load_balancer: elbv2.IApplicationLoadBalancer, protocol: str | None, port: int | None
 ) -> tuple[route53.HealthCheckType, int]:
-    """Protocol and port of a region's health check (HTTPS when the ALB has a certificate)."""
-    listeners = list(load_balancer.listeners)
+    """Protocol and port of a region's health check (HTTPS when the ALB has a certificate).
+
+    Only a load balancer built in this app knows its listeners: CDK refuses ``.listeners``
+    of an imported one (``from_application_load_balancer_attributes``, ``from_lookup``),
+    which therefore gets ``protocol`` (default HTTP) on ``port`` (default the protocol's).
+    """
+    owned = isinstance(load_balancer, elbv2.ApplicationLoadBalancer)
+    listeners = list(load_balancer.listeners) if owned else []
     https = [lst for lst in listeners if lst.protocol == elbv2.ApplicationProtocol.HTTPS]
     http = [lst for lst in listeners if lst.protocol == elbv2.ApplicationProtocol.HTTP]
     if protocol is None:

@@ -450,13 +450,20 @@ def test_aaaa_records_only_when_every_load_balancer_is_dualstack(
     assert {r["Type"] for r in records.values()} == {"A"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=RuntimeError,
-    reason="src bug (reported on issue 16): FailoverDns reads .listeners of an imported load "
-    "balancer, which CDK refuses; the docstring promises port 80/443 for imported ones",
+@pytest.mark.parametrize(
+    ("protocol", "port", "expected"),
+    [
+        (None, None, ("HTTP", 80)),
+        ("HTTPS", None, ("HTTPS", 443)),
+        ("HTTP", None, ("HTTP", 80)),
+        ("HTTPS", 8443, ("HTTPS", 8443)),
+    ],
 )
-def test_imported_load_balancer_health_check_uses_the_protocols_default_port() -> None:
+def test_imported_load_balancer_health_check_uses_the_protocols_default_port(
+    protocol: str | None, port: int | None, expected: tuple[str, int]
+) -> None:
+    """CDK refuses ``.listeners`` of an imported load balancer: FailoverDns does not read
+    them and checks HTTP (or the given protocol) on that protocol's port (or the given one)."""
     shop = MultiRegionApp(cdk.App(), "Shop", app_name="shop", service=False)
     lbs = {
         region: elbv2.ApplicationLoadBalancer.from_application_load_balancer_attributes(
@@ -479,11 +486,19 @@ def test_imported_load_balancer_health_check_uses_the_protocols_default_port() -
         secondary_load_balancers=[lbs["us-east-2"]],
         record_name="shop.example.com",
         zone_name="example.com",
-        health_check_protocol="HTTPS",
+        health_check_protocol=protocol,
+        health_check_port=port,
     )
-    template = templates(shop)[DNS]
-    for check in template.find_resources(CHECK).values():
-        assert check["Properties"]["HealthCheckConfig"]["Port"] == 443
+    checks = templates(shop)[DNS].find_resources(CHECK)
+    assert len(checks) == 2
+    assert {
+        (
+            c["Properties"]["HealthCheckConfig"]["Type"],
+            c["Properties"]["HealthCheckConfig"]["Port"],
+            c["Properties"]["HealthCheckConfig"]["FullyQualifiedDomainName"],
+        )
+        for c in checks.values()
+    } == {(*expected, f"shop-1.{r}.elb.amazonaws.com") for r in ("us-east-1", "us-east-2")}
     assert set(dns.records) == {"A"}
 
 
