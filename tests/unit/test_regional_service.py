@@ -956,6 +956,15 @@ def build(stack: cdk.Stack, **kwargs: Any) -> RegionalService:
             r"min_capacity must not exceed max_capacity \(3\), got 5",
         ),
         (
+            # min_capacity defaults to desired_count: the error names the prop that was set.
+            {"desired_count": 12, "max_capacity": 10},
+            r"^desired_count must be at most max_capacity \(10\), got 12 \(at Scratch/S\d+\)$",
+        ),
+        (
+            {"desired_count": 12, "min_capacity": 11, "max_capacity": 10},
+            r"^min_capacity must not exceed max_capacity \(10\), got 11 \(at Scratch/S\d+\)$",
+        ),
+        (
             {"desired_count": 1, "min_capacity": 2, "max_capacity": 4},
             r"desired_count must be within min_capacity..max_capacity \(2..4\), got 1",
         ),

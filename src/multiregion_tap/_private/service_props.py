@@ -198,6 +198,9 @@ def resolve_service_props(
     max_tasks = max(2 * min_tasks, 1) if max_capacity is None else max_capacity
     require_int_range("max_capacity", max_tasks, 1, 1000)
     if min_tasks > max_tasks:
+        if min_capacity is None:
+            # The minimum defaults to desired_count: name the prop the user set.
+            raise fail("desired_count", desired_count, f"be at most max_capacity ({max_tasks})")
         raise fail("min_capacity", min_tasks, f"not exceed max_capacity ({max_tasks})")
     if not min_tasks <= desired_count <= max_tasks:
         raise fail(
