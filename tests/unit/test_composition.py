@@ -8,6 +8,8 @@ from typing import Any
 import aws_cdk as cdk
 import pytest
 from aws_cdk import assertions
+from aws_cdk import aws_elasticloadbalancingv2 as elbv2
+from aws_cdk import aws_route53 as route53
 
 from multiregion_tap import (
     FailoverDnsProps,
@@ -266,8 +268,63 @@ def test_without_a_database_the_regions_deploy_in_parallel() -> None:
             {"certificates": {"eu-west-1": None}},
             r"certificates must only name the app's regions.*'eu-west-1'",
         ),
+        (
+            {
+                "service": RegionalServiceProps(internet_facing=False),
+                "dns": FailoverDnsProps(zone_name="example.com", record_name="shop.example.com"),
+            },
+            r"^dns must be left unset while service.internet_facing is False: Route 53's health "
+            r"checkers are on the internet and the service's load balancer is internal, "
+            r"got FailoverDnsProps\(record_name='shop.example.com'",
+        ),
     ],
 )
 def test_bad_input(kwargs: dict[str, Any], message: str) -> None:
     with pytest.raises(ValidationError, match=message):
         MultiRegionApp(cdk.App(), "Shop", app_name="shop", monitoring=False, **kwargs)
+
+
+def test_an_internal_service_without_dns_is_accepted() -> None:
+    shop = MultiRegionApp(
+        cdk.App(),
+        "Shop",
+        app_name="shop",
+        monitoring=False,
+        service=RegionalServiceProps(internet_facing=False),
+    )
+    assert shop.dns is None
+    for service in shop.services.values():
+        cfn = service.load_balancer.node.default_child
+        assert isinstance(cfn, elbv2.CfnLoadBalancer)
+        assert cfn.scheme == "internal"
+
+
+@pytest.mark.parametrize(
+    ("service_path", "dns_path", "expected"),
+    [
+        ("/health", "/", "/health"),  # the DNS path left at its default follows the service's
+        ("/health", "/ping", "/ping"),  # an explicit DNS path wins
+        ("/", "/", "/"),
+    ],
+)
+def test_dns_health_check_path_follows_the_services(
+    service_path: str, dns_path: str, expected: str
+) -> None:
+    shop = MultiRegionApp(
+        cdk.App(),
+        "Shop",
+        app_name="shop",
+        monitoring=False,
+        service=RegionalServiceProps(health_check_path=service_path),
+        dns=FailoverDnsProps(
+            zone_name="example.com", record_name="shop.example.com", health_check_path=dns_path
+        ),
+    )
+    assert shop.dns is not None
+    checks = shop.dns.health_checks
+    assert len(checks) == 2
+    for check in checks.values():
+        cfn = check.node.default_child
+        assert isinstance(cfn, route53.CfnHealthCheck)
+        config = cdk.Stack.of(check).resolve(cfn.health_check_config)
+        assert config["resourcePath"] == expected, config

@@ -123,6 +123,16 @@ def compose(
             raise fail("service", False, "be enabled when vpc_cidrs or certificates are given")
         return result
 
+    if dns is not None and service_props.internet_facing is False:
+        # Route 53 health checkers probe from the internet: an internal load balancer never
+        # answers them, so every region would be unhealthy and failover meaningless.
+        raise fail(
+            "dns",
+            dns,
+            "be left unset while service.internet_facing is False: Route 53's health checkers "
+            "are on the internet and the service's load balancer is internal",
+        )
+
     # ---------------------------------------------------------------- services
     for region in app.regions:
         is_primary = region == app.primary_region
@@ -229,6 +239,7 @@ def compose(
     # ---------------------------------------------------------------- DNS
     if dns is not None:
         dns_kwargs = props_kwargs(dns)
+        # The DNS health checks request the service's health path unless given another one.
         path = service_props.health_check_path
         if dns.health_check_path == "/" and path != "/":
             dns_kwargs["health_check_path"] = path
