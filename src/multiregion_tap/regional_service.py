@@ -290,8 +290,11 @@ class RegionalService(Construct):
         internal (in the private subnets). Default: ``True``
     :param web_acl_arn: ARN of a regional AWS WAF web ACL to associate with the load
         balancer. Default: - no web ACL.
-    :param deployment_mode: How new task definitions roll out. Default:
-        ``DeploymentMode.BLUE_GREEN``
+    :param deployment_mode: How new task definitions roll out. ``CODE_DEPLOY`` needs the green
+        target group on the load balancer: without ``test_listener_port`` the construct adds
+        ``GreenRule``, a production listener rule no request matches (source
+        255.255.255.255/32, priority 50000), so the load balancer health-checks green tasks
+        and the deployment alarms read both groups. Default: ``DeploymentMode.BLUE_GREEN``
     :param bake_time: ECS-native modes: how long old and new tasks run side by side after
         all traffic moved, while the alarms can still roll back (0 to 1440 minutes).
         ``CODE_DEPLOY``: how long CodeDeploy keeps the old tasks (0 to 2880 minutes).
@@ -302,7 +305,8 @@ class RegionalService(Construct):
     :param traffic_shift_interval: ``CANARY`` and ``LINEAR``: wait between traffic steps
         (0 to 1440 minutes). Only with those modes. Default: - 5 minutes.
     :param test_listener_port: Port of a test listener that reaches the green tasks during a
-        deployment, reachable from inside the VPC only (1 to 65535, not 80 or 443).
+        deployment, reachable from inside the VPC only (1 to 65535, not 80 or 443). With
+        ``CODE_DEPLOY`` it is CodeDeploy's test traffic route and replaces ``GreenRule``.
         Default: - no test listener.
     :param code_deploy_config: ``CODE_DEPLOY`` only: how CodeDeploy shifts traffic.
         Default: - ``EcsDeploymentConfig.CANARY_10_PERCENT_5_MINUTES``.

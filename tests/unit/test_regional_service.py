@@ -714,6 +714,77 @@ def test_codedeploy_mode(variants: dict[str, Any]) -> None:
     assert target["LoadBalancerInfo"] == {"ContainerName": CONTAINER_NAME, "ContainerPort": 80}
 
 
+def test_codedeploy_mode_with_defaults_synthesizes() -> None:
+    """``CODE_DEPLOY`` without a test listener: the green target group used to be attached to
+    no listener, so reading its metrics for the deployment alarms failed
+    (``TargetGroupNeedsAttachedLoad``). It is now registered with the production listener by
+    a rule no request can match, and the alarms read both groups on the load balancer."""
+    app = cdk.App()
+    stack = cdk.Stack(
+        app, "CodeDeployDefaults", env=cdk.Environment(account="123456789012", region="us-east-1")
+    )
+    service = RegionalService(stack, "Service", deployment_mode=DeploymentMode.CODE_DEPLOY)
+    template = Template.from_stack(stack)
+    resolved = raw_templates(app)["CodeDeployDefaults"]
+
+    assert service.test_listener is None
+    blue = stack.resolve(service.blue_target_group.target_group_arn)
+    green = stack.resolve(service.green_target_group.target_group_arn)
+    production = stack.resolve(service.production_listener.listener_arn)
+    # Production traffic: the listener's default action, to blue only (CodeDeploy rewrites it).
+    template.has_resource_properties(
+        "AWS::ElasticLoadBalancingV2::Listener",
+        {"DefaultActions": [{"Type": "forward", "TargetGroupArn": blue}]},
+    )
+    # Green: one rule on the production listener, last priority, for a source no TCP client
+    # can have (the limited broadcast address).
+    (rule,) = of_type(resolved, "AWS::ElasticLoadBalancingV2::ListenerRule").values()
+    assert rule["Properties"] == {
+        "ListenerArn": production,
+        "Priority": 50000,
+        "Conditions": [
+            {"Field": "source-ip", "SourceIpConfig": {"Values": ["255.255.255.255/32"]}}
+        ],
+        "Actions": [{"Type": "forward", "TargetGroupArn": green}],
+    }
+    # The alarms read both target groups, each with the load balancer's dimension.
+    alarms = [
+        a
+        for a in of_type(resolved, "AWS::CloudWatch::Alarm").values()
+        if "Metrics" in a["Properties"]
+    ]
+    assert len(alarms) == 2
+    for alarm in alarms:
+        dims = [
+            {d["Name"] for d in m["MetricStat"]["Metric"]["Dimensions"]}
+            for m in alarm["Properties"]["Metrics"]
+            if "MetricStat" in m
+        ]
+        assert dims == [{"LoadBalancer", "TargetGroup"}] * 2, alarm
+    template.has_resource_properties(
+        "AWS::CodeDeploy::DeploymentGroup",
+        {
+            "LoadBalancerInfo": {
+                "TargetGroupPairInfoList": [
+                    {
+                        "ProdTrafficRoute": {"ListenerArns": [production]},
+                        "TargetGroups": [
+                            {"Name": stack.resolve(service.blue_target_group.target_group_name)},
+                            {"Name": stack.resolve(service.green_target_group.target_group_name)},
+                        ],
+                    }
+                ]
+            },
+            "AlarmConfiguration": {
+                "Enabled": True,
+                "Alarms": [
+                    {"Name": stack.resolve(a.alarm_name)} for a in service.deployment_alarms
+                ],
+            },
+        },
+    )
+
+
 def test_appspec_only_in_codedeploy_mode(default: dict[str, Any]) -> None:
     with pytest.raises(
         ValidationError, match=r"deployment_mode must be DeploymentMode.CODE_DEPLOY.*BLUE_GREEN"

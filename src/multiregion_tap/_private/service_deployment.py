@@ -79,7 +79,8 @@ def build_deployment_alarms(
     scope: Construct, settings: ServiceSettings, lb: LoadBalancing
 ) -> DeploymentAlarms:
     """``Target5xxAlarm``, ``UnhealthyHostsAlarm`` and, with a threshold, ``LatencyAlarm``,
-    each over both target groups."""
+    each over both target groups. A target group's metrics carry its load balancer, so both
+    groups must be on a listener (``CODE_DEPLOY`` without a test listener: ``GreenRule``)."""
     blue, green = lb.blue, lb.green
     minute = cdk.Duration.minutes(1)
     threshold = settings.target_5xx_threshold

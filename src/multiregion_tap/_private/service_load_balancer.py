@@ -2,7 +2,8 @@
 
 A ``service_*`` builder (see :mod:`.service_network`): :func:`build_load_balancer` creates the
 security groups on both sides of the load balancer, the access log bucket, the ALB, the blue
-and green target groups, the listeners and (ECS-native modes) the listener rules ECS rewrites;
+and green target groups, the listeners and (ECS-native modes) the listener rules ECS rewrites
+(``CODE_DEPLOY`` without a test listener: the rule that registers the green target group);
 :func:`associate_web_acl` runs last (the association is the template's last resource).
 """
 
@@ -26,6 +27,12 @@ __all__ = ["LoadBalancing", "associate_web_acl", "build_load_balancer"]
 #: "Blue/green and aws-cdk#36649" in ``RegionalService``.
 RULE_PRIORITY = 1
 
+#: ``CODE_DEPLOY`` without a test listener: the green target group is registered with the load
+#: balancer through a production listener rule that no request matches. The last priority
+#: leaves every other one free; the limited broadcast address is no TCP client's source.
+GREEN_RULE_PRIORITY = 50000
+NO_CLIENT_SOURCE = "255.255.255.255/32"
+
 
 @dataclass(frozen=True)
 class LoadBalancing:
@@ -42,6 +49,7 @@ class LoadBalancing:
     test_listener: elbv2.ApplicationListener | None
     production_rule: elbv2.ApplicationListenerRule | None
     test_rule: elbv2.ApplicationListenerRule | None
+    green_rule: elbv2.ApplicationListenerRule | None = None
 
 
 def build_load_balancer(
@@ -49,7 +57,8 @@ def build_load_balancer(
 ) -> LoadBalancing:
     """``LoadBalancerSecurityGroup``, ``ServiceSecurityGroup``, ``AccessLogsBucket``,
     ``LoadBalancer`` (with ``ProductionListener``, ``RedirectListener``, ``TestListener``),
-    ``BlueTargetGroup``, ``GreenTargetGroup``, ``ProductionRule`` and ``TestRule``."""
+    ``BlueTargetGroup``, ``GreenTargetGroup``, ``ProductionRule`` and ``TestRule`` (ECS-native
+    modes) or ``GreenRule`` (``CODE_DEPLOY`` without a test listener)."""
     vpc, vpc_cidr = network.vpc, network.vpc_cidr
     certificate = settings.certificate
     internet_facing = settings.internet_facing
@@ -213,6 +222,22 @@ def build_load_balancer(
                 conditions=[elbv2.ListenerCondition.path_patterns(["/*"])],
                 action=both(100),
             )
+    green_rule: elbv2.ApplicationListenerRule | None = None
+    if not native and test_listener is None:
+        # CodeDeploy puts the green task set in the green target group; with no test
+        # listener forwarding to it, the group would belong to no listener: ECS could refuse
+        # it ("does not have an associated load balancer"), the load balancer would not
+        # health-check green tasks before traffic moves, and its metrics (read by the
+        # deployment alarms) would have no load balancer. This rule only registers it: it
+        # matches no request, and CodeDeploy moves traffic with the listener's default action.
+        green_rule = elbv2.ApplicationListenerRule(
+            scope,
+            "GreenRule",
+            listener=production_listener,
+            priority=GREEN_RULE_PRIORITY,
+            conditions=[elbv2.ListenerCondition.source_ips([NO_CLIENT_SOURCE])],
+            action=elbv2.ListenerAction.forward([green]),
+        )
     return LoadBalancing(
         lb_security_group=lb_security_group,
         service_security_group=service_security_group,
@@ -225,6 +250,7 @@ def build_load_balancer(
         test_listener=test_listener,
         production_rule=production_rule,
         test_rule=test_rule,
+        green_rule=green_rule,
     )
 
 
