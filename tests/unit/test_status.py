@@ -446,39 +446,31 @@ def test_two_writers_warn_and_exit_4(
     assert (code, err) == (EXIT_TWO_WRITERS, "")
     lines = out.splitlines()
     assert "  PRIMARY -> us-east-2" in lines and "  SECONDARY order: us-east-1" in lines
-    assert (
-        lines[-5:]
-        == [
-            "WARNING: 2 regions have a writer database: us-east-1 (shop-db-us-east-1), us-east-2 "
-            "(shop-db-us-east-2): both take writes and diverge; stop the writes of all but one "
-            "(failover runbook)",
-            "",
-            'next: fail back when ready (docs: failover-runbook, "Fail back")',
-            "cdk deploy shop-us-east-1 --exclusively -c promote_replica_in=us-east-2",
-        ][-5:]
-        if False
-        else lines[-5:]
-    )
-    assert lines[-4:] == [
+    # Its service still runs (no ECS service here): the next step stands it down.
+    assert lines[-3:] == [
         "WARNING: 2 regions have a writer database: us-east-1 (shop-db-us-east-1), us-east-2 "
         "(shop-db-us-east-2): both take writes and diverge; stop the writes of all but one "
         "(failover runbook)",
         "",
-        'next: fail back when ready (docs: failover-runbook, "Fail back")',
         "cdk deploy shop-us-east-1 --exclusively -c promote_replica_in=us-east-2",
     ]
 
 
 # ---------------------------------------------------------------------- the next step, pure
 def _states(*specs: str) -> list[RegionState]:
-    """``"us-east-1 primary writer"``, ``"us-east-2 secondary"``, ``"us-west-2 down"``."""
+    """``"us-east-1 primary writer"``, ``"us-east-2 secondary"``, ``"us-west-2 down"``,
+    ``"us-east-1 primary writer stood-down"`` (its service scaled to zero)."""
     states = []
     for spec in specs:
         region, *words = spec.split()
         role = next((w for w in words if w in {"primary", "secondary"}), None)
         states.append(
             RegionState(
-                region=region, reachable="down" not in words, role=role, writer="writer" in words
+                region=region,
+                reachable="down" not in words,
+                role=role,
+                writer="writer" in words,
+                stood_down="stood-down" in words,
             )
         )
     return states
@@ -518,13 +510,20 @@ FAIL_BACK = 'next: fail back when ready (docs: failover-runbook, "Fail back")'
             ["next: nothing to do"],
         ),
         (
-            ["us-east-1 primary", "us-east-2 secondary writer"],
-            [FAIL_BACK, "cdk deploy shop-us-east-1 --exclusively -c promote_replica_in=us-east-2"],
+            # The old primary is back with its service running: stand it down (runbook step 4).
+            ["us-east-1 primary writer", "us-east-2 secondary writer"],
+            ["cdk deploy shop-us-east-1 --exclusively -c promote_replica_in=us-east-2"],
         ),
         (
             ["us-east-1 primary writer", "us-east-2 secondary writer", "us-west-2 down"],
-            [FAIL_BACK, "cdk deploy shop-us-east-1 --exclusively -c promote_replica_in=us-east-2"],
+            ["cdk deploy shop-us-east-1 --exclusively -c promote_replica_in=us-east-2"],
         ),
+        (
+            # Stood down: its standalone database is superseded, not a second writer.
+            ["us-east-1 primary writer stood-down", "us-east-2 secondary writer"],
+            [FAIL_BACK],
+        ),
+        (["us-east-1 primary", "us-east-2 secondary writer"], [FAIL_BACK]),
         (
             ["us-east-1 down", "us-east-2 secondary writer"],
             [
@@ -534,12 +533,13 @@ FAIL_BACK = 'next: fail back when ready (docs: failover-runbook, "Fail back")'
             ],
         ),
         (
+            # A secondary region fails: nothing to do (runbook step 2).
             ["us-east-1 primary writer", "us-east-2 down"],
-            [
-                NO_ADVICE,
-                "unreachable: us-east-2; the primary region us-east-1 holds the only writer and "
-                "keeps serving: nothing to fail over",
-            ],
+            ["next: nothing to do"],
+        ),
+        (
+            ["us-east-1 primary writer", "us-east-2 down", "us-west-2 secondary"],
+            ["next: nothing to do"],
         ),
         (
             ["us-east-1 primary", "us-east-2 secondary"],

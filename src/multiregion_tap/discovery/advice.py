@@ -3,8 +3,9 @@
 :func:`next_step` is a pure function of each region's :class:`RegionState` (reachable, role,
 writer). Its command lines are the failover runbook's, with ``<app>`` the app name:
 
-* everything reachable and exactly one writer, in the region whose role output is
-  ``primary``: ``next: nothing to do``;
+* the region whose role output is ``primary`` reachable and holding the only writer:
+  ``next: nothing to do``, also while a secondary region is unreachable (the runbook's "A
+  secondary region fails": the primary keeps serving);
 * the primary region unreachable and no writer among the reachable regions: the failover to
   the first reachable secondary region ``S`` (in the order of the regions given)::
 
@@ -13,9 +14,12 @@ writer). Its command lines are the failover runbook's, with ``<app>`` the app na
       cdk deploy <app>-T --exclusively -c promote_replica_in=S   (each other reachable secondary T)
 
 * a writer in a region ``S`` whose role is ``secondary`` (a promotion happened) and the old
-  primary region reachable again: ``next: fail back when ready (docs: failover-runbook, "Fail
-  back")`` and ``cdk deploy <app>-<old primary> --exclusively -c promote_replica_in=S`` (it
-  makes the old primary's service read-only and scaled to zero);
+  primary region reachable again with its service still running: the runbook's "The old
+  primary region comes back", ``cdk deploy <app>-<old primary> --exclusively -c
+  promote_replica_in=S`` (it makes the old primary's service read-only and scaled to zero);
+* the same with the old primary's service stood down (:attr:`RegionState.stood_down`: its
+  standalone database is superseded and counts as no writer): ``next: fail back when ready
+  (docs: failover-runbook, "Fail back")``;
 * any other state: ``next: no automatic advice; see the failover runbook`` and the reason.
 
 The primary region is the reachable region whose role output is ``primary``; when no reachable
@@ -48,6 +52,9 @@ class RegionState:
     role: str | None = None
     #: Whether the region's database is a writer (not a read replica).
     writer: bool = False
+    #: Whether the region's service is stood down (desired count 0): after a failover, the
+    #: superseded primary's database is standalone but nothing writes to it.
+    stood_down: bool = False
 
 
 def _deploy(app_name: str, suffix: str, promoted: str) -> str:
@@ -63,7 +70,6 @@ def next_step(app_name: str, states: Sequence[RegionState]) -> list[str]:
     """The lines of the next runbook step for regions in ``states`` (in the order given, the
     primary first by convention); see the module's documentation for the rules."""
     reachable = [s for s in states if s.reachable]
-    unreachable = [s for s in states if not s.reachable]
     writers = [s for s in reachable if s.writer]
     primary = next((s for s in reachable if s.role == RegionRole.PRIMARY), None)
     if primary is None and states and not states[0].reachable:
@@ -71,7 +77,7 @@ def next_step(app_name: str, states: Sequence[RegionState]) -> list[str]:
     if primary is None:
         return [NO_ADVICE, "no region's role output says primary, and the first region answered"]
     promoted = [s for s in writers if s.role == RegionRole.SECONDARY]
-    if not unreachable and writers == [primary]:
+    if primary.reachable and writers == [primary]:
         return [NOTHING_TO_DO]
     if not primary.reachable and not writers:
         secondaries = [s for s in reachable if s.role == RegionRole.SECONDARY]
@@ -88,7 +94,9 @@ def next_step(app_name: str, states: Sequence[RegionState]) -> list[str]:
             *(_deploy(app_name, s.region, target) for s in secondaries[1:]),
         ]
     if primary.reachable and len(promoted) == 1 and set(writers) <= {primary, promoted[0]}:
-        return [FAIL_BACK, _deploy(app_name, primary.region, promoted[0].region)]
+        if primary in writers and not primary.stood_down:
+            return [_deploy(app_name, primary.region, promoted[0].region)]
+        return [FAIL_BACK]
     if len(writers) > 1:
         return [
             NO_ADVICE,
@@ -103,12 +111,6 @@ def next_step(app_name: str, states: Sequence[RegionState]) -> list[str]:
         ]
     if not writers:
         return [NO_ADVICE, "no reachable region has a writer database"]
-    if writers == [primary]:
-        return [
-            NO_ADVICE,
-            f"unreachable: {_names(unreachable)}; the primary region {primary.region} holds the "
-            "only writer and keeps serving: nothing to fail over",
-        ]
     return [
         NO_ADVICE,
         f"the writer is in {writers[0].region}, whose role is {writers[0].role or 'unknown'}",

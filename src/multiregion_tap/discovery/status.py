@@ -7,7 +7,9 @@ lag (CloudWatch ``ReplicaLag``, the maximum over the last 5 minutes), and Route 
 stack ``<app_name>-dns`` found in any region searched: the record the ``PRIMARY`` failover
 alias points at, the ``SECONDARY`` order along the failover chain, each health check's
 configuration and status). A database is a writer when it is not a read replica (no
-``ReadReplicaSourceDBInstanceIdentifier``: a primary, or a promoted replica). The next step is
+``ReadReplicaSourceDBInstanceIdentifier``: a primary, or a promoted replica), unless the
+region's service is stood down (desired count 0): the superseded primary after a failover,
+which nothing writes to. The next step is
 :func:`~multiregion_tap.discovery.advice.next_step` of the regions' states.
 """
 
@@ -63,6 +65,10 @@ class RegionStatus:
     database: str | None = None
     #: True when the database is a writer (not a read replica).
     writer: bool = False
+    #: True when the region's service is stood down (desired count 0): after a failover the
+    #: superseded primary's standalone database, which nothing writes to (not counted as a
+    #: writer in :attr:`AppStatus.writers`).
+    stood_down: bool = False
     #: The source of a read replica (its ARN for a cross-region replica).
     replica_source: str | None = None
     #: A replica's ``ReplicaLag``, the maximum over the last 5 minutes, in seconds.
@@ -129,8 +135,10 @@ class AppStatus:
 
     @property
     def writers(self) -> tuple[str, ...]:
-        """The reachable regions whose database is a writer."""
-        return tuple(r.region for r in self.regional if r.reachable and r.writer)
+        """The reachable regions whose database is a writer, but for a stood-down region's."""
+        return tuple(
+            r.region for r in self.regional if r.reachable and r.writer and not r.stood_down
+        )
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-serializable dict of everything (``next`` included)."""
@@ -179,6 +187,10 @@ def _region_lines(reg: RegionStatus) -> list[str]:
     ]
     if reg.database is None:
         lines.append("  database: not found")
+    elif reg.writer and reg.stood_down:
+        lines.append(
+            f"  database {reg.database}: standalone, superseded (service stood down: 0 tasks)"
+        )
     elif reg.writer:
         lines.append(f"  database {reg.database}: WRITER")
     else:
@@ -263,6 +275,7 @@ def _region_status(clients: Clients, reg: RegionTopology) -> RegionStatus:
         role=reg.role,
         database=db.identifier if db else None,
         writer=db is not None and not db.is_replica,
+        stood_down=reg.service is not None and reg.service.desired_count == 0,
         replica_source=db.source_arn if db else None,
         replica_lag_seconds=lag[0],
         replica_lag_note=lag[1],
@@ -376,7 +389,7 @@ def app_status(
     clients = Clients(client_factory or session_factory(None))
     regional = tuple(_region_status(clients, reg) for reg in topology.regional)
     dns = _dns_status(clients, topology)
-    writers = [r for r in regional if r.reachable and r.writer]
+    writers = [r for r in regional if r.reachable and r.writer and not r.stood_down]
     warnings: tuple[str, ...] = ()
     if len(writers) > 1:
         warnings = (
@@ -385,7 +398,13 @@ def app_status(
             + ": both take writes and diverge; stop the writes of all but one (failover runbook)",
         )
     states = [
-        RegionState(region=r.region, reachable=r.reachable, role=r.role, writer=r.writer)
+        RegionState(
+            region=r.region,
+            reachable=r.reachable,
+            role=r.role,
+            writer=r.writer,
+            stood_down=r.stood_down,
+        )
         for r in regional
     ]
     return AppStatus(
