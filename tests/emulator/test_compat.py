@@ -1602,3 +1602,178 @@ def test_ssm_parameter_with_a_tag_map_and_no_name(cfn: Deployer) -> None:
     assert ssm.get_parameter(Name=name)["Parameter"]["Value"] == "v"
     tags = ssm.list_tags_for_resource(ResourceType="Parameter", ResourceId=name)["TagList"]
     assert tags == [{"Key": "team", "Value": "shop"}]
+
+
+# --------------------------------------------------------------------------- stack updates
+def _update(
+    cfn: Deployer,
+    name: str,
+    template: dict[str, Any],
+    *,
+    region: str = "us-east-1",
+    parameters: list[dict[str, Any]] | None = None,
+) -> dict[str, str]:
+    """Update ``name`` as the CDK CLI does: delete the change set ``cdk-deploy-change-set``
+    (whether it exists or not), create it as an UPDATE, execute it; the stack's outputs."""
+    client = cfn.client("cloudformation", region)
+    change_set = "cdk-deploy-change-set"
+    client.delete_change_set(StackName=name, ChangeSetName=change_set)
+    client.create_change_set(
+        StackName=name,
+        ChangeSetName=change_set,
+        ChangeSetType="UPDATE",
+        TemplateBody=json.dumps(template),
+        Parameters=parameters or [],
+    )
+    client.execute_change_set(StackName=name, ChangeSetName=change_set)
+    stack = client.describe_stacks(StackName=name)["Stacks"][0]
+    assert stack["StackStatus"] == "UPDATE_COMPLETE", stack
+    return {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+
+
+def test_deleting_a_change_set_that_does_not_exist_is_no_error(cfn: Deployer) -> None:
+    """The CDK CLI deletes ``cdk-deploy-change-set`` before every update of a stack and waits
+    until DescribeChangeSet answers ``ChangeSetNotFound``; moto refused the delete, so no stack
+    could be updated with ``cdk deploy``. DeleteChangeSet's only documented error is
+    ``InvalidChangeSetStatus``; DescribeChangeSet's is ``ChangeSetNotFound`` (HTTP 404), whose
+    exception AWS documents as "The specified change set name or ID doesn't exit. To view
+    valid change sets for a stack, use the ListChangeSets operation." (sic)."""
+    cfn.deploy("updated", _template({"Topic": {"Type": "AWS::SNS::Topic"}}))
+    client = cfn.client("cloudformation")
+    client.delete_change_set(StackName="updated", ChangeSetName="cdk-deploy-change-set")
+    with pytest.raises(client.exceptions.ChangeSetNotFoundException) as raised:
+        client.describe_change_set(StackName="updated", ChangeSetName="cdk-deploy-change-set")
+    error = raised.value.response
+    assert error["Error"]["Code"] == "ChangeSetNotFound"
+    assert error["ResponseMetadata"]["HTTPStatusCode"] == 404
+
+
+def test_update_with_the_previous_value_of_an_ssm_parameter(cfn: Deployer) -> None:
+    """A CDK stack's ``BootstrapVersion`` parameter is an SSM parameter type, sent with
+    ``UsePreviousValue`` on every update: its previous value is the parameter's name, resolved
+    again (ParameterValue "The input value associated with the parameter", ResolvedValue "The
+    value that corresponds to a Systems Manager parameter key"). moto looked the resolved
+    value up as a name and failed the update."""
+    cfn.client("ssm").put_parameter(Name="/cdk-bootstrap/test/version", Value="30", Type="String")
+    template = _template({"Topic": {"Type": "AWS::SNS::Topic"}}, outputs={"V": {"Ref": "Version"}})
+    template["Parameters"] = {
+        "Version": {
+            "Type": "AWS::SSM::Parameter::Value<String>",
+            "Default": "/cdk-bootstrap/test/version",
+        }
+    }
+    assert cfn.deploy("with-ssm", template)["V"] == "30"
+    template["Resources"]["Other"] = {"Type": "AWS::SNS::Topic"}
+    outputs = _update(
+        cfn,
+        "with-ssm",
+        template,
+        parameters=[{"ParameterKey": "Version", "UsePreviousValue": True}],
+    )
+    assert outputs["V"] == "30"
+
+
+def test_removing_source_db_instance_identifier_promotes_the_replica(cfn: Deployer) -> None:
+    """CloudFormation's RDS provider promotes a read replica whose template drops
+    ``SourceDBInstanceIdentifier`` (a conditional create-only property; ``rds:PromoteReadReplica``
+    is among its update permissions): same identifier, standalone, no longer listed by its
+    source. moto had no update for DB instances and dropped the resource from the stack."""
+    primary = _db_resources("us-east-1", "10.0.0.0/16")
+    primary["Db"] = {
+        "Type": "AWS::RDS::DBInstance",
+        "Properties": {
+            "Engine": "postgres",
+            "DBInstanceClass": "db.t4g.micro",
+            "AllocatedStorage": "20",
+            "BackupRetentionPeriod": 7,
+            "MasterUsername": "admin",
+            "MasterUserPassword": "password123",
+            "DBSubnetGroupName": {"Ref": "SubnetGroup"},
+        },
+    }
+    source = cfn.deploy(
+        "db-primary",
+        _template(primary, outputs={"Arn": {"Fn::GetAtt": ["Db", "DBInstanceArn"]}}),
+    )["Arn"]
+    replica = _db_resources("us-east-2", "10.1.0.0/16")
+    replica["Replica"] = {
+        "Type": "AWS::RDS::DBInstance",
+        "Properties": {
+            "DBInstanceIdentifier": "replica-db",
+            "SourceDBInstanceIdentifier": source,
+            "DBInstanceClass": "db.t4g.micro",
+            "BackupRetentionPeriod": 7,
+            "DBSubnetGroupName": {"Ref": "SubnetGroup"},
+        },
+    }
+    outputs = {"Id": {"Ref": "Replica"}, "Address": {"Fn::GetAtt": ["Replica", "Endpoint.Address"]}}
+    before = cfn.deploy("db-replica", _template(replica, outputs=outputs), region="us-east-2")
+    rds2 = cfn.client("rds", "us-east-2")
+    got = rds2.describe_db_instances(DBInstanceIdentifier="replica-db")["DBInstances"][0]
+    assert got["ReadReplicaSourceDBInstanceIdentifier"] == source
+
+    del replica["Replica"]["Properties"]["SourceDBInstanceIdentifier"]
+    after = _update(cfn, "db-replica", _template(replica, outputs=outputs), region="us-east-2")
+    assert after == before  # promoted in place: same identifier and endpoint
+    (got,) = rds2.describe_db_instances(DBInstanceIdentifier="replica-db")["DBInstances"]
+    assert "ReadReplicaSourceDBInstanceIdentifier" not in got
+    assert got["BackupRetentionPeriod"] == 7
+    (db,) = cfn.client("rds").describe_db_instances()["DBInstances"]
+    assert db["ReadReplicaDBInstanceIdentifiers"] == []
+
+
+def test_failover_records_updated_in_place_and_a_health_check_removed(cfn: Deployer) -> None:
+    """Both failover records of a name move to one target, and the other target's health
+    check leaves the template: each record is updated in place (Route 53 tells them apart by
+    ``SetIdentifier``; moto deleted every record of the name, so one vanished) and the
+    removed health check is deleted (moto kept it)."""
+
+    def check(fqdn: str) -> dict[str, Any]:
+        return {
+            "Type": "AWS::Route53::HealthCheck",
+            "Properties": {"HealthCheckConfig": {"Type": "HTTP", "FullyQualifiedDomainName": fqdn}},
+        }
+
+    def record(role: str, check_id: str, target: str) -> dict[str, Any]:
+        return {
+            "Type": "AWS::Route53::RecordSet",
+            "Properties": {
+                "HostedZoneId": {"Ref": "Zone"},
+                "Name": "app.shop.example.com.",
+                "Type": "A",
+                "SetIdentifier": role.lower(),
+                "Failover": role,
+                "HealthCheckId": {"Fn::GetAtt": [check_id, "HealthCheckId"]},
+                "AliasTarget": {
+                    "DNSName": target,
+                    "HostedZoneId": "Z3AADJGX6KTTL2",
+                    "EvaluateTargetHealth": False,
+                },
+            },
+        }
+
+    zone = {"Type": "AWS::Route53::HostedZone", "Properties": {"Name": "shop.example.com"}}
+    outputs = {"ZoneId": {"Ref": "Zone"}, "B": {"Fn::GetAtt": ["CheckB", "HealthCheckId"]}}
+    before = {
+        "Zone": zone,
+        "CheckA": check("a.example.com"),
+        "CheckB": check("b.example.com"),
+        "Primary": record("PRIMARY", "CheckA", "a.example.com"),
+        "Secondary": record("SECONDARY", "CheckB", "b.example.com"),
+    }
+    zone_id = cfn.deploy("failover", _template(before, outputs=outputs))["ZoneId"]
+    after = {
+        "Zone": zone,
+        "CheckB": check("b.example.com"),
+        "Primary": record("PRIMARY", "CheckB", "b.example.com"),
+        "Secondary": record("SECONDARY", "CheckB", "b.example.com"),
+    }
+    check_b = _update(cfn, "failover", _template(after, outputs=outputs))["B"]
+    route53 = cfn.client("route53")
+    records = route53.list_resource_record_sets(HostedZoneId=zone_id)["ResourceRecordSets"]
+    app = {r["Failover"]: r for r in records if r["Name"].startswith("app.")}
+    assert set(app) == {"PRIMARY", "SECONDARY"}
+    for found in app.values():
+        assert found["AliasTarget"]["DNSName"].rstrip(".") == "b.example.com"
+        assert found["HealthCheckId"] == check_b
+    assert [c["Id"] for c in route53.list_health_checks()["HealthChecks"]] == [check_b]

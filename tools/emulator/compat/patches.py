@@ -197,13 +197,55 @@ def _delete_record_set(
         zone = _record_set_zone(properties, account_id, region_name)
     except Exception:
         return
-    rrset = {"Name": resource_name}
-    if properties.get("Type"):
-        rrset["Type"] = properties["Type"]
-    if properties.get("SetIdentifier"):
-        rrset["SetIdentifier"] = properties["SetIdentifier"]
-    with contextlib.suppress(KeyError):
-        zone.delete_rrset(rrset)
+    _remove_record(zone, resource_name, properties.get("Type"), properties.get("SetIdentifier"))
+
+
+def _remove_record(zone: Any, name: str, kind: str | None, set_identifier: str | None) -> None:
+    """Remove the one record of ``zone`` with this name, type and set identifier. moto's
+    ``delete_rrset`` ignores the set identifier: deleting one failover record of a name
+    deleted its PRIMARY and SECONDARY records both (Route 53 tells records of one name and type
+    apart by ``SetIdentifier``,
+    https://docs.aws.amazon.com/Route53/latest/APIReference/API_ResourceRecordSet.html)."""
+    wanted = name.rstrip(".").lower()
+    zone.rrsets = [
+        record
+        for record in zone.rrsets
+        if record.name.rstrip(".").lower() != wanted
+        or (kind is not None and record.type != kind)
+        or (set_identifier is not None and record.set_identifier != set_identifier)
+    ]
+
+
+def _update_record_set(
+    cls: Any,
+    original_resource: Any,
+    new_resource_name: str,
+    cloudformation_json: Any,
+    account_id: str,
+    region_name: str,
+) -> Any:
+    """Update a record in place: the original record (its own name, type and set identifier)
+    is replaced by the new properties, the other records of the name stay. moto deleted by
+    the new properties' name only, which took every failover record of the name with it.
+    CloudFormation updates ``AliasTarget``, ``HealthCheckId`` and ``Failover`` without
+    interruption (AWS::Route53::RecordSet, "Update requires: No interruption",
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53-recordset.html)."""
+    properties = cloudformation_json["Properties"]
+    with contextlib.suppress(Exception):
+        zone = _record_set_zone(properties, account_id, region_name)
+        _remove_record(
+            zone, original_resource.name, original_resource.type, original_resource.set_identifier
+        )
+    return _create_record_set(cls, new_resource_name, cloudformation_json, account_id, region_name)
+
+
+def _health_check_delete(self: Any, account_id: str, region: str) -> None:
+    """A health check removed from the template is deleted (moto kept it: the model had no
+    delete, and stack updates skip what they cannot delete)."""
+    from moto.utilities.utils import get_partition
+
+    backend = route53_models.route53_backends[account_id][get_partition(region)]
+    backend.delete_health_check(self.id)
 
 
 def _record_set_delete(self: Any, account_id: str, region: str) -> None:
@@ -259,6 +301,58 @@ def _create_db_instance(
         db._db_subnet_group_name = subnet_group_name
         db.db_subnet_group = backend.describe_db_subnet_groups(subnet_group_name)[0]
     return db
+
+
+def _promote(db: Any, account_id: str, properties: dict[str, Any]) -> None:
+    """What RDS PromoteReadReplica leaves: a standalone instance (no
+    ``ReadReplicaSourceDBInstanceIdentifier``), no longer listed by its source, same identifier
+    and endpoint, backups as the template says. moto's own promotion kept the source."""
+    source_id = db.source_db_instance_identifier
+    if source_id:
+        source_region = source_id.split(":")[3] if source_id.startswith("arn:") else db.region
+        source_backend = rds_models.rds_backends[account_id][source_region]
+        source = source_backend.databases.get(source_id.split(":")[-1])
+        if source is not None:
+            for entry in (db.db_instance_arn, db.db_instance_identifier):
+                if entry in source.replicas:
+                    source.replicas.remove(entry)
+    db.is_replica = False
+    db.source_db_instance_identifier = None
+    if properties.get("BackupRetentionPeriod") is not None:
+        db.backup_retention_period = int(properties["BackupRetentionPeriod"])
+
+
+def _update_db_instance(
+    cls: Any,
+    original_resource: Any,
+    new_resource_name: str,
+    cloudformation_json: Any,
+    account_id: str,
+    region_name: str,
+) -> Any:
+    """An update of ``AWS::RDS::DBInstance`` (moto had none: the stack lost the resource).
+
+    CloudFormation's RDS resource provider lists ``SourceDBInstanceIdentifier`` among the
+    conditional create-only properties and ``rds:PromoteReadReplica`` among its update
+    permissions (aws-cloudformation-resource-providers-rds, ``aws-rds-dbinstance.json``):
+    removing the property from a replica promotes it in place; naming another source replaces
+    the replica (a new instance; the old one is deleted unless deletion protection keeps it).
+    Any other change keeps the instance as it is (the drill needs no other update)."""
+    properties = cloudformation_json.get("Properties", {})
+    source = properties.get("SourceDBInstanceIdentifier")
+    if original_resource.is_replica and not source:
+        _promote(original_resource, account_id, properties)
+        return original_resource
+    if source and source != original_resource.source_db_instance_identifier:
+        replacement = _create_db_instance(
+            cls, new_resource_name, cloudformation_json, account_id, region_name
+        )
+        if not original_resource.deletion_protection:
+            backend = rds_models.rds_backends[account_id][original_resource.region]
+            with contextlib.suppress(Exception):
+                backend.delete_db_instance(original_resource.db_instance_identifier)
+        return replacement
+    return original_resource
 
 
 def _db_subnet_group_physical_id(self: Any) -> str:
@@ -645,12 +739,27 @@ def _find_change_set(backend: Any, change_set_name: str, stack_name: str | None)
     pending = [c for c in candidates if c.execution_status != "EXECUTE_COMPLETE"]
     if pending or candidates:
         return (pending or candidates)[-1]
-    from moto.cloudformation.exceptions import ValidationError
-
-    raise ValidationError(
-        message=f"ChangeSet [{change_set_name}] does not exist"
+    raise ChangeSetNotFoundError(
+        f"ChangeSet [{change_set_name}] does not exist"
         + (f" for stack [{stack_name}]" if stack_name else "")
     )
+
+
+class ChangeSetNotFoundError(Exception):
+    """No change set of that name (or id) on that stack: CloudFormation's
+    ``ChangeSetNotFound`` (HTTP 404) for DescribeChangeSet and ExecuteChangeSet; DeleteChangeSet
+    succeeds instead (:func:`_delete_change_set_response`)."""
+
+
+def _change_set_not_found(error: ChangeSetNotFoundError) -> Exception:
+    from moto.cloudformation.exceptions import CloudFormationError
+
+    class ChangeSetNotFoundResponseError(CloudFormationError):
+        # The shape id of the AWS model: moto serializes it as the query error code
+        # ``ChangeSetNotFound`` with HTTP 404, as CloudFormation answers.
+        code = "ChangeSetNotFoundException"
+
+    return ChangeSetNotFoundResponseError(str(error))
 
 
 def _execute_change_set(self: Any, change_set_name: str, stack_name: str | None = None) -> None:
@@ -660,7 +769,10 @@ def _execute_change_set(self: Any, change_set_name: str, stack_name: str | None 
     that fails to create leaves the stack ROLLBACK_COMPLETE (:mod:`.failures`)."""
     from .failures import ResourceCreateFailedError, mark_create_failed
 
-    change_set = _find_change_set(self, change_set_name, stack_name)
+    try:
+        change_set = _find_change_set(self, change_set_name, stack_name)
+    except ChangeSetNotFoundError as missing:
+        raise _change_set_not_found(missing) from None
     stack = self.stacks[change_set.stack_id]
     try:
         _ORIGINAL["execute_change_set"](self, change_set.change_set_id, stack_name)
@@ -680,23 +792,60 @@ def _execute_change_set(self: Any, change_set_name: str, stack_name: str | None 
 def _describe_change_set_response(self: Any) -> Any:
     from moto.core.responses import ActionResult
 
-    change_set = _find_change_set(
-        self.cloudformation_backend,
-        self._get_param("ChangeSetName"),
-        self._get_param("StackName"),
-    )
+    try:
+        change_set = _find_change_set(
+            self.cloudformation_backend,
+            self._get_param("ChangeSetName"),
+            self._get_param("StackName"),
+        )
+    except ChangeSetNotFoundError as missing:
+        raise _change_set_not_found(missing) from None
     return ActionResult(change_set)
 
 
 def _delete_change_set_response(self: Any) -> Any:
+    """Delete the stack's change set; a change set that does not exist is no error.
+
+    The DeleteChangeSet API reference lists one error, ``InvalidChangeSetStatus``
+    (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DeleteChangeSet.html),
+    and the CDK CLI deletes ``cdk-deploy-change-set`` before every update of an existing stack
+    without handling an error (``cleanupOldChangeset``), then waits until DescribeChangeSet
+    answers ``ChangeSetNotFound``. moto answered ``ValidationError``: every ``cdk deploy`` of a
+    stack that exists failed."""
     from moto.core.responses import EmptyResult
 
     backend = self.cloudformation_backend
-    change_set = _find_change_set(
-        backend, self._get_param("ChangeSetName"), self._get_param("StackName")
-    )
+    try:
+        change_set = _find_change_set(
+            backend, self._get_param("ChangeSetName"), self._get_param("StackName")
+        )
+    except ChangeSetNotFoundError:
+        return EmptyResult()
     backend.change_sets.pop(change_set.change_set_id, None)
     return EmptyResult()
+
+
+# --------------------------------------------------------------------------- stack parameters
+def _stack_parameters(self: Any) -> dict[str, Any]:
+    """The stack's parameter values as given, for ``UsePreviousValue``.
+
+    A Systems Manager parameter type's value is the parameter's name; CloudFormation resolves
+    it on every create and update and reports the result apart, as ``ResolvedValue``
+    (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_Parameter.html:
+    ParameterValue "The input value associated with the parameter", ResolvedValue "The value
+    that corresponds to a Systems Manager parameter key"). moto handed the resolved value back
+    as the previous value and then looked it up as a name: every update of a CDK stack (its
+    ``BootstrapVersion`` parameter, ``/cdk-bootstrap/<qualifier>/version``, sent with
+    ``UsePreviousValue``) failed with an internal error."""
+    resource_map = self.resource_map
+    values = dict(resource_map.resolved_parameters)
+    slots = (resource_map._template or {}).get("Parameters", {})
+    for key, slot in slots.items():
+        if str(slot.get("Type", "")).startswith("AWS::SSM::Parameter::") and key in values:
+            given = resource_map.input_parameters.get(key, slot.get("Default"))
+            if given is not None:
+                values[key] = given
+    return values
 
 
 # --------------------------------------------------------------------------- resource names
@@ -721,6 +870,9 @@ def apply() -> None:
     CloudFormationBackend.execute_change_set = _execute_change_set  # type: ignore[method-assign]
     CloudFormationResponse.describe_change_set = _describe_change_set_response  # type: ignore[method-assign]
     CloudFormationResponse.delete_change_set = _delete_change_set_response  # type: ignore[method-assign]
+    from moto.cloudformation.models import Stack
+
+    Stack.stack_parameters = property(_stack_parameters)  # type: ignore[assignment,method-assign]
     _original_generate_resource_name = parsing.generate_resource_name
     parsing.generate_resource_name = _generate_resource_name
     codedeploy_responses._deployment_group_info = _deployment_group_info
@@ -739,6 +891,8 @@ def apply() -> None:
     record_set.create_from_cloudformation_json = classmethod(_create_record_set)  # type: ignore[assignment]
     record_set.delete_from_cloudformation_json = classmethod(_delete_record_set)  # type: ignore[assignment]
     record_set.delete = _record_set_delete  # type: ignore[method-assign]
+    record_set.update_from_cloudformation_json = classmethod(_update_record_set)  # type: ignore[assignment]
+    route53_models.HealthCheck.delete = _health_check_delete  # type: ignore[attr-defined]
 
     elbv2_models.ELBv2Backend.convert_and_validate_properties = _listener_default_actions  # type: ignore[method-assign]
     from moto.ssm.models import Parameter
@@ -765,3 +919,4 @@ def apply() -> None:
     db = rds_models.DBInstance
     _ORIGINAL["rds_create"] = db.__dict__["create_from_cloudformation_json"]
     db.create_from_cloudformation_json = classmethod(_create_db_instance)  # type: ignore[assignment]
+    db.update_from_cloudformation_json = classmethod(_update_db_instance)  # type: ignore[assignment]
