@@ -1,4 +1,9 @@
-"""RegionalService: ECR + ECS Fargate + ALB with blue/green and automatic rollback, in a VPC."""
+"""RegionalService: ECR + ECS Fargate + ALB with blue/green and automatic rollback, in a VPC.
+
+Why this module is long: it is the public face of the service, and its docstrings document
+every prop, the deployment modes, blue/green, ECR replication and routes; the logic lives in
+the ``_private/service_*`` builders.
+"""
 
 from __future__ import annotations
 
@@ -36,6 +41,7 @@ from ._private.service_network import build_network
 from ._private.service_outputs import add_service_outputs
 from ._private.service_props import require_replication_regions, resolve_service_props
 from ._private.service_registry import build_registry
+from ._private.service_routes import Routes
 from ._private.validation import fail, names_construct_path, require_int_range, require_region
 
 __all__ = [
@@ -197,8 +203,9 @@ class RegionalService(Construct):
     which can send traffic to the target group that no longer has tasks (aws-cdk#36649). In
     the ECS-native modes this construct therefore keeps the production rule invariant:
 
-    * the rule is a separate ``AWS::ElasticLoadBalancingV2::ListenerRule`` (priority 1, path
-      ``/*``) whose action is a weighted forward to *both* target groups (blue 100, green 0).
+    * the rule is a separate ``AWS::ElasticLoadBalancingV2::ListenerRule`` (path ``/*``;
+      priority 1, or 50000 once the service has routes, see below) whose action is a
+      weighted forward to *both* target groups (blue 100, green 0).
       ECS only changes weights, and a deploy never adds or removes a target group from it;
     * its properties reference only the listener and the two target groups, none of which a
       routine change replaces: image, container port, cpu/memory, environment, health
@@ -210,11 +217,26 @@ class RegionalService(Construct):
       survives the switch to HTTPS.
 
     What still rewrites the rule (and is called out by ``cdk diff`` as a change to
-    ``ProductionRule``): changing ``internet_facing`` (a new load balancer) or the VPC. Make
+    ``ProductionRule``): changing ``internet_facing`` (a new load balancer) or the VPC, and
+    adding the first route (the rule moves from priority 1 to 50000 in place). Make
     such changes in a maintenance window, and run a no-op image deployment after them so
     ECS re-establishes its weights. In ``CODE_DEPLOY`` mode CodeDeploy rewrites the
     listener's default action, so any change to the production listener (certificate, SSL
     policy) resets it: after such a change, run a CodeDeploy deployment.
+
+    Routes
+    ------
+    :meth:`add_route` adds a listener rule to the production listener (HTTPS with a
+    ``certificate``, whose port 80 listener keeps redirecting every request to HTTPS; else
+    HTTP) that forwards matching requests to your own target groups, or answers them with
+    your own action. The load balancer evaluates rules by priority, lowest first, and the
+    library's rule comes last: priority 50000 is reserved for it (the ECS-native
+    ``ProductionRule`` moves there with the first route; ``CODE_DEPLOY`` serves production
+    with the listener's default action, evaluated after every rule), so a route takes 1 to
+    49999, each priority once. Blue/green rewrites only the library's rule, never a route.
+    Add listener rules only through :meth:`add_route`: a rule added to
+    :attr:`production_listener` directly is not checked and, in an ECS-native service
+    without routes, comes after the library's rule at priority 1 and never matches.
 
     ECR replication ("push once")
     -----------------------------
@@ -449,6 +471,7 @@ class RegionalService(Construct):
         self._registry = build_registry(self, settings)
         self._tasks = build_tasks(self, settings, vpc, self._registry.repository, CONTAINER_NAME)
         self._lb = build_load_balancer(self, settings, self._network)
+        self._routes = Routes(self, self._lb)
         self._alarms = build_deployment_alarms(self, settings, self._lb)
         self._service = build_service(
             self,
@@ -497,6 +520,56 @@ class RegionalService(Construct):
         return code_deploy_appspec(
             task_definition_arn, container_name=CONTAINER_NAME, container_port=self._container_port
         )
+
+    def add_route(
+        self,
+        id: str,
+        *,
+        priority: int,
+        path_patterns: Sequence[str] | None = None,
+        host_headers: Sequence[str] | None = None,
+        conditions: Sequence[elbv2.ListenerCondition] | None = None,
+        target_groups: Sequence[elbv2.IApplicationTargetGroup] | None = None,
+        action: elbv2.ListenerAction | None = None,
+    ) -> elbv2.ApplicationListenerRule:
+        """Send the requests that match every condition to your own target groups (or
+        answer them with ``action``), before the library's catch-all rule (see "Routes")::
+
+            api = elbv2.ApplicationTargetGroup(stack, "Api", vpc=service.vpc, port=8080,
+                                               target_type=elbv2.TargetType.IP)
+            service.add_route("Api", priority=10, path_patterns=["/api/*"],
+                              target_groups=[api])
+
+        :param id: The route's id, unique in the service; the rule is ``Route<id>``.
+            Changing it replaces the rule.
+        :param priority: 1 to 49999, unique among the routes; lower is evaluated first.
+        :param path_patterns: Up to five path patterns (``*`` and ``?`` wildcards).
+            Default: - no path condition.
+        :param host_headers: Up to five host names (``*`` and ``?`` wildcards).
+            Default: - no host condition.
+        :param conditions: Further conditions (HTTP headers, methods, query strings, source
+            IPs). A route needs at least one condition in all. Default: - none.
+        :param target_groups: Forward to these target groups, not blue or green. Exclusive
+            with ``action``. Default: - ``action``.
+        :param action: Any listener action (fixed response, redirect, weighted forward).
+            Default: - forward to ``target_groups``.
+        :raises ValidationError: for a taken id or priority, no condition, both or neither of
+            ``target_groups`` and ``action``, or a forward to the blue or green target group.
+        """
+        return self._routes.add(
+            id,
+            priority=priority,
+            path_patterns=path_patterns,
+            host_headers=host_headers,
+            conditions=conditions,
+            target_groups=target_groups,
+            action=action,
+        )
+
+    @property
+    def routes(self) -> Mapping[str, elbv2.ApplicationListenerRule]:
+        """The listener rules of :meth:`add_route`, by route id."""
+        return self._routes.rules
 
     @property
     def deployment_mode(self) -> DeploymentMode:
