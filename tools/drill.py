@@ -1,0 +1,479 @@
+"""The region-outage drill: the failover runbook, run verbatim on the example in the emulator.
+
+``python3 tools/dev.py drill`` sets the project up, then runs this script, which deploys
+examples/shop to the local emulator (us-east-1 primary, us-east-2 secondary) and runs the
+commands of ``docs/guides/failover-runbook.md`` while the emulator's fault switches take a
+region down, checking after each step what AWS would show:
+
+1. a secondary region fails: ``drill: look`` marks us-east-2 unreachable, us-east-1 keeps the
+   writer, and says ``next: nothing to do``;
+2. the primary region fails: ``drill: look`` prints as its next step exactly the commands of
+   ``drill: failover``; those run; then the replica in us-east-2 is a standalone writer, both
+   failover records alias the us-east-2 load balancer with its health check, the us-east-1
+   health check is gone, and the emulator received no call signed for us-east-1 during the
+   failover commands;
+3. the old primary comes back: ``drill: look`` warns of two writers and prints the command of
+   ``drill: recover``; it runs; then the us-east-1 service runs no task, and ``drill: look``
+   shows one writer (us-east-2) and the DNS primary in us-east-2.
+
+The commands come from the page's code blocks captioned ``drill: look``, ``drill: failover``
+and ``drill: recover`` (:func:`runbook_blocks`), so the page and the drill cannot diverge. Each
+line runs through ``/bin/sh`` in examples/shop with the emulator's client environment, where
+``cdk`` is the pinned CDK CLI (tools/cdk-cli) that answers its own prompts the way an operator
+at a terminal does (``--require-approval never`` for ``deploy``; ``--ci``, no notices) and
+writes its cloud assembly into the drill's work directory, not into examples/shop.
+
+Each step prints its seconds; the last line is ``drill: ok, <steps> steps, <seconds> s``. A
+failed check or command exits 1 with the step and the reason; the emulator is always stopped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tools.emulator import EmulatorError, EmulatorServer  # noqa: E402
+from tools.emulator.deploy import (  # noqa: E402
+    CDK_ENTRY,
+    VENV_BIN,
+    DeployError,
+    cdk_env,
+    deployed_app,
+    read_outputs,
+)
+
+RUNBOOK = ROOT / "docs" / "guides" / "failover-runbook.md"
+EXAMPLE = ROOT / "examples" / "shop"
+APP_NAME = "shop"
+PRIMARY = "us-east-1"
+SECONDARY = "us-east-2"
+REGIONS = (PRIMARY, SECONDARY)
+#: The captions (``drill: <name>``) of the runbook's code blocks the drill runs.
+CAPTIONS = ("look", "failover", "recover")
+#: The issue's budget for the whole drill, in seconds.
+BUDGET = 180.0
+#: Seconds one runbook line may take (a ``cdk deploy`` synthesizes the app first).
+LINE_TIMEOUT = 180.0
+NOTHING_TO_DO = "next: nothing to do"
+
+
+class RunbookError(ValueError):
+    """The runbook page lacks a captioned block the drill needs, or has a malformed one."""
+
+
+class DrillError(RuntimeError):
+    """A drill step failed: a command exited non-zero or a check did not hold."""
+
+    def __init__(self, step: str, reason: str) -> None:
+        super().__init__(f"{step}: {reason}")
+        self.step = step
+        self.reason = reason
+
+
+# ---------------------------------------------------------------------- the runbook's commands
+_FENCE = re.compile(r"^(?P<fence>`{3,})\{code-block\}")
+
+
+def runbook_blocks(text: str, required: Sequence[str] = CAPTIONS) -> dict[str, tuple[str, ...]]:
+    """The command lines of every MyST ``{code-block}`` captioned ``drill: <name>`` in
+    ``text``, by name: the block's non-empty lines, stripped, without ``#`` comments.
+
+    :raises RunbookError: when a name in ``required`` has no block, a caption appears twice, a
+        captioned block is empty or a block is not closed.
+    """
+    lines = text.splitlines()
+    blocks: dict[str, tuple[str, ...]] = {}
+    i = 0
+    while i < len(lines):
+        opening = _FENCE.match(lines[i])
+        i += 1
+        if opening is None:
+            continue
+        fence = opening["fence"]
+        options: dict[str, str] = {}
+        while i < len(lines) and lines[i].startswith(":"):
+            key, _, value = lines[i][1:].partition(":")
+            options[key.strip()] = value.strip()
+            i += 1
+        body: list[str] = []
+        while i < len(lines) and lines[i].strip() != fence:
+            body.append(lines[i])
+            i += 1
+        if i == len(lines):
+            raise RunbookError(f"a {fence}{{code-block}} is not closed")
+        i += 1
+        caption = options.get("caption", "")
+        if not caption.startswith("drill:"):
+            continue
+        name = caption.removeprefix("drill:").strip()
+        if name in blocks:
+            raise RunbookError(f"two code blocks are captioned 'drill: {name}'")
+        commands = tuple(
+            line.strip() for line in body if line.strip() and not line.strip().startswith("#")
+        )
+        if not commands:
+            raise RunbookError(f"the code block captioned 'drill: {name}' has no command")
+        blocks[name] = commands
+    missing = [name for name in required if name not in blocks]
+    if missing:
+        raise RunbookError(
+            "no code block captioned " + ", ".join(f"'drill: {name}'" for name in missing)
+        )
+    return blocks
+
+
+def read_runbook(path: Path = RUNBOOK) -> dict[str, tuple[str, ...]]:
+    """:func:`runbook_blocks` of the failover runbook page."""
+    try:
+        return runbook_blocks(path.read_text())
+    except RunbookError as error:
+        raise RunbookError(f"{path.relative_to(ROOT)}: {error}") from None
+
+
+# ---------------------------------------------------------------------- what status printed
+@dataclass(frozen=True)
+class Look:
+    """The output of the runbook's ``drill: look`` command (``multiregion-tap status``)."""
+
+    output: str
+    exit_code: int
+
+    @property
+    def lines(self) -> list[str]:
+        return self.output.splitlines()
+
+    @property
+    def next(self) -> list[str]:
+        """The next step: the last paragraph of the output."""
+        paragraphs = self.output.strip("\n").split("\n\n")
+        return paragraphs[-1].splitlines()
+
+    def unreachable(self, region: str) -> bool:
+        return any(line.startswith(f"{region}: UNREACHABLE") for line in self.lines)
+
+    @property
+    def writers(self) -> list[str]:
+        """The regions whose database line says ``WRITER``."""
+        found: list[str] = []
+        region = None
+        for line in self.lines:
+            match = re.match(r"^(\S+): reachable", line)
+            if match:
+                region = match[1]
+            elif region and line.startswith("  database ") and line.endswith(": WRITER"):
+                found.append(region)
+        return found
+
+    @property
+    def dns_primary(self) -> str | None:
+        for line in self.lines:
+            if line.startswith("  PRIMARY -> "):
+                return line.removeprefix("  PRIMARY -> ")
+        return None
+
+    @property
+    def warnings(self) -> list[str]:
+        return [line for line in self.lines if line.startswith("WARNING")]
+
+
+# ---------------------------------------------------------------------- the drill
+@dataclass
+class Drill:
+    """The drill's steps against a deployed example (``server`` with its stacks)."""
+
+    server: EmulatorServer
+    workdir: Path
+    runbook: dict[str, tuple[str, ...]] = field(default_factory=read_runbook)
+    #: Calls per (signed region, service) during the failover commands.
+    failover_calls: dict[tuple[str, str], dict[str, int]] = field(default_factory=dict)
+
+    # ------------------------------------------------------------------ running lines
+    def _cdk_shim(self) -> Path:
+        """A ``cdk`` on PATH: the pinned CLI, non-interactive, its assembly in the workdir."""
+        bin_dir = self.workdir / "bin"
+        shim = bin_dir / "cdk"
+        if not shim.exists():
+            bin_dir.mkdir(parents=True, exist_ok=True)
+            out = self.workdir / "cdk.out.drill"
+            shim.write_text(
+                "#!/bin/sh\n"
+                "# The drill's cdk: the pinned CLI, answering its prompts as an operator at a\n"
+                "# terminal does, its cloud assembly outside examples/shop.\n"
+                'case "$1" in deploy) set -- "$@" --require-approval never;; esac\n'
+                f'exec "{VENV_BIN / "node"}" "{CDK_ENTRY}" "$@" --no-notices '
+                f'--no-version-reporting --ci --output "{out}"\n'
+            )
+            shim.chmod(0o755)
+        return bin_dir
+
+    def run_line(self, step: str, line: str, *, ok_codes: Sequence[int] = (0,)) -> tuple[int, str]:
+        """Run one runbook line through ``/bin/sh`` in examples/shop with the emulator's
+        client environment; its exit code and output. Logged to ``<workdir>/drill.log``."""
+        env = cdk_env(self.server, EXAMPLE)
+        env["PATH"] = os.pathsep.join([str(self._cdk_shim()), env["PATH"]])
+        try:
+            result = subprocess.run(
+                ["/bin/sh", "-c", line],
+                cwd=EXAMPLE,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=LINE_TIMEOUT,
+            )
+        except subprocess.TimeoutExpired:
+            raise DrillError(step, f"`{line}` did not finish in {LINE_TIMEOUT:.0f} s") from None
+        with (self.workdir / "drill.log").open("a") as log:
+            log.write(f"$ {line}\n{result.stdout}{result.stderr}\n[exit {result.returncode}]\n")
+        if result.returncode not in ok_codes:
+            raise DrillError(
+                step,
+                f"`{line}` exited {result.returncode}:\n{result.stdout[-3000:]}"
+                f"{result.stderr[-3000:]}",
+            )
+        return result.returncode, result.stdout
+
+    def look(self, step: str) -> Look:
+        """Run the ``drill: look`` block (exit 4, two writers, is an answer, not a failure)."""
+        (line,) = self.runbook["look"]
+        code, output = self.run_line(step, line, ok_codes=(0, 4))
+        return Look(output=output, exit_code=code)
+
+    def run_block(self, step: str, name: str) -> None:
+        for line in self.runbook[name]:
+            self.run_line(step, line)
+
+    @staticmethod
+    def check(step: str, condition: bool, reason: str) -> None:
+        if not condition:
+            raise DrillError(step, reason)
+
+    def client(self, service: str, region: str) -> Any:
+        return self.server.boto3_client(service, region)
+
+    # ------------------------------------------------------------------ the steps
+    def secondary_down(self) -> Look:
+        """us-east-2 down: status marks it, the primary keeps the writer, nothing to do."""
+        step = "secondary region down: look"
+        self.server.region_down(SECONDARY)
+        try:
+            look = self.look(step)
+        finally:
+            self.server.region_up(SECONDARY)
+        self.check(step, look.unreachable(SECONDARY), f"{SECONDARY} not marked:\n{look.output}")
+        self.check(step, not look.unreachable(PRIMARY), f"{PRIMARY} marked:\n{look.output}")
+        self.check(step, look.writers == [PRIMARY], f"writers {look.writers}:\n{look.output}")
+        self.check(step, look.next == [NOTHING_TO_DO], f"next step {look.next}")
+        return look
+
+    def primary_down_look(self) -> Look:
+        """us-east-1 down: the next step is exactly the runbook's failover block."""
+        step = "primary region down: look"
+        self.server.region_down(PRIMARY)
+        self.server.reset_calls()
+        look = self.look(step)
+        self.check(step, look.unreachable(PRIMARY), f"{PRIMARY} not marked:\n{look.output}")
+        wanted = list(self.runbook["failover"])
+        self.check(step, look.next == wanted, f"next step {look.next}, runbook {wanted}")
+        return look
+
+    def failover(self) -> dict[tuple[str, str], dict[str, int]]:
+        """The failover block, verbatim; the calls the emulator received meanwhile."""
+        step = "primary region down: failover"
+        self.server.reset_calls()
+        self.run_block(step, "failover")
+        self.failover_calls = self.server.calls()
+        failed_region = {k: v for k, v in self.failover_calls.items() if k[0] == PRIMARY}
+        self.check(
+            step,
+            not failed_region,
+            f"the failover called the failed region {PRIMARY}: {failed_region}",
+        )
+        return self.failover_calls
+
+    def failover_result(self) -> dict[str, Any]:
+        """One writer (the promoted replica), both records on us-east-2, one health check.
+
+        Read after the failover's call counts: Route 53's API is signed for us-east-1 (its
+        own fault domain, not switched off by the us-east-1 outage)."""
+        step = "primary region down: check the failover"
+        outputs = read_outputs(self.server, ["shop-us-east-2", "shop-dns"], [SECONDARY])
+        regional, dns = outputs["shop-us-east-2"], outputs["shop-dns"]
+        identifier = regional["DatabaseIdentifier"]
+        (db,) = self.client("rds", SECONDARY).describe_db_instances(
+            DBInstanceIdentifier=identifier
+        )["DBInstances"]
+        self.check(
+            step,
+            "ReadReplicaSourceDBInstanceIdentifier" not in db,
+            f"{identifier} is still a replica of {db.get('ReadReplicaSourceDBInstanceIdentifier')}",
+        )
+        route53 = self.client("route53", PRIMARY)
+        records = route53.list_resource_record_sets(HostedZoneId=dns["HostedZoneId"])[
+            "ResourceRecordSets"
+        ]
+        failover = {r["Failover"]: r for r in records if "Failover" in r}
+        self.check(
+            step, set(failover) == {"PRIMARY", "SECONDARY"}, f"failover records {list(failover)}"
+        )
+        target = regional["LoadBalancerDnsName"].lower()
+        for role, record in failover.items():
+            alias = record.get("AliasTarget", {}).get("DNSName", "").rstrip(".").lower()
+            self.check(
+                step,
+                alias.removeprefix("dualstack.") == target,
+                f"the {role} record aliases {alias}, not the {SECONDARY} load balancer {target}",
+            )
+        checks = route53.list_health_checks()["HealthChecks"]
+        self.check(step, len(checks) == 1, f"{len(checks)} health checks left, not 1")
+        fqdn = checks[0]["HealthCheckConfig"].get("FullyQualifiedDomainName", "").lower()
+        self.check(step, fqdn == target, f"the health check left probes {fqdn}")
+        self.check(
+            step,
+            {r.get("HealthCheckId") for r in failover.values()} == {checks[0]["Id"]},
+            "the records do not use the health check left",
+        )
+        return {"database": db, "records": failover, "health_checks": checks}
+
+    def primary_back_look(self) -> Look:
+        """us-east-1 answers again: two standalone databases, the recover command next."""
+        step = "primary region back: look"
+        self.server.region_up(PRIMARY)
+        look = self.look(step)
+        self.check(step, look.exit_code == 4, f"exit {look.exit_code}, not 4 (two writers)")
+        self.check(step, bool(look.warnings), f"no warning:\n{look.output}")
+        wanted = list(self.runbook["recover"])
+        self.check(step, look.next == wanted, f"next step {look.next}, runbook {wanted}")
+        return look
+
+    def recover(self) -> list[dict[str, Any]]:
+        """The recover block, verbatim: the old primary's service runs no task."""
+        step = "primary region back: recover"
+        self.run_block(step, "recover")
+        ecs = self.client("ecs", PRIMARY)
+        services: list[dict[str, Any]] = []
+        for cluster in ecs.list_clusters()["clusterArns"]:
+            arns = ecs.list_services(cluster=cluster)["serviceArns"]
+            if arns:
+                services += ecs.describe_services(cluster=cluster, services=arns)["services"]
+        self.check(step, bool(services), f"no ECS service in {PRIMARY}")
+        counts = {s["serviceName"]: s["desiredCount"] for s in services}
+        self.check(step, set(counts.values()) == {0}, f"desired counts in {PRIMARY}: {counts}")
+        return services
+
+    def recovered_look(self) -> Look:
+        """One writer (us-east-2), the DNS primary in us-east-2, no warning."""
+        step = "primary region back: look again"
+        look = self.look(step)
+        self.check(step, look.exit_code == 0, f"exit {look.exit_code}:\n{look.output}")
+        self.check(step, look.writers == [SECONDARY], f"writers {look.writers}:\n{look.output}")
+        self.check(step, look.dns_primary == SECONDARY, f"DNS primary {look.dns_primary}")
+        self.check(step, not look.warnings, f"warnings {look.warnings}")
+        return look
+
+    def steps(self) -> list[tuple[str, Callable[[], object]]]:
+        """The drill's steps after the deploy, in order, with their titles."""
+        return [
+            ("secondary region down: look (nothing to do)", self.secondary_down),
+            ("primary region down: look (next: the failover)", self.primary_down_look),
+            ("primary region down: fail over (no call to us-east-1)", self.failover),
+            ("primary region down: one writer, DNS on us-east-2", self.failover_result),
+            ("primary region back: look (two writers, next: recover)", self.primary_back_look),
+            ("primary region back: recover (us-east-1 stood down)", self.recover),
+            ("primary region back: look (one writer, DNS on us-east-2)", self.recovered_look),
+        ]
+
+
+# ---------------------------------------------------------------------- the script
+@contextlib.contextmanager
+def deployed_drill(
+    workdir: Path, progress: Callable[[str, float | None], None] | None = None
+) -> Iterator[Drill]:
+    """The example deployed to a fresh emulator, and its :class:`Drill`; always stopped."""
+    runbook = read_runbook()
+    with deployed_app(EXAMPLE, regions=REGIONS, workdir=workdir, progress=progress) as (
+        server,
+        _,
+    ):
+        yield Drill(server=server, workdir=workdir, runbook=runbook)
+
+
+def run(workdir: Path, *, budget: float = BUDGET) -> int:
+    started = time.monotonic()
+    count = 0
+    current = "read the runbook"
+
+    def progress(step: str, seconds: float | None) -> None:
+        nonlocal count, current
+        if seconds is None:
+            current = f"emulator: {step}"
+        else:
+            count += 1
+            print(f"[{seconds:5.1f} s] emulator: {step}", flush=True)
+
+    try:
+        with deployed_drill(workdir, progress) as drill:
+            for title, step in drill.steps():
+                current = title
+                began = time.monotonic()
+                step()
+                count += 1
+                print(f"[{time.monotonic() - began:5.1f} s] {title}", flush=True)
+            calls = drill.failover_calls
+            current = "teardown"
+        print(
+            "calls during the failover, by signed region and service: "
+            + ", ".join(f"{r}/{s} {v['calls']}" for (r, s), v in sorted(calls.items())),
+            flush=True,
+        )
+    except (DrillError, RunbookError, DeployError, EmulatorError) as error:
+        print(f"drill: FAILED at step '{current}': {error}", file=sys.stderr)
+        print(f"(logs: {workdir})", file=sys.stderr)
+        return 1
+    total = time.monotonic() - started
+    if total > budget:
+        print(f"drill: FAILED: took {total:.0f} s, over the {budget:.0f} s budget", file=sys.stderr)
+        return 1
+    print(f"drill: ok, {count} steps, {total:.0f} s")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=None,
+        help="keep the cloud assemblies, outputs and logs here (default: a temporary dir)",
+    )
+    parser.add_argument(
+        "--budget", type=float, default=BUDGET, help=f"seconds allowed (default {BUDGET:g})"
+    )
+    args = parser.parse_args(argv)
+    print(
+        f"Region-outage drill: {RUNBOOK.relative_to(ROOT)} on {EXAMPLE.relative_to(ROOT)} "
+        f"in the local emulator ({' and '.join(REGIONS)})",
+        flush=True,
+    )
+    if args.workdir is not None:
+        args.workdir.mkdir(parents=True, exist_ok=True)
+        return run(args.workdir.resolve(), budget=args.budget)
+    with tempfile.TemporaryDirectory(prefix="multiregion-tap-drill-") as work:
+        return run(Path(work), budget=args.budget)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
