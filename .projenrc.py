@@ -171,6 +171,8 @@ pyproject.add_override(
             "slow: synthesizes in a subprocess or builds something (deselect with -m 'not slow')",
             "emulator: deploys to the local AWS emulator (moto + compat layer)",
             "integration: checks a deployed example app through discovery and boto3",
+            "drill: runs the failover runbook's commands on the example in the emulator "
+            "with a region down (tools/drill.py)",
         ],
         "filterwarnings": ["error::pytest.PytestUnraisableExceptionWarning"],
     },

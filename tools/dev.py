@@ -2,6 +2,8 @@
 """The developer and CI entry point. Needs only Python >= 3.10 and git on the machine.
 
     python3 tools/dev.py demo     set everything up, then run the main job
+    python3 tools/dev.py drill    set everything up, then run the region-outage drill
+                                  (tools/drill.py: the failover runbook on the emulator)
     python3 tools/dev.py test     set everything up, then run the whole test suite
     python3 tools/dev.py setup    only set up (.tools/uv and .venv, from uv.lock)
     python3 tools/dev.py projen   regenerate the files .projenrc.py manages, and uv.lock
@@ -235,6 +237,12 @@ def demo() -> None:
     run([_bin(VENV, "python"), ROOT / "tools" / "demo.py"], env=project_env())
 
 
+def drill(args: list[str]) -> None:
+    """The region-outage drill (tools/drill.py); arguments go to it (``--workdir DIR``)."""
+    setup()
+    run([_bin(VENV, "python"), ROOT / "tools" / "drill.py", *args], env=project_env())
+
+
 def test(args: list[str]) -> None:
     """Run pytest; on every core (pytest-xdist, one test file per worker at a time) unless
     the arguments choose the workers themselves (``-n 0`` runs in one process)."""
@@ -279,6 +287,8 @@ def main(argv: list[str]) -> None:
         setup()
     elif command == "demo":
         demo()
+    elif command == "drill":
+        drill(rest)
     elif command == "test":
         test(rest)
     elif command == "projen":
