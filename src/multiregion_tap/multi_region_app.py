@@ -148,7 +148,8 @@ class MultiRegionApp(Construct):
     :param dns: Route 53 failover between the regions' load balancers, in the helper stack
         ``<app_name>-dns`` (in ``dns_region``); with ``monitoring`` the health-check alarms go
         to ``<app_name>-dns-alarms`` in us-east-1, where Route 53 publishes health-check
-        metrics. Default: - no DNS records.
+        metrics. Needs internet-facing load balancers (Route 53's health checkers are on the
+        internet). Default: - no DNS records.
     :param dns_region: The region of the ``<app_name>-dns`` stack. Route 53 is global; the
         stack's region decides which region's CloudFormation must answer to change the
         records, so it should not be the region you fail over from. Default: - the last
