@@ -24,7 +24,8 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Any:
     print("emulator deploy timings (s):", {k: round(v, 1) for k, v in result.timings.items()})
 
 
-def test_both_regional_stacks_deploy_inside_the_stage(deployment: Any) -> None:
+def test_both_regional_stacks_deploy_with_cdk_deploy_all(deployment: Any) -> None:
+    """`cdk deploy --all` (the default selector) finds both stacks at the App's root."""
     _, result = deployment
     assert set(result.outputs) == {"emu-us-east-1", "emu-us-east-2"}, result.outputs
 
