@@ -14,7 +14,13 @@ region down, checking after each step what AWS would show:
    failover commands;
 3. the old primary comes back: ``drill: look`` warns of two writers and prints the command of
    ``drill: recover``; it runs; then the us-east-1 service runs no task, and ``drill: look``
-   shows one writer (us-east-2) and the DNS primary in us-east-2.
+   shows one writer (us-east-2) and the DNS primary in us-east-2;
+4. unless ``--two-regions``, a second emulator with the example in
+   us-east-1, us-east-2 and us-west-2 (``-c secondary_regions="us-east-2 us-west-2"``, the
+   app's configuration, given to every ``cdk`` command): us-east-1 down, the failover block and
+   the runbook's us-west-2 command (``cdk deploy shop-us-west-2 ...``, from its prose) run
+   verbatim with no call to us-east-1; us-west-2's replica follows the promoted database and
+   no DNS record or health check points at us-east-1.
 
 The commands come from the page's code blocks captioned ``drill: look``, ``drill: failover``
 and ``drill: recover`` (:func:`runbook_blocks`), so the page and the drill cannot diverge. Each
@@ -62,6 +68,9 @@ APP_NAME = "shop"
 PRIMARY = "us-east-1"
 SECONDARY = "us-east-2"
 REGIONS = (PRIMARY, SECONDARY)
+THIRD = "us-west-2"
+#: The example's configuration for the three-region run.
+THREE_REGION_CONTEXT = f"secondary_regions={SECONDARY} {THIRD}"
 #: The captions (``drill: <name>``) of the runbook's code blocks the drill runs.
 CAPTIONS = ("look", "failover", "recover")
 #: The issue's budget for the whole drill, in seconds.
@@ -136,6 +145,17 @@ def runbook_blocks(text: str, required: Sequence[str] = CAPTIONS) -> dict[str, t
     return blocks
 
 
+def prose_command(text: str, stack: str) -> str:
+    """The one inline ``cdk deploy <stack> ...`` command of the page's prose.
+
+    :raises RunbookError: when the page has none, or more than one.
+    """
+    found = re.findall(rf"`(cdk deploy {re.escape(stack)} [^`]+)`", text)
+    if len(found) != 1:
+        raise RunbookError(f"{len(found)} inline commands `cdk deploy {stack} ...`, not 1")
+    return str(found[0])
+
+
 def read_runbook(path: Path = RUNBOOK) -> dict[str, tuple[str, ...]]:
     """:func:`runbook_blocks` of the failover runbook page."""
     try:
@@ -200,6 +220,8 @@ class Drill:
     runbook: dict[str, tuple[str, ...]] = field(default_factory=read_runbook)
     #: Calls per (signed region, service) during the failover commands.
     failover_calls: dict[tuple[str, str], dict[str, int]] = field(default_factory=dict)
+    #: CDK context every ``cdk`` command gets (the app's configuration), ``key=value``.
+    context: tuple[str, ...] = ()
 
     # ------------------------------------------------------------------ running lines
     def _cdk_shim(self) -> Path:
@@ -209,13 +231,14 @@ class Drill:
         if not shim.exists():
             bin_dir.mkdir(parents=True, exist_ok=True)
             out = self.workdir / "cdk.out.drill"
+            context = "".join(f" -c '{c}'" for c in self.context)
             shim.write_text(
                 "#!/bin/sh\n"
                 "# The drill's cdk: the pinned CLI, answering its prompts as an operator at a\n"
                 "# terminal does, its cloud assembly outside examples/shop.\n"
                 'case "$1" in deploy) set -- "$@" --require-approval never;; esac\n'
                 f'exec "{VENV_BIN / "node"}" "{CDK_ENTRY}" "$@" --no-notices '
-                f'--no-version-reporting --ci --output "{out}"\n'
+                f'--no-version-reporting --ci --output "{out}"{context}\n'
             )
             shim.chmod(0o755)
         return bin_dir
@@ -384,6 +407,54 @@ class Drill:
         self.check(step, not look.warnings, f"warnings {look.warnings}")
         return look
 
+    def three_region_failover(self) -> dict[str, Any]:
+        """Three regions, us-east-1 down: the failover block and the runbook's us-west-2
+        command, verbatim; no call to us-east-1; us-west-2 follows the promoted database."""
+        step = "three regions: fail over"
+        lines = [*self.runbook["failover"], prose_command(RUNBOOK.read_text(), f"shop-{THIRD}")]
+        self.server.region_down(PRIMARY)
+        self.server.reset_calls()
+        for line in lines:
+            self.run_line(step, line)
+        calls = self.server.calls()
+        self.failover_calls = calls
+        failed_region = {k: v for k, v in calls.items() if k[0] == PRIMARY}
+        self.check(step, not failed_region, f"the failover called {PRIMARY}: {failed_region}")
+        step = "three regions: check the failover"
+        outputs = read_outputs(self.server, ["shop-us-east-2"], [SECONDARY])
+        outputs.update(read_outputs(self.server, [f"shop-{THIRD}", "shop-dns"], [THIRD]))
+        promoted_id = outputs["shop-us-east-2"]["DatabaseIdentifier"]
+        (promoted,) = self.client("rds", SECONDARY).describe_db_instances(
+            DBInstanceIdentifier=promoted_id
+        )["DBInstances"]
+        self.check(
+            step,
+            "ReadReplicaSourceDBInstanceIdentifier" not in promoted,
+            f"{promoted_id} is still a replica",
+        )
+        third_id = outputs[f"shop-{THIRD}"]["DatabaseIdentifier"]
+        (third,) = self.client("rds", THIRD).describe_db_instances(DBInstanceIdentifier=third_id)[
+            "DBInstances"
+        ]
+        source = third.get("ReadReplicaSourceDBInstanceIdentifier")
+        self.check(
+            step,
+            source == promoted["DBInstanceArn"],
+            f"{third_id} in {THIRD} replicates {source}, not {promoted['DBInstanceArn']}",
+        )
+        route53 = self.client("route53", PRIMARY)
+        zone = outputs["shop-dns"]["HostedZoneId"]
+        records = route53.list_resource_record_sets(HostedZoneId=zone)["ResourceRecordSets"]
+        aliases = [r["AliasTarget"]["DNSName"].lower() for r in records if "AliasTarget" in r]
+        checks = route53.list_health_checks()["HealthChecks"]
+        probed = [c["HealthCheckConfig"].get("FullyQualifiedDomainName", "") for c in checks]
+        self.check(
+            step,
+            not any(f".{PRIMARY}." in name for name in [*aliases, *probed]),
+            f"DNS still points at {PRIMARY}: records {aliases}, health checks {probed}",
+        )
+        return {"promoted": promoted, "third": third, "aliases": aliases, "checks": probed}
+
     def steps(self) -> list[tuple[str, Callable[[], object]]]:
         """The drill's steps after the deploy, in order, with their titles."""
         return [
@@ -411,10 +482,63 @@ def deployed_drill(
         yield Drill(server=server, workdir=workdir, runbook=runbook)
 
 
-def run(workdir: Path, *, budget: float = BUDGET) -> int:
+@contextlib.contextmanager
+def deployed_three_region_drill(
+    workdir: Path, progress: Callable[[str, float | None], None] | None = None
+) -> Iterator[Drill]:
+    """The example in us-east-1, us-east-2 and us-west-2 on its own emulator; always stopped."""
+    from tools.emulator.deploy import bootstrap, deploy, run_cdk
+
+    runbook = read_runbook()
+    regions = (*REGIONS, THIRD)
+    work = workdir.resolve()
+    work.mkdir(parents=True, exist_ok=True)
+
+    def timed(name: str, action: Callable[[], object]) -> None:
+        if progress is not None:
+            progress(name, None)
+        began = time.monotonic()
+        action()
+        if progress is not None:
+            progress(name, time.monotonic() - began)
+
+    server = EmulatorServer(log_path=work / "server.log")
+    try:
+        timed("start (three regions)", lambda: server.start(timeout=60))
+        timed(
+            "bootstrap (three regions)",
+            lambda: bootstrap(server, EXAMPLE, regions, output=work / "cdk.out"),
+        )
+        timed(
+            "synth (three regions)",
+            lambda: run_cdk(
+                ["synth", "--quiet", "-c", THREE_REGION_CONTEXT],
+                server=server,
+                app_dir=EXAMPLE,
+                timeout=300,
+                output=work / "cdk.out",
+            ),
+        )
+        timed(
+            "deploy (three regions)",
+            lambda: deploy(
+                server, EXAMPLE, outputs_file=work / "outputs.json", assembly=work / "cdk.out"
+            ),
+        )
+        yield Drill(server=server, workdir=work, runbook=runbook, context=(THREE_REGION_CONTEXT,))
+    finally:
+        server.stop()
+
+
+def run(workdir: Path, *, budget: float = BUDGET, three_regions: bool = True) -> int:
     started = time.monotonic()
     count = 0
     current = "read the runbook"
+    summaries: list[str] = []
+
+    def summary(title: str, calls: dict[tuple[str, str], dict[str, int]]) -> None:
+        counts = ", ".join(f"{r}/{s} {v['calls']}" for (r, s), v in sorted(calls.items()))
+        summaries.append(f"calls during the {title}, by signed region and service: {counts}")
 
     def progress(step: str, seconds: float | None) -> None:
         nonlocal count, current
@@ -432,13 +556,20 @@ def run(workdir: Path, *, budget: float = BUDGET) -> int:
                 step()
                 count += 1
                 print(f"[{time.monotonic() - began:5.1f} s] {title}", flush=True)
-            calls = drill.failover_calls
+            summary("failover", drill.failover_calls)
             current = "teardown"
-        print(
-            "calls during the failover, by signed region and service: "
-            + ", ".join(f"{r}/{s} {v['calls']}" for (r, s), v in sorted(calls.items())),
-            flush=True,
-        )
+        if three_regions:
+            current = "three regions: deploy"
+            with deployed_three_region_drill(workdir / "three-regions", progress) as drill:
+                current = "three regions: fail over (us-west-2 follows, no call to us-east-1)"
+                began = time.monotonic()
+                drill.three_region_failover()
+                summary("three-region failover", drill.failover_calls)
+                count += 1
+                print(f"[{time.monotonic() - began:5.1f} s] {current}", flush=True)
+                current = "three regions: teardown"
+        for line in summaries:
+            print(line, flush=True)
     except (DrillError, RunbookError, DeployError, EmulatorError) as error:
         print(f"drill: FAILED at step '{current}': {error}", file=sys.stderr)
         print(f"(logs: {workdir})", file=sys.stderr)
@@ -462,6 +593,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--budget", type=float, default=BUDGET, help=f"seconds allowed (default {BUDGET:g})"
     )
+    parser.add_argument(
+        "--two-regions",
+        action="store_true",
+        help=f"skip the three-region run (the example with {THIRD} added)",
+    )
     args = parser.parse_args(argv)
     print(
         f"Region-outage drill: {RUNBOOK.relative_to(ROOT)} on {EXAMPLE.relative_to(ROOT)} "
@@ -470,9 +606,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     if args.workdir is not None:
         args.workdir.mkdir(parents=True, exist_ok=True)
-        return run(args.workdir.resolve(), budget=args.budget)
+        return run(args.workdir.resolve(), budget=args.budget, three_regions=not args.two_regions)
     with tempfile.TemporaryDirectory(prefix="multiregion-tap-drill-") as work:
-        return run(Path(work), budget=args.budget)
+        return run(Path(work), budget=args.budget, three_regions=not args.two_regions)
 
 
 if __name__ == "__main__":

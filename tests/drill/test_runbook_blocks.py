@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tools import drill as drill_module
-from tools.drill import DrillError, RunbookError, read_runbook, runbook_blocks
+from tools.drill import DrillError, RunbookError, prose_command, read_runbook, runbook_blocks
 
 PAGE = """\
 # Runbook
@@ -122,7 +122,7 @@ def test_the_script_prints_each_step_and_one_last_line(
         yield _FakeDrill(fail)
 
     monkeypatch.setattr(drill_module, "deployed_drill", deployed)
-    code = drill_module.run(tmp_path)
+    code = drill_module.run(tmp_path, three_regions=False)
     out, err = capsys.readouterr()
     if fail:
         assert code == 1
@@ -137,3 +137,12 @@ def test_the_script_prints_each_step_and_one_last_line(
         assert lines[1].endswith("] first") and lines[2].endswith("] second")
         assert lines[-1].startswith("drill: ok, 3 steps, ") and lines[-1].endswith(" s")
         assert [line for line in lines if line.startswith("drill:")] == [lines[-1]]
+
+
+def test_a_prose_command_is_found_once() -> None:
+    page = "Also deploy `cdk deploy shop-us-west-2 --exclusively -c x=y`, then wait."
+    assert prose_command(page, "shop-us-west-2") == "cdk deploy shop-us-west-2 --exclusively -c x=y"
+    with pytest.raises(
+        RunbookError, match=r"^0 inline commands `cdk deploy shop-eu-west-1 \.\.\.`"
+    ):
+        prose_command(page, "shop-eu-west-1")
