@@ -1,4 +1,4 @@
-"""CrossRegionPeering: VPC peering from the primary region's VPC to each secondary region's VPC.
+"""CrossRegionPeering: the app's VPCs peered with each other (a full mesh), routes both ways.
 
 Stack layout (acyclic; a route can only be created by a stack in its own region)::
 
@@ -6,6 +6,20 @@ Stack layout (acyclic; a route can only be created by a stack in its own region)
                     ├─ shop-peering (us-east-1) ─── shop-peering-routes-us-east-2 (us-east-2)
     shop-us-east-2 ─┘   peering connection(s)         routes to the primary's CIDR
                         routes to each secondary CIDR
+
+With two or more secondary regions, each secondary also gets ``shop-peering-<region>`` (in its
+region) for the connections between secondaries: a connection is created by the earlier
+region's stack (``secondary_regions`` order) with that region's routes over it, and the later
+region's stack holds its routes back::
+
+    shop-us-east-2 ─┐
+                    ├─ shop-peering-us-east-2 (us-east-2) ─── shop-peering-us-west-2 (us-west-2)
+    shop-us-west-2 ─┘   connection us-east-2 <-> us-west-2     routes to us-east-2's CIDR
+                        routes to us-west-2's CIDR
+
+These stacks read nothing from the primary region, so a failover to a secondary changes no
+peering and needs nothing from the failed primary: the promoted region is already peered with
+every other region.
 
 Every value crosses stacks as a weak reference (``Fn::GetStackOutput``). Same-account
 cross-region peering connections are accepted by CloudFormation without a peering role.
@@ -66,14 +80,20 @@ class CrossRegionPeeringProps:
 
 
 class CrossRegionPeering(Construct):
-    """Peer the primary region's VPC with each secondary region's VPC, with routes both ways.
+    """Peer every region's VPC with every other region's VPC, with routes both ways.
 
     The construct itself lives in a new stack ``<app_name>-peering`` in the primary region,
-    which holds the peering connections (one per secondary region) and the primary side's
-    routes. Each secondary region gets a stack ``<app_name>-peering-routes-<region>`` with
-    its routes back to the primary. Routes go to the peer's CIDR from every route table of
-    the selected subnets (private with egress and isolated by default; public subnets get
-    none). Secondary regions are not peered with each other.
+    which holds the primary's peering connections (one per secondary region) and the primary
+    side's routes. Each secondary region gets a stack ``<app_name>-peering-routes-<region>``
+    with its routes back to the primary. With two or more secondary regions the VPCs form a
+    full mesh: each secondary region also gets a stack ``<app_name>-peering-<region>`` that
+    creates its connections to the secondary regions after it (``secondary_regions`` order)
+    with its routes over them, and holds its routes over the connections of the regions
+    before it. Those stacks read nothing from the primary region: after a failover to a
+    secondary (``promote_replica_in``) the promoted region is already peered with every
+    other region and no peering stack changes. Routes go to the peer's CIDR from every route
+    table of the selected subnets (private with egress and isolated by default; public
+    subnets get none).
 
     Example::
 
@@ -157,30 +177,16 @@ class CrossRegionPeering(Construct):
         self._secondaries = secondaries
         self._subnet_types = types
         self._connections: dict[str, ec2.CfnVPCPeeringConnection] = {}
+        self._pairs: dict[tuple[str, str], ec2.CfnVPCPeeringConnection] = {}
         self._route_stacks: dict[str, cdk.Stack] = {}
+        self._mesh_stacks: dict[str, cdk.Stack] = {}
         self._routes: dict[str, list[ec2.CfnRoute]] = {r: [] for r in given}
 
         primary = given[app.primary_region]
         for region in secondaries:
             peer = given[region]
-            connection = ec2.CfnVPCPeeringConnection(
-                self,
-                f"Connection-{region}",
-                vpc_id=primary.vpc.vpc_id,
-                peer_vpc_id=peer.vpc.vpc_id,
-                peer_region=region,
-                tags=[
-                    cdk.CfnTag(key="Name", value=f"{app.app_name}-{app.primary_region}-{region}")
-                ],
-            )
+            connection = self._connect(self, app.primary_region, region)
             self._connections[region] = connection
-            add_well_known_output(
-                self,
-                OutputNames.PEERING_CONNECTION_ID,
-                connection.ref,
-                description=f"VPC peering connection {app.primary_region} <-> {region}",
-                suffix=naming.region_code(region).capitalize(),
-            )
             # Primary side, in this stack (primary region).
             self._add_routes(self, app.primary_region, primary.vpc, region, peer.cidr, connection)
             # Secondary side, in a stack of the secondary region.
@@ -196,6 +202,35 @@ class CrossRegionPeering(Construct):
             holder = Construct(routes_stack, id)
             self._add_routes(holder, region, peer.vpc, app.primary_region, primary.cidr, connection)
 
+        # Between secondaries (a full mesh with three or more regions): in stacks of their own
+        # regions that read nothing from the primary region's stacks. The earlier region's
+        # stack creates the connection and its routes; the later region's stack its routes.
+        if len(secondaries) > 1:
+            holders: dict[str, Construct] = {}
+            for region in secondaries:
+                mesh_stack = app.add_helper_stack(
+                    f"{StackNames.PEERING}-{region}",
+                    region=region,
+                    description=(
+                        f"multiregion-tap app '{app.app_name}': VPC peering of {region} with "
+                        f"the other secondary regions and its routes to them"
+                    ),
+                )
+                self._mesh_stacks[region] = mesh_stack
+                holders[region] = Construct(mesh_stack, id)
+            for index, region in enumerate(secondaries):
+                for later in secondaries[index + 1 :]:
+                    connection = self._connect(holders[region], region, later)
+                    for side, other in ((region, later), (later, region)):
+                        self._add_routes(
+                            holders[side],
+                            side,
+                            given[side].vpc,
+                            other,
+                            given[other].cidr,
+                            connection,
+                        )
+
     # ------------------------------------------------------------------ attributes
     @property
     def stack(self) -> cdk.Stack:
@@ -208,38 +243,51 @@ class CrossRegionPeering(Construct):
         return dict(self._route_stacks)
 
     @property
+    def mesh_stacks(self) -> dict[str, cdk.Stack]:
+        """The stacks ``<app_name>-peering-<region>`` by secondary region (a copy): the
+        connections between secondary regions and their routes. Empty with one secondary."""
+        return dict(self._mesh_stacks)
+
+    @property
     def connections(self) -> dict[str, ec2.CfnVPCPeeringConnection]:
-        """The peering connections by secondary region (a copy)."""
+        """The primary region's peering connections by secondary region (a copy). Every
+        connection, by region pair: :attr:`connections_by_pair`."""
         return dict(self._connections)
+
+    @property
+    def connections_by_pair(self) -> dict[tuple[str, str], ec2.CfnVPCPeeringConnection]:
+        """Every peering connection keyed by ``(requester, accepter)`` region pair (a copy).
+
+        One per pair of peered regions, in the app's region order: the primary first, then
+        ``secondary_regions`` in order (``("us-east-1", "us-east-2")``,
+        ``("us-east-2", "us-west-2")``, ...). The requester region's stack creates it.
+        """
+        return dict(self._pairs)
 
     @property
     def routes(self) -> dict[str, list[ec2.CfnRoute]]:
         """The routes created in each region's route tables (a copy)."""
         return {region: list(routes) for region, routes in self._routes.items()}
 
-    def peering_connection_id(self, region: str) -> str:
-        """The id of the peering connection between the primary and ``region``."""
-        try:
-            return self._connections[region].ref
-        except KeyError:
-            raise fail(
-                "region", region, f"be a peered secondary region {list(self._connections)!r}"
-            ) from None
+    def peering_connection_id(self, region: str, peer: str | None = None) -> str:
+        """The id of the peering connection between ``region`` and ``peer`` (in either order).
+
+        :param peer: The other region. Default: - the primary region.
+        """
+        other = self._app.primary_region if peer is None else peer
+        found = self._pairs.get((region, other)) or self._pairs.get((other, region))
+        if found is None:
+            peers = [r for r in (self._app.primary_region, *self._secondaries) if r != other]
+            raise fail("region", region, f"be a region peered with {other!r} {peers!r}")
+        return found.ref
 
     def peer_cidrs(self, region: str) -> tuple[str, ...]:
-        """CIDR blocks reachable from ``region`` through peering.
-
-        The primary reaches every peered secondary; a secondary reaches the primary.
-        """
-        if region == self._app.primary_region:
-            return tuple(self._vpcs[r].cidr for r in self._secondaries)
-        if region in self._secondaries:
-            return (self._vpcs[self._app.primary_region].cidr,)
-        raise fail(
-            "region",
-            region,
-            f"be a peered region {[self._app.primary_region, *self._secondaries]!r}",
-        )
+        """CIDR blocks reachable from ``region`` through peering: every other peered region's,
+        in the app's region order (the primary first)."""
+        peered = (self._app.primary_region, *self._secondaries)
+        if region not in peered:
+            raise fail("region", region, f"be a peered region {list(peered)!r}")
+        return tuple(self._vpcs[r].cidr for r in peered if r != region)
 
     def allow_from_peers(
         self, target: ec2.IConnectable, port: ec2.Port, *, region: str | None = None
@@ -258,6 +306,30 @@ class CrossRegionPeering(Construct):
             allow_peer_cidr(target, cidr, port)
 
     # ------------------------------------------------------------------ internals
+    def _connect(
+        self, scope: Construct, region: str, peer_region: str
+    ) -> ec2.CfnVPCPeeringConnection:
+        """A connection requested by ``region``'s VPC (``scope`` is in a stack of ``region``)
+        to ``peer_region``'s VPC, and its well-known output in that stack."""
+        app_name = self._app.app_name
+        connection = ec2.CfnVPCPeeringConnection(
+            scope,
+            f"Connection-{peer_region}",
+            vpc_id=self._vpcs[region].vpc.vpc_id,
+            peer_vpc_id=self._vpcs[peer_region].vpc.vpc_id,
+            peer_region=peer_region,
+            tags=[cdk.CfnTag(key="Name", value=f"{app_name}-{region}-{peer_region}")],
+        )
+        self._pairs[(region, peer_region)] = connection
+        add_well_known_output(
+            scope,
+            OutputNames.PEERING_CONNECTION_ID,
+            connection.ref,
+            description=f"VPC peering connection {region} <-> {peer_region}",
+            suffix=naming.region_code(peer_region).capitalize(),
+        )
+        return connection
+
     def _add_routes(
         self,
         scope: Construct,

@@ -1,7 +1,9 @@
-"""CrossRegionPeering: peering connections, routes on both sides, acyclic stacks, CIDR rules."""
+"""CrossRegionPeering: peering connections, routes on both sides, acyclic stacks, CIDR rules;
+with three regions a full mesh that a failover does not touch."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import aws_cdk as cdk
@@ -14,12 +16,15 @@ from multiregion_tap.cross_region_peering import (
     PeeredVpc,
     allow_peer_cidr,
 )
+from multiregion_tap.replicated_database import ReplicatedDatabaseProps
 from tests.support.lint import cfn_lint_findings
 from tests.support.nag import NaggedSynth, app_with_nag, synth_with_nag
-from tests.support.templates import normalize
+from tests.support.templates import normalize, raw_templates
 
 CIDRS = {"us-east-1": "10.0.0.0/16", "us-east-2": "10.1.0.0/16", "us-west-2": "10.2.0.0/16"}
 ROUTE = "AWS::EC2::Route"
+CONNECTION = "AWS::EC2::VPCPeeringConnection"
+THREE = ("us-east-1", "us-east-2", "us-west-2")
 
 
 def _vpc(stack: cdk.Stack, cidr: str, *, with_egress: bool) -> ec2.Vpc:
@@ -173,10 +178,15 @@ def test_snapshot(one, snapshot_json) -> None:  # type: ignore[no-untyped-def]
 # ---------------------------------------------------------------------- two secondaries
 def test_two_secondaries(two) -> None:  # type: ignore[no-untyped-def]
     shop, peering, synth = two
+    # Still three waves: the secondaries' mesh stacks deploy beside the primary's.
     assert shop.deploy_waves() == [
         ("shop-us-east-1", "shop-us-east-2", "shop-us-west-2"),
-        ("shop-peering",),
-        ("shop-peering-routes-us-east-2", "shop-peering-routes-us-west-2"),
+        ("shop-peering", "shop-peering-us-east-2"),
+        (
+            "shop-peering-routes-us-east-2",
+            "shop-peering-routes-us-west-2",
+            "shop-peering-us-west-2",
+        ),
     ]
     template = synth.templates["shop-peering"]
     template.resource_count_is("AWS::EC2::VPCPeeringConnection", 2)
@@ -199,7 +209,256 @@ def test_two_secondaries(two) -> None:  # type: ignore[no-untyped-def]
     outputs = synth.raw["shop-peering"]["Outputs"]
     assert {"PeeringConnectionIdUse2", "PeeringConnectionIdUsw2"} <= set(outputs)
     assert peering.peer_cidrs("us-east-1") == (CIDRS["us-east-2"], CIDRS["us-west-2"])
+    assert peering.peer_cidrs("us-west-2") == (CIDRS["us-east-1"], CIDRS["us-east-2"])
     assert synth.findings_under("shop-peering") == {}
+
+
+# ---------------------------------------------------------------------- full mesh
+def _stack_outputs_read(node: Any) -> Iterator[dict[str, str]]:
+    """Every ``Fn::GetStackOutput`` argument (StackName, Region, OutputName) in a template
+    (or any part of one)."""
+    if isinstance(node, dict):
+        ref = node.get("Fn::GetStackOutput")
+        if isinstance(ref, dict):
+            yield ref
+        for value in node.values():
+            yield from _stack_outputs_read(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _stack_outputs_read(value)
+
+
+def _regions_read(template: dict[str, Any]) -> set[str]:
+    return {ref["Region"] for ref in _stack_outputs_read(template)}
+
+
+def _private_route_tables(regional: dict[str, Any]) -> set[str]:
+    """Logical ids of the route tables of a regional stack's private and isolated subnets."""
+    resources = regional["Resources"]
+    kinds = {
+        logical: tag["Value"]
+        for logical, res in resources.items()
+        if res["Type"] == "AWS::EC2::Subnet"
+        for tag in res["Properties"].get("Tags", [])
+        if tag["Key"] == "aws-cdk:subnet-type"
+    }
+    return {
+        res["Properties"]["RouteTableId"]["Ref"]
+        for res in resources.values()
+        if res["Type"] == "AWS::EC2::SubnetRouteTableAssociation"
+        and kinds[res["Properties"]["SubnetId"]["Ref"]] in {"Private", "Isolated"}
+    }
+
+
+def _mesh_routes(
+    raw: dict[str, dict[str, Any]], regions: dict[str, str]
+) -> dict[tuple[str, str], list[tuple[str, str, Any]]]:
+    """Routes into each regional stack's route tables, by (region of the table, destination
+    region): (stack holding the route, route table logical id, VpcPeeringConnectionId)."""
+    by_cidr = {cidr: region for region, cidr in CIDRS.items()}
+    found: dict[tuple[str, str], list[tuple[str, str, Any]]] = {}
+    for stack, template in raw.items():
+        for res in template.get("Resources", {}).values():
+            if res["Type"] != ROUTE or "VpcPeeringConnectionId" not in res["Properties"]:
+                continue
+            props = res["Properties"]
+            table = props["RouteTableId"]["Fn::GetStackOutput"]
+            owner = raw[table["StackName"]]
+            logical = owner["Outputs"][table["OutputName"]]["Value"]["Ref"]
+            region = regions[table["StackName"]]
+            key = (region, by_cidr[props["DestinationCidrBlock"]])
+            found.setdefault(key, []).append((stack, logical, props["VpcPeeringConnectionId"]))
+    return found
+
+
+def _connections(raw: dict[str, dict[str, Any]]) -> dict[frozenset[str], tuple[str, str]]:
+    """Each peering connection by its pair of regions: (stack, logical id)."""
+    pairs: dict[frozenset[str], tuple[str, str]] = {}
+    for stack, template in raw.items():
+        for logical, res in template.get("Resources", {}).items():
+            if res["Type"] != CONNECTION:
+                continue
+            props = res["Properties"]
+            pair = frozenset((props["VpcId"]["Fn::GetStackOutput"]["Region"], props["PeerRegion"]))
+            assert props["PeerVpcId"]["Fn::GetStackOutput"]["Region"] == props["PeerRegion"]
+            assert pair not in pairs, f"two connections for {sorted(pair)}"
+            pairs[pair] = (stack, logical)
+    return pairs
+
+
+@pytest.fixture(scope="module")
+def mesh() -> tuple[MultiRegionApp, CrossRegionPeering, NaggedSynth]:
+    """us-east-1 + us-east-2 + us-west-2, VPCs with public, private (NAT) and isolated subnets."""
+    app = app_with_nag()
+    shop, peering, _ = _build(app, ("us-east-2", "us-west-2"), with_egress=True)
+    return shop, peering, synth_with_nag(app)
+
+
+def test_three_regions_one_connection_per_pair(mesh) -> None:  # type: ignore[no-untyped-def]
+    shop, peering, synth = mesh
+    pairs = _connections(synth.raw)
+    assert set(pairs) == {
+        frozenset(("us-east-1", "us-east-2")),
+        frozenset(("us-east-1", "us-west-2")),
+        frozenset(("us-east-2", "us-west-2")),
+    }
+    assert pairs[frozenset(("us-east-2", "us-west-2"))][0] == "shop-peering-us-east-2"
+    assert list(peering.connections_by_pair) == [
+        ("us-east-1", "us-east-2"), ("us-east-1", "us-west-2"), ("us-east-2", "us-west-2")
+    ]  # fmt: skip
+    assert list(peering.connections) == ["us-east-2", "us-west-2"]  # the primary's
+    between = peering.connections_by_pair[("us-east-2", "us-west-2")]
+    assert peering.peering_connection_id("us-west-2", "us-east-2") == between.ref
+    assert peering.peering_connection_id("us-east-2", "us-west-2") == between.ref
+    assert peering.peering_connection_id("us-west-2") == peering.connections["us-west-2"].ref
+    assert {r: s.region for r, s in peering.mesh_stacks.items()} == {
+        "us-east-2": "us-east-2",
+        "us-west-2": "us-west-2",
+    }
+    # The tag and the well-known output of the connection between the secondaries.
+    (connection,) = synth.templates["shop-peering-us-east-2"].find_resources(CONNECTION).values()
+    tags = {t["Key"]: t["Value"] for t in connection["Properties"]["Tags"]}
+    assert tags["Name"] == "shop-us-east-2-us-west-2"
+    assert "PeeringConnectionIdUsw2" in synth.raw["shop-peering-us-east-2"]["Outputs"]
+    with pytest.raises(
+        ValidationError,
+        match=r"region must be a region peered with 'us-east-2' \['us-east-1', 'us-west-2'\], "
+        r"got 'eu-west-1'",
+    ):
+        peering.peering_connection_id("eu-west-1", "us-east-2")
+    assert shop.deploy_waves() == [
+        ("shop-us-east-1", "shop-us-east-2", "shop-us-west-2"),
+        ("shop-peering", "shop-peering-us-east-2"),
+        (
+            "shop-peering-routes-us-east-2",
+            "shop-peering-routes-us-west-2",
+            "shop-peering-us-west-2",
+        ),
+    ]
+
+
+def test_three_regions_every_vpc_routes_to_both_others_from_its_own_region(mesh) -> None:  # type: ignore[no-untyped-def]
+    shop, peering, synth = mesh
+    regions = {stack.stack_name: stack.region for stack in shop.all_stacks}
+    routes = _mesh_routes(synth.raw, regions)
+    pairs = _connections(synth.raw)
+    assert set(routes) == {(a, b) for a in THREE for b in THREE if a != b}
+    for (region, destination), found in routes.items():
+        tables = _private_route_tables(synth.raw[f"shop-{region}"])
+        assert len(tables) == 4  # 2 AZs x (private with egress, isolated); no public table
+        assert sorted(logical for _, logical, _ in found) == sorted(tables), (region, destination)
+        home, connection = pairs[frozenset((region, destination))]
+        for stack, _, via in found:
+            assert regions[stack] == region, (stack, region)
+            if stack == home:
+                assert via == {"Ref": connection}
+            else:
+                assert via["Fn::GetStackOutput"]["StackName"] == home
+        assert peering.peer_cidrs(region) == tuple(CIDRS[r] for r in THREE if r != region)
+    for region in THREE:
+        routed = {r.destination_cidr_block for r in peering.routes[region]}
+        assert routed == {CIDRS[r] for r in THREE if r != region}
+
+
+def test_three_regions_security_groups_admit_both_other_cidrs(mesh) -> None:  # type: ignore[no-untyped-def]
+    _, _, synth = mesh
+    for region in THREE:
+        (group,) = [
+            g
+            for g in synth.templates[f"shop-{region}"]
+            .find_resources("AWS::EC2::SecurityGroup")
+            .values()
+            if g["Properties"]["GroupDescription"] == "app"
+        ]
+        admitted = {rule["CidrIp"] for rule in group["Properties"]["SecurityGroupIngress"]}
+        assert admitted == {CIDRS[r] for r in THREE if r != region}
+
+
+def test_secondary_mesh_reads_nothing_from_the_primary_region(mesh) -> None:  # type: ignore[no-untyped-def]
+    _, peering, synth = mesh
+    for region, stack in peering.mesh_stacks.items():
+        assert stack.region == region
+        assert _regions_read(synth.raw[stack.stack_name]) == {"us-east-2", "us-west-2"}
+    # The later region's stack reads the connection from the earlier one's.
+    reads = {r["StackName"] for r in _stack_outputs_read(synth.raw["shop-peering-us-west-2"])}
+    assert reads == {"shop-peering-us-east-2", "shop-us-west-2"}
+
+
+def test_mesh_nag_and_cfn_lint_clean(mesh) -> None:  # type: ignore[no-untyped-def]
+    _, _, synth = mesh
+    assert synth.findings_under("shop-peering") == {}
+    paths = [str(p) for name, p in synth.template_paths.items() if "peering" in name]
+    assert len(paths) == 5
+    assert cfn_lint_findings(paths) == ""
+
+
+# ---------------------------------------------------------------------- failover (3 regions)
+def _three_region_app(promote: str | None) -> tuple[MultiRegionApp, dict[str, dict[str, Any]]]:
+    shop = MultiRegionApp(
+        cdk.App(),
+        "Shop",
+        app_name="shop",
+        account="123456789012",
+        secondary_regions=("us-east-2", "us-west-2"),
+        database=ReplicatedDatabaseProps(promote_replica_in=promote),
+        database_peer_access=True,
+        vpc_cidrs=CIDRS,
+    )
+    return shop, raw_templates(shop)
+
+
+@pytest.fixture(scope="module")
+def failed_over() -> tuple[MultiRegionApp, dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    """The three-region app before and after the failover to us-east-2."""
+    _, before = _three_region_app(None)
+    shop, after = _three_region_app("us-east-2")
+    return shop, before, after
+
+
+def test_failover_changes_no_peering(failed_over) -> None:  # type: ignore[no-untyped-def]
+    _, before, after = failed_over
+    peering = sorted(name for name in after if name.startswith("shop-peering"))
+    assert peering == [
+        "shop-peering",
+        "shop-peering-routes-us-east-2",
+        "shop-peering-routes-us-west-2",
+        "shop-peering-us-east-2",
+        "shop-peering-us-west-2",
+    ]
+    for name in peering:
+        assert normalize(after[name]) == normalize(before[name]), name
+
+
+def test_promoted_region_peering_needs_nothing_from_the_failed_primary(failed_over) -> None:  # type: ignore[no-untyped-def]
+    """us-west-2 replicates from us-east-2 after the failover: the connection between them and
+    the routes on both sides live in stacks outside us-east-1 that read nothing from it."""
+    shop, _, after = failed_over
+    regions = {stack.stack_name: stack.region for stack in shop.all_stacks}
+    pair = frozenset(("us-east-2", "us-west-2"))
+    home, _ = _connections(after)[pair]
+    routes = _mesh_routes(after, regions)
+    needed = {home} | {
+        stack for key in (("us-east-2", "us-west-2"), ("us-west-2", "us-east-2"))
+        for stack, _, _ in routes[key]
+    }  # fmt: skip
+    assert needed == {"shop-peering-us-east-2", "shop-peering-us-west-2"}
+    for name in needed:
+        assert regions[name] != "us-east-1", name
+        assert not [r for r in _stack_outputs_read(after[name]) if r["Region"] == "us-east-1"]
+    # Both VPCs route every private and isolated table to the other's CIDR.
+    for region, destination in (("us-east-2", "us-west-2"), ("us-west-2", "us-east-2")):
+        tables = _private_route_tables(after[f"shop-{region}"])
+        assert sorted(t for _, t, _ in routes[(region, destination)]) == sorted(tables)
+    # The databases admit every other VPC: the promoted writer the third region's too.
+    for region in THREE:
+        admitted = {
+            rule["CidrIp"]
+            for res in after[f"shop-{region}"]["Resources"].values()
+            if res["Type"] == "AWS::EC2::SecurityGroup"
+            for rule in res["Properties"].get("SecurityGroupIngress", [])
+            if rule.get("Description", "").startswith("Database clients in the peered VPC")
+        }
+        assert admitted == {CIDRS[r] for r in THREE if r != region}, region
 
 
 # ---------------------------------------------------------------------- API and bad input
