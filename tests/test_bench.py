@@ -82,7 +82,9 @@ def test_benchmark_quick_run_emits_its_report(tmp_path: Path) -> None:
         "shop-peering",
         "shop-peering-routes-us-east-2",
         "shop-dns",
+        "shop-dns-alarms",
         "shop-monitoring",
+        "shop-credentials-us-east-2",
     }
     for stack in stacks.values():
         assert 0 < stack["resources"] < 500

@@ -261,7 +261,9 @@ def test_primary_and_secondary_records_of_one_name_with_health_checks(
         assert lb is not None
         alias = record["AliasTarget"]["DNSName"].rstrip(".").lower()  # DNS ignores case
         assert alias in {lb.dns_name.lower(), f"dualstack.{lb.dns_name.lower()}"}
-        assert record["AliasTarget"]["EvaluateTargetHealth"] is True
+        # The record's health check decides, not the target groups' health (an idle
+        # blue/green target group without targets would count as unhealthy).
+        assert record["AliasTarget"]["EvaluateTargetHealth"] is False
         check = route53.get_health_check(HealthCheckId=record["HealthCheckId"])["HealthCheck"]
         config = check["HealthCheckConfig"]
         assert config["FullyQualifiedDomainName"] == lb.dns_name

@@ -81,7 +81,7 @@ def test_construct_defaults_have_no_unacknowledged_nag_finding(defaults_scan: Sc
 @pytest.mark.slow
 def test_cfn_lint_example_no_error_no_warning(shop_scan: Scan) -> None:
     paths = shop_scan.template_paths
-    assert len(paths) == 6, paths
+    assert len(paths) == 8, paths
     assert cfn_lint_findings(paths) == ""
 
 

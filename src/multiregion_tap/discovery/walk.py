@@ -78,7 +78,7 @@ def discover(
         ...) when they live outside ``regions``. Default: - only ``regions``.
     :param tolerate_unreachable: Return a partial topology instead of raising
         :class:`RegionUnreachableError`: each region is first probed with one call bounded by
-        ``probe_timeout`` (all regions at once, see :mod:`~multiregion_tap.discovery.reach`);
+        ``probe_timeout`` (all regions at once, see ``multiregion_tap.discovery.reach``);
         a region that does not answer, then or later, becomes a :class:`RegionTopology` with
         ``reachable=False`` and the ``error``, and the others are discovered as usual.
         Default: - ``False``, an unreachable region raises.
