@@ -21,8 +21,9 @@ tried twice, so an unreachable region fails in bounded time.
 (``multiregion_tap.discovery.app_status``): per region whether it answers (each region is
 first probed with one call of at most ``--timeout`` seconds, all regions at once; an
 unreachable region is marked, not an error), the regional stack's status and role, which
-database is the writer, each replica's lag, the DNS failover (``PRIMARY`` target, ``SECONDARY`` order, health checks), a warning when
-more than one region has a writer, and the exact commands of the next runbook step.
+database is the writer, each replica's lag, the DNS failover (``PRIMARY`` target,
+``SECONDARY`` order, health checks), a warning when more than one region has a writer, and
+the exact commands of the next runbook step.
 
 Exit codes:
 
