@@ -103,10 +103,12 @@ class FailoverDns(Construct):
     (``Fn::GetStackOutput``), so that stack depends on the regional stacks and must not be one
     of them (the regional stacks must not depend on it). With
     :class:`~multiregion_tap.MultiRegionApp` it goes in the helper stack ``<app_name>-dns``,
-    best in ``us-east-1`` (the partition's Route 53 region), where the health checks'
-    CloudWatch metrics exist and :class:`~multiregion_tap.HealthCheckAlarms` can sit beside it::
+    outside the primary region (by default in the last secondary region), so that moving the
+    records after losing the primary region needs nothing from that region; the health-check
+    alarms (:class:`~multiregion_tap.HealthCheckAlarms`) go to a ``us-east-1`` stack, where
+    Route 53 publishes the health checks' metrics::
 
-        dns_stack = app.add_helper_stack("dns", region="us-east-1")
+        dns_stack = app.add_helper_stack("dns", region="us-east-2")
         dns = FailoverDns(dns_stack, "FailoverDns",
                           primary_load_balancer=primary_alb,
                           secondary_load_balancers=[secondary_alb],

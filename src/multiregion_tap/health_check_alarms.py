@@ -51,8 +51,8 @@ class HealthCheckAlarms(Construct):
 
     Route 53 publishes the ``HealthCheckStatus`` metric (1 healthy, 0 unhealthy) only in
     ``us-east-1``, and an alarm can only watch metrics and notify topics of its own region,
-    so this construct must be in a ``us-east-1`` stack, typically the ``<app_name>-dns``
-    stack beside :class:`~multiregion_tap.FailoverDns`::
+    so this construct must be in a ``us-east-1`` stack (with
+    :class:`~multiregion_tap.MultiRegionApp`: ``<app_name>-dns-alarms``)::
 
         HealthCheckAlarms(dns_stack, "HealthCheckAlarms", health_checks=dns.health_checks,
                           email_addresses=["ops@example.com"])

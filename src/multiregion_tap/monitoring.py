@@ -6,7 +6,7 @@ Three constructs, one per place they must live:
   (:class:`AlarmTopic`), alarms on the load balancer, the ECS service and the database that all
   notify the topic, the service's own blue/green rollback alarms reused (the topic is added to
   them), and a dashboard of the region.
-* :class:`HealthCheckAlarms` in a ``us-east-1`` stack (usually ``<app_name>-dns``): Route 53
+* :class:`HealthCheckAlarms` in a ``us-east-1`` stack (``<app_name>-dns-alarms``): Route 53
   publishes health-check metrics only in ``us-east-1``, and an alarm can only watch metrics and
   notify a topic of its own region.
 * :class:`OverviewDashboard` in a helper stack of the primary region (``<app_name>-monitoring``):
