@@ -17,9 +17,12 @@ region's stack holds its routes back::
     shop-us-west-2 ─┘   connection us-east-2 <-> us-west-2     routes to us-east-2's CIDR
                         routes to us-west-2's CIDR
 
-These stacks read nothing from the primary region, so a failover to a secondary changes no
-peering and needs nothing from the failed primary: the promoted region is already peered with
-every other region.
+These stacks read nothing from the primary region (the ``peering-routes`` stacks could not
+hold these routes: they read the primary's connection from it), so a failover to a secondary
+changes no peering and needs nothing from the failed primary: the promoted region is already
+peered with every other region. With three regions the mesh stacks deploy beside the peering
+stack and the routes stacks (no extra wave); each further secondary region adds one wave, as
+its mesh stack waits for the connections of the regions before it.
 
 Every value crosses stacks as a weak reference (``Fn::GetStackOutput``). Same-account
 cross-region peering connections are accepted by CloudFormation without a peering role.

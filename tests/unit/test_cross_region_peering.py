@@ -392,6 +392,36 @@ def test_mesh_nag_and_cfn_lint_clean(mesh) -> None:  # type: ignore[no-untyped-d
     assert cfn_lint_findings(paths) == ""
 
 
+def test_four_regions_mesh_adds_one_wave_per_further_secondary() -> None:
+    cidrs = {**CIDRS, "us-west-1": "10.3.0.0/16"}
+    shop = MultiRegionApp(
+        cdk.App(),
+        "Shop",
+        app_name="shop",
+        service=False,
+        secondary_regions=("us-east-2", "us-west-2", "us-west-1"),
+    )
+    vpcs = {r: _vpc(shop.stack_for(r), cidrs[r], with_egress=False) for r in shop.regions}
+    peering = CrossRegionPeering(
+        shop, "Peering", vpcs={r: PeeredVpc(vpc=v, cidr=cidrs[r]) for r, v in vpcs.items()}
+    )
+    assert len(peering.connections_by_pair) == 6  # one per pair of the four regions
+    assert {frozenset(pair) for pair in peering.connections_by_pair} == {
+        frozenset((a, b)) for a in shop.regions for b in shop.regions if a != b
+    }
+    assert shop.deploy_waves() == [
+        ("shop-us-east-1", "shop-us-east-2", "shop-us-west-1", "shop-us-west-2"),
+        ("shop-peering", "shop-peering-us-east-2"),
+        (
+            "shop-peering-routes-us-east-2",
+            "shop-peering-routes-us-west-1",
+            "shop-peering-routes-us-west-2",
+            "shop-peering-us-west-2",
+        ),
+        ("shop-peering-us-west-1",),
+    ]
+
+
 # ---------------------------------------------------------------------- failover (3 regions)
 def _three_region_app(promote: str | None) -> tuple[MultiRegionApp, dict[str, dict[str, Any]]]:
     shop = MultiRegionApp(
