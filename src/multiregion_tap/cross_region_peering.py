@@ -212,7 +212,7 @@ class CrossRegionPeering(Construct):
             holders: dict[str, Construct] = {}
             for region in secondaries:
                 mesh_stack = app.add_helper_stack(
-                    f"{StackNames.PEERING}-{region}",
+                    StackNames.peering_mesh_suffix(region),
                     region=region,
                     description=(
                         f"multiregion-tap app '{app.app_name}': VPC peering of {region} with "

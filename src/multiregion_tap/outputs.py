@@ -105,6 +105,17 @@ class StackNames:
         return cls.helper(app_name, cls.peering_routes_suffix(region))
 
     @classmethod
+    def peering_mesh_suffix(cls, region: str) -> str:
+        """``peering-<region>``: the suffix of the stack of a secondary region (three regions
+        or more) that peers it with the secondary regions after it."""
+        return f"{cls.PEERING}-{region}"
+
+    @classmethod
+    def peering_mesh(cls, app_name: str, region: str) -> str:
+        """``<app_name>-peering-<region>``."""
+        return cls.helper(app_name, cls.peering_mesh_suffix(region))
+
+    @classmethod
     def monitoring(cls, app_name: str) -> str:
         """``<app_name>-monitoring``."""
         return cls.helper(app_name, cls.MONITORING)

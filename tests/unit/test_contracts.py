@@ -121,6 +121,9 @@ def test_stack_names_are_the_published_contract() -> None:
     assert StackNames.peering("shop") == "shop-peering"
     assert StackNames.peering_routes("shop", "us-east-2") == "shop-peering-routes-us-east-2"
     assert StackNames.monitoring("shop") == "shop-monitoring"
+    assert StackNames.peering_mesh("shop", "us-east-2") == "shop-peering-us-east-2"
+    assert StackNames.dns_alarms("shop") == "shop-dns-alarms"
+    assert StackNames.credentials("shop", "us-east-2") == "shop-credentials-us-east-2"
 
 
 # ------------------------------------------------------------------ errors name the path
