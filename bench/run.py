@@ -22,8 +22,13 @@ CPU time, peak memory of the process tree (Python + Node, sampled from /proc), r
 outputs and template bytes per stack against CloudFormation's limits, and the deploy waves of
 the example and of a default ``MultiRegionApp`` (``MultiRegionApp.deploy_waves()``).
 
+``--scaling`` adds the scaling table: ``bench/scaling_app.py`` (the one-statement app with
+database and DNS) at 2, 4, 8 and 12 regions of :data:`SCALING_REGIONS`, with synth time,
+peak memory, stacks against CloudFormation's limits and deploy waves per size
+(``--scaling-only`` skips the three apps above).
+
 ``--json`` writes the raw results; ``--markdown`` the report; ``--write-docs`` replaces the
-generated block of ``docs/guides/performance.md``.
+generated blocks of ``docs/guides/performance.md`` it has numbers for.
 """
 
 from __future__ import annotations
@@ -56,10 +61,21 @@ from synth import app_context, read_assembly  # noqa: E402
 #: CloudFormation quotas per stack.
 MAX_RESOURCES = 500
 MAX_OUTPUTS = 200
+MAX_PARAMETERS = 200
 MAX_TEMPLATE_BYTES = 1_000_000  # 1 MB, template uploaded through S3
 
 #: The report's top-level keys (tests/test_bench.py checks them).
-REPORT_KEYS = ("machine", "settings", "runs", "summary", "ratios", "stacks", "waves", "targets")
+REPORT_KEYS = (
+    "machine",
+    "settings",
+    "runs",
+    "summary",
+    "ratios",
+    "stacks",
+    "waves",
+    "targets",
+    "scaling",
+)
 
 
 @dataclass(frozen=True)
@@ -84,12 +100,21 @@ PYCACHE = Path(tempfile.gettempdir()) / "multiregion-tap-bench-pycache"
 
 
 def app_environment(
-    app: BenchApp, outdir: Path, *, validation: bool, bytecode_cache: bool = True
+    app: BenchApp,
+    outdir: Path,
+    *,
+    validation: bool,
+    bytecode_cache: bool = True,
+    context: Mapping[str, Any] | None = None,
+    extra_env: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
     """The environment ``cdk synth`` would give the app: context, outdir, validation switch.
 
     :param bytecode_cache: let Python cache compiled bytecode (in :data:`PYCACHE`), as in a
         user's virtualenv. ``False`` compiles every module in every process.
+    :param context: the app's context. Default: the example's (``cdk.json`` and
+        ``cdk.context.json`` of ``examples/shop``).
+    :param extra_env: more variables for the app (the scaling app's region list).
     """
     env = dict(os.environ)
     if bytecode_cache:
@@ -99,7 +124,8 @@ def app_environment(
         env["PYTHONDONTWRITEBYTECODE"] = "1"
         env.pop("PYTHONPYCACHEPREFIX", None)
     env["CDK_OUTDIR"] = str(outdir)
-    env["CDK_CONTEXT_JSON"] = json.dumps(app_context(EXAMPLE_DIR))
+    env["CDK_CONTEXT_JSON"] = json.dumps(app_context(EXAMPLE_DIR) if context is None else context)
+    env.update(extra_env or {})
     env["CDK_DISABLE_VERSION_CHECK"] = "true"
     env.pop("CDK_DEFAULT_ACCOUNT", None)
     if validation:
@@ -152,12 +178,21 @@ def synth_once(
     repetition: int,
     bytecode_cache: bool = True,
     timeout: float = 600,
+    context: Mapping[str, Any] | None = None,
+    extra_env: Mapping[str, str] | None = None,
 ) -> Run:
     """Synthesize ``app`` once in a fresh subprocess and measure it."""
     if outdir.exists():
         shutil.rmtree(outdir)
     outdir.mkdir(parents=True)
-    env = app_environment(app, outdir, validation=validation, bytecode_cache=bytecode_cache)
+    env = app_environment(
+        app,
+        outdir,
+        validation=validation,
+        bytecode_cache=bytecode_cache,
+        context=context,
+        extra_env=extra_env,
+    )
     can_sample = Path("/proc/self/statm").exists()
     start = time.perf_counter()
     proc = subprocess.Popen(
@@ -216,6 +251,7 @@ def stack_facts(outdir: Path) -> list[dict[str, Any]]:
                 "region": stack.region,
                 "resources": len(stack.resources),
                 "outputs": len(stack.template.get("Outputs", {})),
+                "parameters": len(stack.template.get("Parameters", {})),
                 "template_bytes": stack.template_path.stat().st_size,
                 "depends_on": list(assembly.dependency_names(stack)),
             }
@@ -274,6 +310,167 @@ def deploy_waves(validation: bool = False) -> dict[str, list[list[str]]]:
     if result.returncode != 0:
         raise RuntimeError(f"deploy_waves failed:\n{result.stderr}")
     return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+# --------------------------------------------------------------------------- scaling
+SCALING_APP = BenchApp(
+    "scaling", "(d) one-statement app, database and DNS", BENCH / "scaling_app.py"
+)
+#: Real commercial regions in the order the scaling table adds them (enabled by default in
+#: every account, each with its own fixed VPC block in the library's table).
+SCALING_REGIONS = (
+    "us-east-1",
+    "us-east-2",
+    "us-west-2",
+    "eu-west-1",
+    "eu-central-1",
+    "ap-northeast-1",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "eu-west-2",
+    "ap-south-1",
+    "sa-east-1",
+    "ca-central-1",
+)
+SCALING_SIZES = (2, 4, 8, 12)
+SCALING_ACCOUNT = "123456789012"
+SCALING_BEGIN_MARK = (
+    "<!-- bench:scaling:begin (generated by bench/run.py --scaling --write-docs; do not edit) -->"
+)
+SCALING_END_MARK = "<!-- bench:scaling:end -->"
+
+
+def scaling_context(regions: Sequence[str]) -> dict[str, Any]:
+    """The example's context plus three availability zones for every region that lacks them
+    (what ``cdk.context.json`` holds after the CDK CLI looked them up)."""
+    context = dict(app_context(EXAMPLE_DIR))
+    for region in regions:
+        key = f"availability-zones:account={SCALING_ACCOUNT}:region={region}"
+        context.setdefault(key, [f"{region}{zone}" for zone in "abc"])
+    return context
+
+
+def _largest(facts: Sequence[Mapping[str, Any]], key: str) -> dict[str, Any]:
+    top = max(facts, key=lambda f: (f[key], f["stack"]))
+    return {"stack": top["stack"], key: top[key]}
+
+
+def scaling_row(
+    regions: Sequence[str],
+    runs: Sequence[Run],
+    facts: Sequence[Mapping[str, Any]],
+    waves: Sequence[Sequence[str]],
+) -> dict[str, Any]:
+    """One row of the scaling table: time, memory, stacks against the limits, waves."""
+    n = len(regions)
+    wall = statistics.median(r.wall_s for r in runs)
+    cpu = statistics.median(r.cpu_s for r in runs)
+    regional = {f"scale-{region}": region for region in regions}
+    return {
+        "regions": n,
+        "region_list": list(regions),
+        "repetitions": len(runs),
+        "wall_s": wall,
+        "wall_s_runs": [r.wall_s for r in runs],
+        "cpu_s": cpu,
+        "peak_rss_mb": statistics.median(r.peak_rss_mb for r in runs),
+        "wall_s_per_region": wall / n,
+        "cpu_s_per_region": cpu / n,
+        "stack_count": len(facts),
+        "resources": sum(f["resources"] for f in facts),
+        "template_bytes": sum(f["template_bytes"] for f in facts),
+        "regional_stack_resources": {
+            regional[f["stack"]]: f["resources"] for f in facts if f["stack"] in regional
+        },
+        "largest_by_resources": _largest(facts, "resources"),
+        "largest_by_size": _largest(facts, "template_bytes"),
+        "most_outputs": _largest(facts, "outputs"),
+        "most_parameters": _largest(facts, "parameters"),
+        "waves": [list(w) for w in waves],
+        "wave_count": len(waves),
+        "stacks": [dict(f) for f in facts],
+    }
+
+
+def _add_marginal_cost(rows: list[dict[str, Any]]) -> None:
+    """Seconds per region added since the previous size (wall and CPU)."""
+    previous: dict[str, Any] | None = None
+    for row in rows:
+        if previous is None:
+            row["wall_s_per_added_region"] = None
+            row["cpu_s_per_added_region"] = None
+            row["resources_per_added_region"] = None
+        else:
+            added = row["regions"] - previous["regions"]
+            row["wall_s_per_added_region"] = (row["wall_s"] - previous["wall_s"]) / added
+            row["cpu_s_per_added_region"] = (row["cpu_s"] - previous["cpu_s"]) / added
+            row["resources_per_added_region"] = (row["resources"] - previous["resources"]) / added
+        previous = row
+
+
+def scaling(
+    *,
+    sizes: Sequence[int],
+    repetitions: int,
+    workdir: Path,
+    validation: bool = False,
+    warmup: bool = True,
+    bytecode_cache: bool = True,
+    progress: bool = True,
+) -> dict[str, Any]:
+    """Synthesize the one-statement app at every size (interleaved over repetitions)."""
+    for n in sizes:
+        if not 2 <= n <= len(SCALING_REGIONS):
+            raise ValueError(f"scaling sizes must be 2 to {len(SCALING_REGIONS)}, got {n}")
+    load_before = [round(x, 2) for x in os.getloadavg()]
+
+    def synth(n: int, outdir: Path, rep: int, waves_file: Path | None = None) -> Run:
+        regions = SCALING_REGIONS[:n]
+        extra = {"BENCH_REGIONS": " ".join(regions)}
+        if waves_file is not None:
+            extra["BENCH_WAVES_FILE"] = str(waves_file)
+        return synth_once(
+            SCALING_APP,
+            outdir,
+            validation=validation,
+            repetition=rep,
+            bytecode_cache=bytecode_cache,
+            context=scaling_context(regions),
+            extra_env=extra,
+        )
+
+    if warmup:
+        synth(min(sizes), workdir / "scaling-warmup", -1)
+    runs: dict[int, list[Run]] = {n: [] for n in sizes}
+    facts: dict[int, list[dict[str, Any]]] = {}
+    waves: dict[int, list[list[str]]] = {}
+    for rep in range(repetitions):
+        for n in sizes:
+            outdir = workdir / f"scaling-{n}"
+            waves_file = workdir / f"scaling-{n}-waves.json"
+            r = synth(n, outdir, rep, waves_file if n not in waves else None)
+            runs[n].append(r)
+            if progress:
+                print(
+                    f"scaling rep {rep + 1}/{repetitions} {n:2d} regions: {r.wall_s:6.2f} s "
+                    f"wall, {r.cpu_s:6.2f} s CPU, {r.peak_rss_mb:5.0f} MB",
+                    file=sys.stderr,
+                    flush=True,
+                )
+            if n not in facts:
+                facts[n] = stack_facts(outdir)
+                waves[n] = json.loads(waves_file.read_text())
+    rows = [scaling_row(SCALING_REGIONS[:n], runs[n], facts[n], waves[n]) for n in sizes]
+    _add_marginal_cost(rows)
+    return {
+        "app": SCALING_APP.label,
+        "regions_in_order": list(SCALING_REGIONS),
+        "validation": validation,
+        "repetitions": repetitions,
+        "load_before": load_before,
+        "load_after": [round(x, 2) for x in os.getloadavg()],
+        "rows": rows,
+    }
 
 
 # --------------------------------------------------------------------------- machine
@@ -502,13 +699,125 @@ def markdown(report: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def write_docs(block: str, page: Path = DOCS_PAGE) -> None:
-    """Replace the generated block of ``page`` (create the page when missing)."""
+def _pct(value: float, limit: float) -> str:
+    share = 100 * value / limit
+    return f"{share:.0f} %" if share >= 1 else f"{share:.1f} %"
+
+
+def _kb(n: float) -> str:
+    return f"{n / 1000:.1f} kB"
+
+
+def _opt_s(value: float | None) -> str:
+    return "-" if value is None else f"{value:+.2f} s"
+
+
+#: The stacks the scaling table follows across sizes: (name in the table, stack name).
+SCALING_FOLLOWED = (
+    ("primary regional", f"scale-{SCALING_REGIONS[0]}"),
+    ("secondary regional (each)", f"scale-{SCALING_REGIONS[1]}"),
+    ("credentials (each secondary)", f"scale-credentials-{SCALING_REGIONS[1]}"),
+    ("peering (primary with each secondary)", "scale-peering"),
+    ("peering mesh, largest", f"scale-peering-{SCALING_REGIONS[1]}"),
+    ("peering routes (each secondary)", f"scale-peering-routes-{SCALING_REGIONS[1]}"),
+    ("dns", "scale-dns"),
+    ("dns-alarms", "scale-dns-alarms"),
+    ("monitoring (overview dashboard)", "scale-monitoring"),
+)
+
+
+def scaling_markdown(result: Mapping[str, Any]) -> str:
+    """The generated scaling block of the performance guide."""
+    rows = result["rows"]
+    reps = result["repetitions"]
+    lines = [
+        SCALING_BEGIN_MARK,
+        "",
+        f"Measured {result.get('date', '')} with `bench/run.py {' '.join(result.get('argv', []))}`"
+        f": {result['app']} (`bench/scaling_app.py`), validation "
+        f"{'on' if result['validation'] else 'off'}, {reps} "
+        f"{'repetition' if reps == 1 else 'repetitions (median)'} per size, each a fresh "
+        "`python3 app.py` subprocess. Regions are added in this order: "
+        + ", ".join(result["regions_in_order"])
+        + f". Load average before / after: {result['load_before']} / {result['load_after']} "
+        "on a shared machine: the times are noisy (a single run can be off by a second), the "
+        "counts and sizes are exact.",
+        "",
+        "| regions | stacks | deploy waves | resources | resources per added region | "
+        "templates | synth wall | wall per region | wall per added region | CPU | "
+        "CPU per added region | peak memory |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        added = r["resources_per_added_region"]
+        per_added = "-" if added is None else f"{added:g}"
+        lines.append(
+            f"| {r['regions']} | {r['stack_count']} | {r['wave_count']} | {r['resources']} | "
+            f"{per_added} | {_kb(r['template_bytes'])} | {r['wall_s']:.2f} s | "
+            f"{r['wall_s_per_region']:.2f} s | "
+            f"{_opt_s(r['wall_s_per_added_region'])} | {r['cpu_s']:.2f} s | "
+            f"{_opt_s(r['cpu_s_per_added_region'])} | {r['peak_rss_mb']:.0f} MB |"
+        )
+    lines += [
+        "",
+        f"Largest stack against CloudFormation's per-stack limits ({MAX_RESOURCES} resources, "
+        f"{MAX_TEMPLATE_BYTES // 1_000_000} MB template, {MAX_OUTPUTS} outputs, "
+        f"{MAX_PARAMETERS} parameters):",
+        "",
+        "| regions | most resources | largest template | most outputs | most parameters |",
+        "|---|---|---|---|---|",
+    ]
+    for r in rows:
+        res, size = r["largest_by_resources"], r["largest_by_size"]
+        out, par = r["most_outputs"], r["most_parameters"]
+        lines.append(
+            f"| {r['regions']} | `{res['stack']}`: {res['resources']} "
+            f"({_pct(res['resources'], MAX_RESOURCES)}) | `{size['stack']}`: "
+            f"{_kb(size['template_bytes'])} ({_pct(size['template_bytes'], MAX_TEMPLATE_BYTES)})"
+            f" | `{out['stack']}`: {out['outputs']} ({_pct(out['outputs'], MAX_OUTPUTS)}) | "
+            f"`{par['stack']}`: {par['parameters']} |"
+        )
+    lines += [
+        "",
+        "Per stack: resources / template size / outputs at each size (`-`: no such stack).",
+        "",
+        "| stack | " + " | ".join(f"{r['regions']} regions" for r in rows) + " |",
+        "|---|" + "---|" * len(rows),
+    ]
+    for label, name in SCALING_FOLLOWED:
+        cells = []
+        for r in rows:
+            found = [s for s in r["stacks"] if s["stack"] == name]
+            if found:
+                f = found[0]
+                cells.append(f"{f['resources']} / {_kb(f['template_bytes'])} / {f['outputs']}")
+            else:
+                cells.append("-")
+        lines.append(f"| {label} (`{name}`) | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "Deploy waves (`MultiRegionApp.deploy_waves()`): the number of stacks in each wave.",
+        "",
+        "| regions | waves | stacks per wave |",
+        "|---|---|---|",
+    ]
+    for r in rows:
+        sizes = ", ".join(str(len(w)) for w in r["waves"])
+        lines.append(f"| {r['regions']} | {r['wave_count']} | {sizes} |")
+    lines += ["", SCALING_END_MARK, ""]
+    return "\n".join(lines)
+
+
+def write_docs(
+    block: str, page: Path = DOCS_PAGE, begin: str = BEGIN_MARK, end: str = END_MARK
+) -> None:
+    """Replace the generated block between ``begin`` and ``end`` of ``page`` (append it when
+    the page has no such block; create the page when missing)."""
     if page.exists():
         text = page.read_text()
-        if BEGIN_MARK in text and END_MARK in text:
-            head, rest = text.split(BEGIN_MARK, 1)
-            tail = rest.split(END_MARK, 1)[1].lstrip("\n")
+        if begin in text and end in text:
+            head, rest = text.split(begin, 1)
+            tail = rest.split(end, 1)[1].lstrip("\n")
             page.write_text(head + block + ("\n" + tail if tail else ""))
             return
         page.write_text(text.rstrip("\n") + "\n\n" + block)
@@ -616,6 +925,26 @@ def main(argv: list[str] | None = None) -> int:
         help="compile every module in every process (PYTHONDONTWRITEBYTECODE=1, as .venv "
         "under tools/dev.py); default: cache bytecode like a user's virtualenv",
     )
+    parser.add_argument(
+        "--scaling",
+        action="store_true",
+        help="also synthesize the one-statement app with database and DNS at 2, 4, 8 and 12 "
+        "regions (the scaling table; with --write-docs, its block of the guide too)",
+    )
+    parser.add_argument(
+        "--scaling-only", action="store_true", help="only the scaling table (implies --scaling)"
+    )
+    parser.add_argument(
+        "--scaling-sizes",
+        default=",".join(map(str, SCALING_SIZES)),
+        help=f"region counts of the scaling table, 2 to {len(SCALING_REGIONS)} "
+        f"({','.join(map(str, SCALING_SIZES))})",
+    )
+    parser.add_argument(
+        "--scaling-repetitions",
+        type=int,
+        help="synths per size (default: 1 with --quick, else 3)",
+    )
     parser.add_argument("--json", type=Path, help="write the raw report here")
     parser.add_argument("--markdown", type=Path, help="write the Markdown report here")
     parser.add_argument(
@@ -633,33 +962,74 @@ def main(argv: list[str] | None = None) -> int:
     modes = {"both": [True, False], "on": [True], "off": [False]}[args.validation]
     if shutil.which("node") is None:
         parser.error("node is not on PATH: run with PATH=$PWD/.venv/bin:$PATH")
+    do_scaling = args.scaling or args.scaling_only
+    try:
+        sizes = sorted({int(n) for n in args.scaling_sizes.split(",") if n.strip()})
+    except ValueError:
+        parser.error(f"--scaling-sizes must be comma-separated integers, got {args.scaling_sizes}")
+    if do_scaling and (not sizes or not all(2 <= n <= len(SCALING_REGIONS) for n in sizes)):
+        parser.error(f"--scaling-sizes must be 2 to {len(SCALING_REGIONS)}, got {sizes}")
+    scaling_reps = args.scaling_repetitions or (1 if args.quick else 3)
+    if scaling_reps < 1:
+        parser.error("--scaling-repetitions must be at least 1")
+    shown_argv = _shown_argv(sys.argv[1:] if argv is None else list(argv))
 
     with tempfile.TemporaryDirectory(prefix="mrt-bench-") as tmp:
-        report = run(
-            repetitions=repetitions,
-            apps=apps,
-            modes=modes,
-            waves=not args.no_waves,
-            workdir=Path(tmp),
-            warmup=not args.no_warmup,
-            bytecode_cache=not args.no_bytecode_cache,
-        )
+        if args.scaling_only:
+            report = {
+                "machine": machine(),
+                "runs": [],
+                "summary": {},
+                "ratios": {},
+                "stacks": {},
+                "waves": {},
+                "targets": {},
+            }
+        else:
+            report = run(
+                repetitions=repetitions,
+                apps=apps,
+                modes=modes,
+                waves=not args.no_waves,
+                workdir=Path(tmp),
+                warmup=not args.no_warmup,
+                bytecode_cache=not args.no_bytecode_cache,
+            )
+        report["scaling"] = {}
+        if do_scaling:
+            # The comparison's warm-up already filled the caches.
+            report["scaling"] = scaling(
+                sizes=sizes,
+                repetitions=scaling_reps,
+                workdir=Path(tmp),
+                warmup=not args.no_warmup and args.scaling_only,
+                bytecode_cache=not args.no_bytecode_cache,
+            )
+            report["scaling"]["date"] = time.strftime("%Y-%m-%d")
+            report["scaling"]["argv"] = shown_argv
+        report["machine"].setdefault("load_after", [round(x, 2) for x in os.getloadavg()])
     report["settings"] = {
         "repetitions": repetitions,
         "apps": apps,
         "validation": args.validation,
         "bytecode_cache": not args.no_bytecode_cache,
-        "argv": _shown_argv(sys.argv[1:] if argv is None else list(argv)),
+        "argv": shown_argv,
         "date": time.strftime("%Y-%m-%d"),
+        "scaling_only": args.scaling_only,
     }
     report = {key: report[key] for key in REPORT_KEYS}
-    text = markdown(report)
+    main_block = "" if args.scaling_only else markdown(report)
+    scaling_block = scaling_markdown(report["scaling"]) if report["scaling"] else ""
+    text = "\n".join(block for block in (main_block, scaling_block) if block)
     if args.json:
         args.json.write_text(json.dumps(report, indent=2) + "\n")
     if args.markdown:
         args.markdown.write_text(text)
     if args.write_docs:
-        write_docs(text)
+        if main_block:
+            write_docs(main_block)
+        if scaling_block:
+            write_docs(scaling_block, begin=SCALING_BEGIN_MARK, end=SCALING_END_MARK)
     print(text)
     return 0
 

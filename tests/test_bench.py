@@ -1,8 +1,10 @@
 """The synth benchmark (bench/run.py) runs and emits its report, so it cannot rot.
 
-One repetition of the example app with validation off, no warm-up: a smoke test of the
-script's plumbing (subprocess synth, memory sampling, assembly facts, deploy waves, report
-rendering), not a measurement.
+One repetition of the example app with validation off, no warm-up, and one synth of the
+scaling app at each of 2, 4, 8 and 12 regions: a smoke test of the script's plumbing
+(subprocess synth, memory sampling, assembly facts, deploy waves, scaling table, report
+rendering), not a measurement. Times are only checked to be positive (the machine is shared);
+counts are exact.
 """
 
 from __future__ import annotations
@@ -40,6 +42,9 @@ def test_benchmark_quick_run_emits_its_report(tmp_path: Path) -> None:
             "--validation",
             "off",
             "--no-warmup",
+            "--scaling",
+            "--scaling-repetitions",
+            "1",
             "--json",
             str(out_json),
             "--markdown",
@@ -63,6 +68,7 @@ def test_benchmark_quick_run_emits_its_report(tmp_path: Path) -> None:
         "stacks",
         "waves",
         "targets",
+        "scaling",
     ]
     assert {"cores", "memory_gib", "python", "node", "aws-cdk-lib", "load_before"} <= set(
         report["machine"]
@@ -104,6 +110,54 @@ def test_benchmark_quick_run_emits_its_report(tmp_path: Path) -> None:
     for heading in ("### Synth time and memory", "### Stacks against", "### Deploy waves"):
         assert heading in markdown
     assert "| (c) example via MultiRegionApp | off |" in markdown
+    assert "<!-- bench:scaling:begin" in markdown and "<!-- bench:scaling:end -->" in markdown
+
+    # The scaling table: four sizes, exact counts, positive times.
+    scaling = report["scaling"]
+    assert scaling["validation"] is False and scaling["repetitions"] == 1
+    rows = {row["regions"]: row for row in scaling["rows"]}
+    assert list(rows) == [2, 4, 8, 12]
+    regions = scaling["regions_in_order"]
+    assert (
+        len(regions) == 12
+        and len(set(regions)) == 12
+        and regions[:2]
+        == [
+            "us-east-1",
+            "us-east-2",
+        ]
+    )
+    for n, row in rows.items():
+        assert row["region_list"] == regions[:n]
+        # Per region its regional stack; per secondary its credentials and peering-routes
+        # stacks and, from three regions on, its peering-mesh stack; plus peering, dns,
+        # dns-alarms and monitoring.
+        mesh = n - 1 if n >= 3 else 0
+        assert row["stack_count"] == n + 3 * (n - 1) - (n - 1 - mesh) + 4
+        names = {s["stack"] for s in row["stacks"]}
+        assert {f"scale-{r}" for r in regions[:n]} <= names
+        assert {"scale-peering", "scale-dns", "scale-dns-alarms", "scale-monitoring"} <= names
+        assert sorted(s for wave in row["waves"] for s in wave) == sorted(names)
+        assert row["waves"][0] == ["scale-us-east-1"] and row["wave_count"] == len(row["waves"])
+        # Every regional stack is the same whatever the region count: the example's.
+        assert row["regional_stack_resources"] == {
+            r: stacks["shop-us-east-1" if r == "us-east-1" else "shop-us-east-2"]["resources"]
+            for r in regions[:n]
+        }
+        for stack in row["stacks"]:
+            assert 0 < stack["resources"] < 500, stack
+            assert 0 < stack["template_bytes"] < 1_000_000, stack
+            assert stack["outputs"] < 200 and stack["parameters"] < 200, stack
+        assert row["wall_s"] > 0 and row["cpu_s"] > 0 and row["peak_rss_mb"] > 0
+        assert row["wall_s_per_region"] == pytest.approx(row["wall_s"] / n)
+    assert rows[12]["stack_count"] == 49
+    assert rows[2]["wave_count"] == 4
+    assert rows[2]["wall_s_per_added_region"] is None
+    assert all(rows[n]["wall_s_per_added_region"] is not None for n in (4, 8, 12))
+    # Flat enough to survive a busy machine: a region of the 12-region app costs at most twice
+    # the CPU time of a region of the 2-region app (which also carries the start-up).
+    assert rows[12]["cpu_s_per_region"] <= 2 * rows[2]["cpu_s_per_region"]
+    assert "| 12 | 49 |" in markdown
 
 
 def test_write_docs_replaces_only_the_generated_block(tmp_path: Path) -> None:
@@ -120,6 +174,23 @@ def test_write_docs_replaces_only_the_generated_block(tmp_path: Path) -> None:
     text = page.read_text()
     assert "old" not in text
     assert "intro" in text and "new" in text and "## Notes\nkept" in text
+    bench.write_docs(
+        f"{bench.SCALING_BEGIN_MARK}\nscaled\n{bench.SCALING_END_MARK}\n",
+        page,
+        begin=bench.SCALING_BEGIN_MARK,
+        end=bench.SCALING_END_MARK,
+    )
+    text = page.read_text()
+    assert "new" in text and text.endswith(f"scaled\n{bench.SCALING_END_MARK}\n")
+    bench.write_docs(
+        f"{bench.SCALING_BEGIN_MARK}\nrescaled\n{bench.SCALING_END_MARK}\n",
+        page,
+        begin=bench.SCALING_BEGIN_MARK,
+        end=bench.SCALING_END_MARK,
+    )
+    text = page.read_text()
+    assert "rescaled" in text and "scaled\n" not in text.replace("rescaled", "")
+    assert "new" in text and "## Notes\nkept" in text
     assert bench.waves_of({"a": [], "b": ["a"], "c": ["a"], "d": ["b", "c"]}) == [
         ["a"],
         ["b", "c"],
