@@ -328,3 +328,17 @@ def test_dns_health_check_path_follows_the_services(
         assert isinstance(cfn, route53.CfnHealthCheck)
         config = cdk.Stack.of(check).resolve(cfn.health_check_config)
         assert config["resourcePath"] == expected, config
+
+
+def test_more_replicas_than_rds_allows_is_refused() -> None:
+    regions = [
+        "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "sa-east-1", "eu-west-1",
+        "eu-west-2", "eu-west-3", "eu-central-1", "eu-north-1", "ap-south-1", "ap-northeast-1",
+        "ap-northeast-2", "ap-southeast-1", "ap-southeast-2", "ap-northeast-3",
+    ]  # fmt: skip
+    with pytest.raises(
+        ValidationError,
+        match=r"^secondary_regions must name at most 15 regions with database: RDS allows 15 "
+        r"read replicas per source instance, got \['us-east-2', .*'ap-northeast-3'\] \(at Shop\)$",
+    ):
+        MultiRegionApp(cdk.App(), "Shop", app_name="shop", secondary_regions=regions, database=True)

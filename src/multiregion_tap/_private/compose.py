@@ -47,6 +47,9 @@ DATABASE_PORT_ENV = "DATABASE_PORT"
 DATABASE_READ_ONLY_ENV = "DATABASE_READ_ONLY"
 DATABASE_USERNAME_ENV = "DATABASE_USERNAME"
 DATABASE_PASSWORD_ENV = "DATABASE_PASSWORD"
+#: Read replicas RDS allows per source instance (RDS User Guide, "Working with DB instance
+#: read replicas": up to 15 for PostgreSQL and MySQL).
+MAX_READ_REPLICAS = 15
 #: Every variable the app sets on each service with ``database``.
 DATABASE_ENV = (
     DATABASE_HOST_ENV,
@@ -147,6 +150,13 @@ def compose(
         )
 
     # ---------------------------------------------------------------- database
+    if database_props is not None and len(app.secondary_regions) > MAX_READ_REPLICAS:
+        raise fail(
+            "secondary_regions",
+            list(app.secondary_regions),
+            f"name at most {MAX_READ_REPLICAS} regions with database: RDS allows "
+            f"{MAX_READ_REPLICAS} read replicas per source instance",
+        )
     if database_props is not None:
         for prop in ("environment", "secrets"):
             for key in getattr(service_props, prop) or {}:
