@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
@@ -72,35 +71,6 @@ def closed_port_url() -> str:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
     return f"http://127.0.0.1:{port}"  # closed again: connections are refused
-
-
-@pytest.fixture
-def silent_endpoint() -> Iterator[str]:
-    """A TCP server that accepts connections and never answers."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(16)
-    held: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        server.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                held.append(server.accept()[0])
-            except OSError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.getsockname()[1]}"
-    finally:
-        stop.set()
-        thread.join()
-        for conn in held:
-            conn.close()
-        server.close()
 
 
 def replica_lag(session: Any, region: str, identifier: str, *values: float) -> None:
@@ -295,7 +265,9 @@ def test_a_silent_region_is_given_up_within_the_timeout(
         "): check the region name, the network, and AWS_ENDPOINT_URL"
     )
     assert out.splitlines()[-2:] == FAILOVER_2
-    assert elapsed < 2 * timeout, f"status took {elapsed:.1f}s"
+    # Bounded by the timeout, not by the client's retries or a hang; the slack is for the
+    # healthy region's walk on a busy 2-core machine.
+    assert elapsed < 3 * timeout + 2, f"status took {elapsed:.1f}s"
 
 
 def test_clients_without_a_probe_config_are_bounded_by_the_deadline(
@@ -304,8 +276,9 @@ def test_clients_without_a_probe_config_are_bounded_by_the_deadline(
     """A plain client factory (no ``with_config``) whose clients retry: the probe gives the
     region up at the deadline, 1.5 x timeout + 1 s."""
     deploy_bare_app(aws)
+    # Left alone these clients would wait ten times one second for the silent region.
     slow = Config(
-        connect_timeout=1, read_timeout=1, retries={"mode": "standard", "max_attempts": 3}
+        connect_timeout=1, read_timeout=1, retries={"mode": "standard", "max_attempts": 10}
     )
 
     def factory(service: str, region: str) -> Any:
@@ -316,7 +289,7 @@ def test_clients_without_a_probe_config_are_bounded_by_the_deadline(
     topology = discover(
         "shop", [EAST1, EAST2], client_factory=factory, tolerate_unreachable=True, probe_timeout=1
     )
-    assert time.monotonic() - started < 3.5
+    assert time.monotonic() - started < 7
     assert topology.region(EAST1).error == (
         "cannot reach cloudformation in region us-east-1: no answer within 2.5 s"
     )
