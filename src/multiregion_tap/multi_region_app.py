@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 import weakref
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import aws_cdk as cdk
-from aws_cdk import cx_api
 from constructs import Construct
 
 from ._private import naming
@@ -443,30 +444,42 @@ class MultiRegionApp(Construct):
         is complete).
         """
         ours = {stack.artifact_id for stack in self.all_stacks}
-        assembly = self._synthesized()
-        selectors = {
-            artifact.id: artifact.hierarchical_id
-            for artifact in assembly.stacks
-            if artifact.id in ours
+        graph = {
+            artifact_id: entry
+            for artifact_id, entry in self._stack_graph().items()
+            if artifact_id in ours
         }
         return {
-            selectors[artifact.id]: tuple(
-                sorted(selectors[dep.id] for dep in artifact.dependencies if dep.id in selectors)
-            )
-            for artifact in assembly.stacks
-            if artifact.id in selectors
+            selector: tuple(sorted(graph[dep][0] for dep in deps if dep in graph))
+            for selector, deps in graph.values()
         }
 
-    def _synthesized(self) -> cx_api.CloudAssembly:
-        """The enclosing App's or Stage's assembly. Findings of policy-validation plugins
-        (cdk-nag) do not stop it: CDK writes the assembly before it validates, so the graph
-        is read from there; the app's own ``synth()`` still reports the findings."""
+    def _stack_graph(self) -> dict[str, tuple[str, tuple[str, ...]]]:
+        """Every stack artifact of the enclosing App's or Stage's assembly: its id mapped to
+        (CLI selector, ids of the artifacts it depends on).
+
+        Findings of policy-validation plugins (cdk-nag) do not stop it: CDK writes the
+        assembly before it validates, so the graph is then read from the manifest there; the
+        app's own ``synth()`` still reports the findings.
+        """
         try:
-            return self._root.synth()
+            assembly = self._root.synth()
         except RuntimeError as error:
             if not str(error).startswith("ValidationFailed"):
                 raise
-            return cx_api.CloudAssembly(self._root.outdir)
+            manifest = json.loads((Path(self._root.outdir) / "manifest.json").read_text())
+            return {
+                artifact_id: (
+                    artifact.get("displayName", artifact_id),
+                    tuple(artifact.get("dependencies", ())),
+                )
+                for artifact_id, artifact in manifest.get("artifacts", {}).items()
+                if artifact.get("type") == "aws:cloudformation:stack"
+            }
+        return {
+            artifact.id: (artifact.hierarchical_id, tuple(dep.id for dep in artifact.dependencies))
+            for artifact in assembly.stacks
+        }
 
     def cli_selector(self, stack: cdk.Stack) -> str:
         """What selects ``stack`` in ``cdk deploy``/``cdk diff``: its stack name when the app

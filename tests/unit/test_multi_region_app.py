@@ -339,3 +339,21 @@ def test_plugs_into_cdk_pipelines() -> None:
         if action["Name"].endswith(".Deploy")
     }
     assert deploys == {"shop-us-east-1.Deploy": "us-east-1", "shop-us-east-2.Deploy": "us-east-2"}
+
+
+def test_deploy_waves_through_policy_validation_findings() -> None:
+    """cdk-nag findings make the App's synth fail; the graph is still read from the assembly
+    CDK wrote before validating (and the app's own synth still reports the findings)."""
+    import tempfile
+
+    import cdk_nag
+    from aws_cdk import aws_sqs as sqs
+
+    app = cdk.App(outdir=tempfile.mkdtemp(prefix="mrtap-waves-nag-"))
+    cdk.Validations.of(app).add_plugins(cdk_nag.AwsSolutionsChecks(app))
+    shop = MultiRegionApp(app, "Shop", app_name="shop", service=False)
+    queue = sqs.Queue(shop.primary_stack, "Queue")  # no DLQ, no SSL policy: findings
+    ssm.StringParameter(shop.stack_for("us-east-2"), "QueueArn", string_value=queue.queue_arn)
+    with pytest.raises(RuntimeError, match="ValidationFailed"):
+        app.synth()
+    assert shop.deploy_waves() == [("shop-us-east-1",), ("shop-us-east-2",)]
