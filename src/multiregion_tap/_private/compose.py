@@ -136,20 +136,6 @@ def compose(
             "are on the internet and the service's load balancer is internal",
         )
 
-    # ---------------------------------------------------------------- services
-    for region in app.regions:
-        is_primary = region == app.primary_region
-        replication = app.secondary_regions if is_primary and replicate_images else None
-        result.services[region] = RegionalService(
-            app.stack_for(region),
-            "Service",
-            vpc_cidr=cidrs[region],
-            certificate=certs.get(region),
-            image_replication_regions=replication,
-            **props_kwargs(service_props),
-        )
-
-    # ---------------------------------------------------------------- database
     if database_props is not None and len(app.secondary_regions) > MAX_READ_REPLICAS:
         raise fail(
             "secondary_regions",
@@ -167,6 +153,21 @@ def compose(
                         f"not set {', '.join(DATABASE_ENV)}: with database the app sets them "
                         "to the region's own database",
                     )
+
+    # ---------------------------------------------------------------- services
+    for region in app.regions:
+        is_primary = region == app.primary_region
+        replication = app.secondary_regions if is_primary and replicate_images else None
+        result.services[region] = RegionalService(
+            app.stack_for(region),
+            "Service",
+            vpc_cidr=cidrs[region],
+            certificate=certs.get(region),
+            image_replication_regions=replication,
+            **props_kwargs(service_props),
+        )
+
+    # ---------------------------------------------------------------- database
     # The writer: the primary, or after a failover the region whose replica was promoted.
     promoted = database_props.promote_replica_in if database_props is not None else None
     writer = promoted or app.primary_region
