@@ -16,29 +16,24 @@ Layout (a construct cannot span stacks, so the database is two kinds of construc
 region's stack. The replica's source is the primary's ARN in the primary region, passed by a
 weak cross-region reference (``Fn::GetStackOutput``).
 
-Promotion runbook (fail over the database to a secondary region):
+Promotion (fail over the database to a secondary region; the full runbook, which the outage
+drill runs, is the docs' failover runbook):
 
 1. Check ``ReplicaLag`` of the replica (:meth:`DatabaseReplica.metric_replica_lag`): it is the
    data you lose (RPO) if the primary is gone. PostgreSQL reports up to ~5 minutes on an idle
    source, so read it together with write activity.
-2. Set ``promote_replica_in="<secondary region>"`` and deploy that region's stack
-   (``cdk deploy shop-us-east-2``). CloudFormation removes ``SourceDBInstanceIdentifier``
-   from the replica and RDS promotes it in place: same logical id, same identifier, same
-   endpoint. Automated backups are turned on for it in the same update.
-   Limitation: that stack still reads one output of the primary region's stack (the name of
-   the credentials secret, through ``Fn::GetStackOutput``), so the update needs
-   CloudFormation in the primary region to answer. When it does not, promote with
-   ``aws rds promote-read-replica --db-instance-identifier <replica identifier>`` (the
-   ``DatabaseIdentifier`` output of the region's stack) and set ``promote_replica_in`` once
-   the primary region is reachable again, so the template matches the promoted instance.
-3. Point the region's service at the local writer: :attr:`DatabaseReplica.read_only`
-   becomes ``False``, so services built from it (``MultiRegionApp``) get a writable database.
-   The credentials stay valid: the promoted instance keeps the primary's master password,
-   which the region's replica of the secret holds. Stop replication of the secret replica
-   (``aws secretsmanager stop-replication-to-replica``) if the primary region is gone for long.
-4. Confirm DNS: the failover record sends traffic to the secondary region once the primary's
-   health check fails; check the record and the service's health in the secondary region.
-5. Fail back (planned, once the primary region is healthy again). RDS cannot turn a promoted
+2. Set ``promote_replica_in="<secondary region>"`` and deploy that region's stack alone
+   (``cdk deploy shop-us-east-2 --exclusively``). CloudFormation removes
+   ``SourceDBInstanceIdentifier`` from the replica and RDS promotes it in place: same logical
+   id, same identifier, same endpoint. Automated backups are turned on in the same update.
+   Inside :class:`~multiregion_tap.MultiRegionApp` that stack reads nothing from the primary
+   region: the secret's name comes from ``<app_name>-credentials-<region>`` in its own region
+   (standalone, pass ``secret_name`` to :meth:`add_replica`). Other replicas follow the
+   promoted one (``source_region``), under new identifiers.
+3. :attr:`DatabaseReplica.read_only` becomes ``False``, so services built from it get a
+   writable database. The credentials stay valid: the promoted instance keeps the primary's
+   master password, which the region's replica of the secret holds.
+4. Fail back (planned, once the primary region is healthy again). RDS cannot turn a promoted
    instance back into a replica, the old primary has diverged, and this version does not
    automate the way back, so treat it as a migration: stop writes in the promoted region;
    copy a snapshot of the promoted instance to the primary region and restore the primary from
