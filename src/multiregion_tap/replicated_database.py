@@ -28,8 +28,8 @@ drill runs, is the docs' failover runbook):
    id, same identifier, same endpoint. Automated backups are turned on in the same update.
    Inside :class:`~multiregion_tap.MultiRegionApp` that stack reads nothing from the primary
    region: the secret's name comes from ``<app_name>-credentials-<region>`` in its own region
-   (standalone, pass ``secret_name`` to :meth:`add_replica`). Other replicas follow the
-   promoted one (``source_region``), under new identifiers.
+   (standalone, pass ``secret_name`` to :meth:`ReplicatedDatabase.add_replica`). Other
+   replicas follow the promoted one (``source_region``), under new identifiers.
 3. :attr:`DatabaseReplica.read_only` becomes ``False``, so services built from it get a
    writable database. The credentials stay valid: the promoted instance keeps the primary's
    master password, which the region's replica of the secret holds.
