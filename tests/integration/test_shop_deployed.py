@@ -46,8 +46,8 @@ def _region(topology: Topology, region: str) -> RegionTopology:
 
 
 # ---------------------------------------------------------------------- stacks
-def test_every_stack_of_the_stage_deployed_in_its_region(deployment: Deployment) -> None:
-    # The CDK CLI wrote the outputs file for all six stacks of the Stage (by artifact id).
+def test_every_stack_of_the_app_deployed_in_its_region(deployment: Deployment) -> None:
+    # The CDK CLI wrote the outputs file for every stack of the app (by artifact id).
     if deployment.result is not None:  # deployed by this session (the emulator)
         outputs = deployment.result.outputs
         assert len(outputs) == len(STACKS)
