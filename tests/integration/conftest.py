@@ -2,7 +2,7 @@
 
 By default (``MULTIREGION_TAP_INTEGRATION_TARGET`` unset or ``emulator``) the session
 fixture starts the emulator (moto server + tools/emulator/compat on 127.0.0.1), bootstraps
-us-east-1 and us-east-2 with the real CDK CLI, deploys every stack of the app's Stage with an
+us-east-1 and us-east-2 with the real CDK CLI, deploys every stack of the app (``--all``) with an
 outputs file, and discovers the deployed topology once; the emulator is always stopped at the
 end of the session, also after a failed step (each step has a timeout).
 
