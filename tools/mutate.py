@@ -56,9 +56,15 @@ TESTS: dict[str, list[str]] = {
         "tests/unit/test_regional_service.py",
         "tests/unit/test_failover_dns.py",
     ],
-    "_private/app_context.py": ["tests/unit/test_multi_region_app.py"],
+    "_private/app_context.py": [
+        "tests/unit/test_multi_region_app.py",
+        "tests/unit/test_contracts.py",
+    ],
     "_private/compose.py": ["tests/unit/test_composition.py"],
-    "_private/checkov.py": ["tests/unit/test_regional_service.py"],
+    "_private/checkov.py": [
+        "tests/unit/test_private_helpers.py",
+        "tests/unit/test_regional_service.py",
+    ],
     "failover_dns.py": ["tests/unit/test_failover_dns.py"],
     "cross_region_peering.py": ["tests/unit/test_cross_region_peering.py"],
     "_private/monitoring_shared.py": ["tests/unit/test_monitoring.py"],
@@ -85,8 +91,8 @@ TESTS: dict[str, list[str]] = {
     ],
     "discovery/model.py": ["tests/unit/test_discovery.py"],
     "discovery/walk.py": ["tests/unit/test_discovery.py"],
-    "outputs.py": ["tests/unit/test_multi_region_app.py"],
-    "errors.py": ["tests/unit/test_private_helpers.py"],
+    "outputs.py": ["tests/unit/test_contracts.py", "tests/unit/test_multi_region_app.py"],
+    "errors.py": ["tests/unit/test_contracts.py", "tests/unit/test_private_helpers.py"],
 }
 
 _CMP_SWAP: dict[type[ast.cmpop], type[ast.cmpop]] = {

@@ -4,7 +4,9 @@ package's import graph, checked once for every construct."""
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import inspect
+import pkgutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,7 +14,9 @@ from typing import Any
 import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk.assertions import Template
 
+import multiregion_tap
 from multiregion_tap import (
     CrossRegionPeering,
     CrossRegionPeeringProps,
@@ -21,10 +25,12 @@ from multiregion_tap import (
     HealthCheckAlarms,
     HealthCheckAlarmsProps,
     MultiRegionApp,
+    OutputNames,
     RegionalMonitoring,
     RegionalMonitoringProps,
     RegionalService,
     RegionalServiceProps,
+    RegionRole,
     ReplicatedDatabase,
     ReplicatedDatabaseProps,
     StackNames,
@@ -113,6 +119,14 @@ def test_output_suffix_is_ascii_alphanumeric_everywhere(
         builder(suffix)
 
 
+@pytest.mark.parametrize("suffix", ["", "Blue2", "Az09" * 8])
+def test_output_suffix_of_up_to_32_letters_and_digits_ends_the_output_names(suffix: str) -> None:
+    """Empty, mixed letters and digits, and the longest (32) are accepted and end the ids."""
+    stack = cdk.Stack.of(_monitoring(suffix))
+    outputs = Template.from_stack(stack).to_json()["Outputs"]
+    assert set(outputs) == {f"AlarmTopicArn{suffix}", f"DashboardName{suffix}"}
+
+
 # ------------------------------------------------------------------ stack names
 def test_stack_names_are_the_published_contract() -> None:
     """Literal names, as the CDK CLI and discovery see them."""
@@ -124,6 +138,67 @@ def test_stack_names_are_the_published_contract() -> None:
     assert StackNames.peering_mesh("shop", "us-east-2") == "shop-peering-us-east-2"
     assert StackNames.dns_alarms("shop") == "shop-dns-alarms"
     assert StackNames.credentials("shop", "us-east-2") == "shop-credentials-us-east-2"
+
+
+def test_output_names_are_the_published_contract() -> None:
+    """Deployed apps are read by these exact output names (discovery, scripts, the docs'
+    reference), in this order: renaming one breaks every reader of a deployed app."""
+    assert OutputNames.all() == (
+        "MultiRegionTapAppName",
+        "MultiRegionTapRegion",
+        "MultiRegionTapRegionRole",
+        "VpcId",
+        "VpcCidr",
+        "RepositoryUri",
+        "ClusterName",
+        "ServiceName",
+        "ServiceArn",
+        "LoadBalancerArn",
+        "LoadBalancerDnsName",
+        "BlueTargetGroupArn",
+        "GreenTargetGroupArn",
+        "ServiceUrl",
+        "DatabaseIdentifier",
+        "DatabaseArn",
+        "DatabaseEndpoint",
+        "DatabasePort",
+        "DatabaseSecretArn",
+        "DatabaseSecretName",
+        "AlarmTopicArn",
+        "DashboardName",
+        "HostedZoneId",
+        "FailoverRecordName",
+        "PeeringConnectionId",
+    )
+    assert (RegionRole.PRIMARY, RegionRole.SECONDARY, RegionRole.GLOBAL) == (
+        "primary",
+        "secondary",
+        "global",
+    )
+
+
+# ------------------------------------------------------------------ star imports
+def test_star_import_of_every_module_gives_each_name_of_its_all() -> None:
+    """``from multiregion_tap.<module> import *`` works and gives what ``__all__`` lists: a
+    misspelled or stale name there makes the star import raise AttributeError."""
+    checked = []
+    for info in pkgutil.walk_packages(multiregion_tap.__path__, "multiregion_tap."):
+        module = importlib.import_module(info.name)
+        public = getattr(module, "__all__", None)
+        if public is None:
+            continue
+        namespace: dict[str, Any] = {}
+        exec(f"from {info.name} import *", namespace)
+        for name in public:
+            assert namespace[name] is getattr(module, name), (info.name, name)
+        checked.append(info.name)
+    # The modules whose __all__ is the contract of their names, at least.
+    assert {
+        "multiregion_tap.errors",
+        "multiregion_tap.outputs",
+        "multiregion_tap._private.app_context",
+    } <= set(checked)
+    assert multiregion_tap.errors.ValidationError is ValidationError
 
 
 # ------------------------------------------------------------------ errors name the path

@@ -14,6 +14,7 @@ from aws_cdk import aws_route53 as route53
 from aws_cdk.assertions import Match, Template
 
 from multiregion_tap import MultiRegionApp, OutputNames, ValidationError
+from multiregion_tap._private.dns_names import normalize_name, require_inside_zone
 from multiregion_tap.failover_dns import ALIAS_TTL_SECONDS, FailoverDns
 from tests.support import failover_app
 from tests.support.failover_app import Built, three_regions, two_regions
@@ -329,6 +330,55 @@ def test_bad_input_names_the_prop_and_value(
         )
     with pytest.raises(ValidationError, match=message):
         _dns(albs, **overrides)
+
+
+# The longest DNS name in text form (RFC 1035's 255 octets on the wire, less the length bytes
+# and the root): 253 characters without the trailing dot; labels of at most 63 characters.
+_NAME_253 = ".".join(["a" * 63, "b" * 63, "c" * 63, "d" * 61])
+
+
+def test_dns_name_checks_without_synth() -> None:
+    """The name checks themselves: lengths, labels, messages, the zone apex and tokens."""
+    assert len(_NAME_253) == 253
+    assert normalize_name("record_name", _NAME_253 + ".") == _NAME_253
+    assert normalize_name("record_name", "API.Example.COM.") == "api.example.com"
+    assert normalize_name("record_name", "_acme-challenge.example.com") == (
+        "_acme-challenge.example.com"
+    )
+    too_long = _NAME_253 + "d"
+    with pytest.raises(ValidationError) as caught:
+        normalize_name("record_name", too_long)
+    assert str(caught.value) == f"record_name must be at most 253 characters, got {too_long!r}"
+    for empty in ("", None, 5):
+        with pytest.raises(ValidationError) as caught:
+            normalize_name("record_name", empty)
+        assert str(caught.value) == (
+            "record_name must be a fully qualified DNS name such as 'app.example.com', "
+            f"got {empty!r}"
+        )
+    for bad in ("-shop.example.com", "shop-.example.com", "x" * 64 + ".example.com"):
+        with pytest.raises(ValidationError) as caught:
+            normalize_name("record_name", bad)
+        assert str(caught.value) == (
+            "record_name must be a DNS name of dot-separated labels (letters, digits, '-', '_'; "
+            f"1 to 63 characters each, no '-' at either end), got {bad!r}"
+        )
+    token = cdk.Token.as_string(cdk.Aws.STACK_NAME)
+    assert normalize_name("record_name", token) == token
+
+    # The zone apex and names below the zone pass; a sibling sharing a suffix does not.
+    require_inside_zone("record_name", "Example.com", "example.com", "Example.COM.")
+    require_inside_zone("record_name", "a.b.example.com", "a.b.example.com", "example.com.")
+    with pytest.raises(ValidationError) as caught:
+        require_inside_zone("record_name", "badexample.com", "badexample.com", "example.com.")
+    assert str(caught.value) == (
+        "record_name must be inside the hosted zone 'example.com': the zone name itself or a "
+        "name ending in '.example.com' (give the fully qualified name, e.g. 'app.example.com'), "
+        "got 'badexample.com'"
+    )
+    # Either side a token: nothing to compare at synth time.
+    require_inside_zone("record_name", token, token, "example.com")
+    require_inside_zone("record_name", "shop.example.org", "shop.example.org", token)
 
 
 def test_same_region_twice_is_rejected(albs: Any) -> None:

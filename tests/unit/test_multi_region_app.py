@@ -11,7 +11,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
-from multiregion_tap import MultiRegionApp, OutputNames, RegionRole, TagKeys, ValidationError
+from multiregion_tap import MultiRegionApp, RegionRole, ValidationError
 from tests.support.templates import normalize, raw_templates, stack_artifacts
 
 
@@ -145,8 +145,9 @@ def test_every_taggable_resource_is_tagged(shop_templates: dict) -> None:  # typ
             if tags is None:
                 continue
             as_dict = {t["Key"]: t["Value"] for t in tags} if isinstance(tags, list) else dict(tags)
-            assert as_dict[TagKeys.APP] == "shop"
-            assert as_dict[TagKeys.REGION_ROLE] == expected_role[stack_name]
+            # The literal keys users filter on (not the TagKeys constants, which could drift).
+            assert as_dict["multiregion-tap:app"] == "shop"
+            assert as_dict["multiregion-tap:region-role"] == expected_role[stack_name]
             assert as_dict["team"] == "payments"
             tagged += 1
     assert tagged >= 2  # the topic and the parameter
@@ -155,11 +156,12 @@ def test_every_taggable_resource_is_tagged(shop_templates: dict) -> None:  # typ
 def test_well_known_outputs_on_every_stack(shop_templates: dict) -> None:  # type: ignore[type-arg]
     for stack_name, template in shop_templates.items():
         outputs = template["Outputs"]
-        assert outputs[OutputNames.APP_NAME]["Value"] == "shop"
+        # The literal output names discovery and scripts read (not the OutputNames constants).
+        assert outputs["MultiRegionTapAppName"]["Value"] == "shop"
         region = "us-east-2" if stack_name == "shop-us-east-2" else "us-east-1"
-        assert outputs[OutputNames.REGION]["Value"] == region
+        assert outputs["MultiRegionTapRegion"]["Value"] == region
         role = "secondary" if stack_name == "shop-us-east-2" else "primary"
-        assert outputs[OutputNames.REGION_ROLE]["Value"] == role
+        assert outputs["MultiRegionTapRegionRole"]["Value"] == role
 
 
 def test_dependency_graph_is_acyclic_and_shallow(shop: MultiRegionApp) -> None:

@@ -6,9 +6,12 @@ import re
 
 import aws_cdk as cdk
 import pytest
+from aws_cdk import aws_s3 as s3
+from aws_cdk.assertions import Template
 
 from multiregion_tap import MultiRegionApp, ValidationError
 from multiregion_tap._private import naming, validation
+from multiregion_tap._private.checkov import skip_checkov
 
 ODD_NAMES = [
     "shop",
@@ -187,3 +190,23 @@ def test_no_overlap() -> None:
 def test_regions_and_partitions(region: str, partition: str) -> None:
     assert validation.require_region("region", region) == region
     assert validation.partition_of(region) == partition
+
+
+def test_skip_checkov_writes_one_entry_per_check_where_checkov_reads_it() -> None:
+    """checkov reads ``Metadata: {checkov: {skip: [{id, comment}]}}`` on the resource; skipping
+    the same check again replaces its reason instead of adding a second entry."""
+    stack = cdk.Stack(cdk.App(), "S")
+    bucket = s3.Bucket(stack, "Logs")
+    skip_checkov(bucket, "CKV_AWS_18", "first reason")
+    skip_checkov(bucket.node.default_child, "CKV_AWS_21", "versioning reason")
+    skip_checkov(bucket, "CKV_AWS_18", "second reason")
+    resources = Template.from_stack(stack).find_resources("AWS::S3::Bucket")
+    [resource] = resources.values()
+    assert resource["Metadata"]["checkov"] == {
+        "skip": [
+            {"id": "CKV_AWS_21", "comment": "versioning reason"},
+            {"id": "CKV_AWS_18", "comment": "second reason"},
+        ]
+    }
+    with pytest.raises(TypeError, match=r"^S has no CloudFormation resource to annotate$"):
+        skip_checkov(stack, "CKV_AWS_18", "a stack has no resource of its own")
