@@ -47,11 +47,21 @@ def lb_dns_name(region: str, app: str = "shop") -> str:
     return f"{app}-alb-{region}.{region}.elb.amazonaws.com"
 
 
-def _stack(
-    session: Any, region: str, name: str, outputs: dict[str, str], app: str, role: str
+def app_stack(
+    session: Any,
+    region: str,
+    name: str,
+    outputs: dict[str, str],
+    *,
+    app: str = "shop",
+    role: str = "primary",
+    resources: dict[str, Any] | None = None,
+    tags: dict[str, str] | None = None,
 ) -> None:
+    """A stack shaped like MultiRegionApp's: base outputs, app tags, the given outputs."""
     body = {
-        "Resources": {
+        "Resources": resources
+        or {
             "Marker": {
                 "Type": "AWS::SSM::Parameter",
                 "Properties": {"Name": f"/{name}/marker", "Type": "String", "Value": name},
@@ -67,10 +77,11 @@ def _stack(
             }.items()
         },
     }
+    all_tags = {TagKeys.APP: app, TagKeys.REGION_ROLE: role, **(tags or {})}
     session.client("cloudformation", region_name=region).create_stack(
         StackName=name,
         TemplateBody=json.dumps(body),
-        Tags=[{"Key": TagKeys.APP, "Value": app}, {"Key": TagKeys.REGION_ROLE, "Value": role}],
+        Tags=[{"Key": k, "Value": v} for k, v in all_tags.items()],
     )
 
 
@@ -116,7 +127,7 @@ def deploy_app(
             OutputNames.LOAD_BALANCER_DNS_NAME: lb_dns_name(region, app),
             OutputNames.DATABASE_IDENTIFIER: databases[region],
         }
-        _stack(session, region, StackNames.regional(app, region), outputs, app, role)
+        app_stack(session, region, StackNames.regional(app, region), outputs, app=app, role=role)
 
     route53 = session.client("route53", region_name=EAST1)
     zone_id = route53.create_hosted_zone(Name=ZONE, CallerReference=f"{app}-zone")["HostedZone"][
@@ -138,7 +149,9 @@ def deploy_app(
     }
     point_dns(session, zone_id, checks, regions, app=app, action="CREATE")
     dns_outputs = {OutputNames.HOSTED_ZONE_ID: zone_id, OutputNames.RECORD_NAME: RECORD.rstrip(".")}
-    _stack(session, dns_region, StackNames.dns(app), dns_outputs, app, RegionRole.GLOBAL)
+    app_stack(
+        session, dns_region, StackNames.dns(app), dns_outputs, app=app, role=RegionRole.GLOBAL
+    )
     return {"databases": databases, "zone_id": zone_id, "checks": checks}
 
 

@@ -30,6 +30,7 @@ from multiregion_tap.discovery import (
     discover,
 )
 from multiregion_tap.discovery.parse import service_info
+from tests.support.discovery_apps import app_stack
 
 EAST1 = "us-east-1"
 EAST2 = "us-east-2"
@@ -43,44 +44,6 @@ CIDRS = {EAST1: "10.0.0.0/16", EAST2: "10.1.0.0/16"}
 def _session() -> Any:
     return boto3.Session(
         aws_access_key_id="testing", aws_secret_access_key="testing", region_name=EAST1
-    )
-
-
-def _stack(
-    session: Any,
-    region: str,
-    name: str,
-    outputs: dict[str, str],
-    *,
-    app: str = "shop",
-    role: str = "primary",
-    resources: dict[str, Any] | None = None,
-    tags: dict[str, str] | None = None,
-) -> None:
-    """A stack shaped like MultiRegionApp's: base outputs, app tags, the given outputs."""
-    body = {
-        "Resources": resources
-        or {
-            "Marker": {
-                "Type": "AWS::SSM::Parameter",
-                "Properties": {"Name": f"/{name}/marker", "Type": "String", "Value": name},
-            }
-        },
-        "Outputs": {
-            key: {"Value": value}
-            for key, value in {
-                OutputNames.APP_NAME: app,
-                OutputNames.REGION: region,
-                OutputNames.REGION_ROLE: role,
-                **outputs,
-            }.items()
-        },
-    }
-    all_tags = {TagKeys.APP: app, TagKeys.REGION_ROLE: role, **(tags or {})}
-    session.client("cloudformation", region_name=region).create_stack(
-        StackName=name,
-        TemplateBody=json.dumps(body),
-        Tags=[{"Key": k, "Value": v} for k, v in all_tags.items()],
     )
 
 
@@ -291,7 +254,7 @@ def world() -> Iterator[World]:
                         },
                     }
                 }
-            _stack(session, region, f"shop-{region}", outputs, role=role, resources=resources)
+            app_stack(session, region, f"shop-{region}", outputs, role=role, resources=resources)
 
         # DNS: one zone, two health checks, PRIMARY/SECONDARY records of one name.
         route53 = session.client("route53", region_name=EAST1)
@@ -343,7 +306,7 @@ def world() -> Iterator[World]:
             }
         )
         route53.change_resource_record_sets(HostedZoneId=zone_id, ChangeBatch={"Changes": changes})
-        _stack(
+        app_stack(
             session,
             EAST1,
             "shop-dns",
@@ -367,21 +330,21 @@ def world() -> Iterator[World]:
             DestinationCidrBlock=CIDRS[EAST1],
             VpcPeeringConnectionId=pcx_id,
         )
-        _stack(
+        app_stack(
             session, EAST1, "shop-peering", {f"{OutputNames.PEERING_CONNECTION_ID}UsEast2": pcx_id}
         )
-        _stack(session, EAST2, "shop-peering-routes-us-east-2", {}, role="secondary")
+        app_stack(session, EAST2, "shop-peering-routes-us-east-2", {}, role="secondary")
         # A helper stack with another name, recognized by its app output and tag.
-        _stack(session, EAST2, "shop-extras", {}, role="secondary")
+        app_stack(session, EAST2, "shop-extras", {}, role="secondary")
         # Stacks of other apps whose names start with "shop-": never taken.
-        _stack(
+        app_stack(
             session,
             EAST1,
             "shop-dev-us-east-1",
             {OutputNames.VPC_ID: built[EAST1]["vpc"]},
             app="shop-dev",
         )
-        _stack(
+        app_stack(
             session,
             EAST2,
             "shop-peering-routes-us-east-2-old",
@@ -416,7 +379,7 @@ def topology(world: World) -> Topology:
 @pytest.fixture(scope="module")
 def solo(world: World) -> Topology:
     """The app "solo": a bare regional stack in us-east-1 (base outputs only), none in us-west-2."""
-    _stack(world.session, EAST1, "solo-us-east-1", {}, app="solo")
+    app_stack(world.session, EAST1, "solo-us-east-1", {}, app="solo")
     return discover("solo", [EAST1, "us-west-2"], session=world.session)
 
 
@@ -570,14 +533,14 @@ def test_helper_stack_dashboards_join_their_regions_dashboards(world: World) -> 
     cloudwatch = world.session.client("cloudwatch", region_name=EAST1)
     for name in ("mon-regional", "mon-overview"):
         cloudwatch.put_dashboard(DashboardName=name, DashboardBody=json.dumps({"widgets": []}))
-    _stack(
+    app_stack(
         world.session,
         EAST1,
         "mon-us-east-1",
         {OutputNames.DASHBOARD_NAME: "mon-regional"},
         app="mon",
     )
-    _stack(
+    app_stack(
         world.session,
         EAST1,
         "mon-monitoring",
@@ -621,7 +584,7 @@ def test_target_group_lists_each_load_balancer_once(world: World) -> None:
         Actions=forward,
     )
     raw = elbv2.describe_target_groups(TargetGroupArns=[tg_arn])["TargetGroups"][0]
-    _stack(
+    app_stack(
         session,
         EAST1,
         "dup-us-east-1",
@@ -637,7 +600,7 @@ def test_target_group_lists_each_load_balancer_once(world: World) -> None:
 def test_record_name_output_without_trailing_dot_is_spelled_like_route53(world: World) -> None:
     """FailoverDns outputs ``www.example.com``; Route 53 names records ``www.example.com.``:
     discovery reports one spelling, so ``dns.record_name == dns.primary_record.name``."""
-    _stack(
+    app_stack(
         world.session,
         EAST1,
         "dot-dns",
@@ -701,7 +664,7 @@ def test_peering_found_from_the_vpcs_when_no_output_names_it(world: World) -> No
     # The app "vpconly" has only its regional stacks, with VPC outputs: the connection
     # between its VPCs is found through AWS's own link (requester/accepter VPC ids).
     for region in REGIONS:
-        _stack(
+        app_stack(
             world.session,
             region,
             f"vpconly-{region}",
@@ -738,7 +701,7 @@ def test_missing_region_and_missing_pieces_are_absent_not_errors(solo: Topology)
 
 
 def test_output_pointing_at_a_deleted_resource_is_absent(world: World) -> None:
-    _stack(
+    app_stack(
         world.session,
         EAST1,
         "stale-us-east-1",
@@ -778,7 +741,7 @@ def test_resources_found_from_the_stack_when_outputs_are_missing(world: World) -
         },
         "Topic": {"Type": "AWS::SNS::Topic"},
     }
-    _stack(world.session, EAST1, "plain-us-east-1", {}, app="plain", resources=resources)
+    app_stack(world.session, EAST1, "plain-us-east-1", {}, app="plain", resources=resources)
     reg = discover("plain", [EAST1], session=world.session).region(EAST1)
     assert reg.vpc is not None and reg.vpc.cidr_block == "10.9.0.0/16"
     assert reg.vpc.availability_zones == ("us-east-1a", "us-east-1b")
@@ -794,8 +757,8 @@ def test_no_stack_in_any_region_is_a_clear_error(world: World) -> None:
 
 
 def test_helper_regions_are_searched_for_helper_stacks(world: World) -> None:
-    _stack(world.session, EAST1, "helped-us-east-1", {}, app="helped")
-    _stack(world.session, "eu-west-1", "helped-dns", {}, app="helped", role="global")
+    app_stack(world.session, EAST1, "helped-us-east-1", {}, app="helped")
+    app_stack(world.session, "eu-west-1", "helped-dns", {}, app="helped", role="global")
     without = discover("helped", [EAST1], session=world.session)
     with_helper = discover("helped", [EAST1], session=world.session, helper_regions=["eu-west-1"])
     assert without.stack("helped-dns") is None
