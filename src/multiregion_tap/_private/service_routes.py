@@ -28,9 +28,8 @@ import aws_cdk as cdk
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from constructs import Construct
 
-from ..errors import ValidationError
 from .service_load_balancer import LoadBalancing
-from .validation import fail, is_token, require_exclusive
+from .validation import at_construct_path, fail, is_token, require_exclusive
 
 __all__ = ["CATCH_ALL_PRIORITY", "MAX_ROUTE_PRIORITY", "Routes"]
 
@@ -70,7 +69,7 @@ class Routes:
     ) -> elbv2.ApplicationListenerRule:
         """Check one route and add its rule (``Route<id>``); see ``RegionalService.add_route``.
         An error names the service's path, like the constructor's."""
-        try:
+        with at_construct_path(self._scope.node.path):
             return self._add(
                 id,
                 priority=priority,
@@ -80,10 +79,6 @@ class Routes:
                 target_groups=target_groups,
                 action=action,
             )
-        except ValidationError as error:
-            if error.construct_path is not None:
-                raise
-            raise ValidationError(error.message, construct_path=self._scope.node.path) from None
 
     def _add(
         self,

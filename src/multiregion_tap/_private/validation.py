@@ -7,10 +7,11 @@ are skipped: they are only known at deploy time, and CloudFormation checks them 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import ipaddress
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 import aws_cdk as cdk
@@ -185,23 +186,30 @@ def route53_metrics_region(region: str) -> str | None:
 _Init = TypeVar("_Init", bound=Callable[..., None])
 
 
-def names_construct_path(init: _Init) -> _Init:
-    """Decorate a construct's ``__init__(self, scope, id, ...)`` so that a
-    :class:`ValidationError` it raises names the construct path (``scope``'s path plus ``id``).
+@contextlib.contextmanager
+def at_construct_path(path: str) -> Iterator[None]:
+    """Make a :class:`ValidationError` raised inside the block name the construct ``path``.
 
     An error that already names a path (from a construct built inside this one) is passed on
     unchanged, so the innermost construct is the one named.
     """
+    try:
+        yield
+    except ValidationError as error:
+        if error.construct_path is not None:
+            raise
+        raise ValidationError(error.message, construct_path=path) from None
+
+
+def names_construct_path(init: _Init) -> _Init:
+    """Decorate a construct's ``__init__(self, scope, id, ...)`` so that a
+    :class:`ValidationError` it raises names the construct path (``scope``'s path plus ``id``)
+    (see :func:`at_construct_path`)."""
 
     @functools.wraps(init)
     def wrapper(self: Any, scope: Construct, id: str, *args: Any, **kwargs: Any) -> None:
-        try:
+        parent = scope.node.path if isinstance(scope, Construct) else ""
+        with at_construct_path(f"{parent}/{id}" if parent else str(id)):
             init(self, scope, id, *args, **kwargs)
-        except ValidationError as error:
-            if error.construct_path is not None:
-                raise
-            parent = scope.node.path if isinstance(scope, Construct) else ""
-            path = f"{parent}/{id}" if parent else str(id)
-            raise ValidationError(error.message, construct_path=path) from None
 
     return wrapper  # type: ignore[return-value]
