@@ -7,6 +7,7 @@ the client factory :class:`~tests.support.discovery_apps.Outage`), and the next 
 from __future__ import annotations
 
 import json
+import re
 import socket
 import time
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ import pytest
 from botocore.config import Config
 from moto import mock_aws
 
+from multiregion_tap import ValidationError
 from multiregion_tap.discovery import (
     RegionState,
     RegionUnreachableError,
@@ -541,3 +543,13 @@ FAIL_BACK = 'next: fail back when ready (docs: failover-runbook, "Fail back")'
 )
 def test_next_step(specs: list[str], expected: list[str]) -> None:
     assert next_step("shop", _states(*specs)) == expected
+
+
+@pytest.mark.parametrize("timeout", [0, -1, 301, "5", True])
+def test_a_bad_probe_timeout_is_refused(aws: Any, timeout: Any) -> None:
+    with pytest.raises(
+        ValidationError,
+        match=rf"^probe_timeout must be a number of seconds above 0 and at most 300, "
+        rf"got {re.escape(repr(timeout))}$",
+    ):
+        discover("shop", [EAST1], session=aws, tolerate_unreachable=True, probe_timeout=timeout)

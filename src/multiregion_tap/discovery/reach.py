@@ -18,6 +18,7 @@ import importlib
 from collections.abc import Sequence
 from typing import Any
 
+from ..errors import ValidationError
 from ..outputs import StackNames
 from .aws import ClientFactory, call, client_config, is_client_error
 from .model import RegionUnreachableError
@@ -53,9 +54,14 @@ def probe_regions(
     """The regions of ``regions`` that did not answer, each with the reason in one line (in
     the order of ``regions``; ``{}`` when every region answered).
 
+    :raises ValidationError: for a ``timeout`` that is not a number of seconds in (0, 300].
     :raises Exception: what a probe raised other than a connection error or an AWS error
         (missing credentials, a bad region name), for the first such region.
     """
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= 300:
+        raise ValidationError(
+            f"probe_timeout must be a number of seconds above 0 and at most 300, got {timeout!r}"
+        )
     if not regions:
         return {}
     with_config = getattr(factory, "with_config", None)
