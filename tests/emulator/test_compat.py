@@ -582,6 +582,22 @@ def test_secret_named_in_iam_policy_and_dynamic_reference(cfn: Deployer) -> None
 
 
 # --------------------------------------------------------------------------- RDS
+def _primary_db() -> dict[str, Any]:
+    """A PostgreSQL instance with automated backups (a replica needs them) in ``SubnetGroup``."""
+    return {
+        "Type": "AWS::RDS::DBInstance",
+        "Properties": {
+            "Engine": "postgres",
+            "DBInstanceClass": "db.t4g.micro",
+            "AllocatedStorage": "20",
+            "BackupRetentionPeriod": 7,
+            "MasterUsername": "admin",
+            "MasterUserPassword": "password123",
+            "DBSubnetGroupName": {"Ref": "SubnetGroup"},
+        },
+    }
+
+
 def _db_resources(region: str, cidr: str) -> dict[str, Any]:
     resources = _network(cidr, region)
     resources["SubnetGroup"] = {
@@ -678,18 +694,7 @@ def test_secret_target_attachment_and_db_username_from_secret(cfn: Deployer) -> 
 
 def test_cross_region_read_replica_with_its_own_subnet_group(cfn: Deployer) -> None:
     primary = _db_resources("us-east-1", "10.0.0.0/16")
-    primary["Db"] = {
-        "Type": "AWS::RDS::DBInstance",
-        "Properties": {
-            "Engine": "postgres",
-            "DBInstanceClass": "db.t4g.micro",
-            "AllocatedStorage": "20",
-            "BackupRetentionPeriod": 7,
-            "MasterUsername": "admin",
-            "MasterUserPassword": "password123",
-            "DBSubnetGroupName": {"Ref": "SubnetGroup"},
-        },
-    }
+    primary["Db"] = _primary_db()
     primary_out = cfn.deploy(
         "db-primary",
         _template(
@@ -1679,18 +1684,7 @@ def test_removing_source_db_instance_identifier_promotes_the_replica(cfn: Deploy
     is among its update permissions): same identifier, standalone, no longer listed by its
     source. moto had no update for DB instances and dropped the resource from the stack."""
     primary = _db_resources("us-east-1", "10.0.0.0/16")
-    primary["Db"] = {
-        "Type": "AWS::RDS::DBInstance",
-        "Properties": {
-            "Engine": "postgres",
-            "DBInstanceClass": "db.t4g.micro",
-            "AllocatedStorage": "20",
-            "BackupRetentionPeriod": 7,
-            "MasterUsername": "admin",
-            "MasterUserPassword": "password123",
-            "DBSubnetGroupName": {"Ref": "SubnetGroup"},
-        },
-    }
+    primary["Db"] = _primary_db()
     source = cfn.deploy(
         "db-primary",
         _template(primary, outputs={"Arn": {"Fn::GetAtt": ["Db", "DBInstanceArn"]}}),
