@@ -267,8 +267,9 @@ class RegionalService(Construct):
         one in total saves about USD 32 per month per gateway plus cross-zone data, at the
         cost of losing egress for every zone when its zone fails. Not with
         ``existing_vpc``. Default: - one per availability zone (``max_azs``).
-    :param image: The container image. Not with ``image_tag``.
-        Default: - this construct's ECR repository at ``image_tag``.
+    :param image: The container image. Not with ``image_tag``. A literal private ECR image
+        URI must name this stack's region (refused otherwise: the region would pull from
+        another one). Default: - this construct's ECR repository at ``image_tag``.
     :param image_tag: Tag of the image in this construct's ECR repository. Tags are immutable:
         push every build under a new tag (for example the commit id) and deploy by changing
         this value. Default: ``"v1"``
@@ -306,12 +307,14 @@ class RegionalService(Construct):
     :param health_check_grace_period: Time ECS ignores failing load balancer health checks of
         a new task. Default: - 60 seconds.
     :param certificate: ACM certificate of this region for the HTTPS listener (port 443,
-        TLS policy ``RECOMMENDED_TLS``); port 80 then redirects to HTTPS.
+        TLS policy ``RECOMMENDED_TLS``); port 80 then redirects to HTTPS. A literal ARN of
+        another region, partition or account is refused (``ValidationError``).
         Default: - an HTTP listener on port 80 only.
     :param internet_facing: Whether the load balancer is public (in the public subnets) or
         internal (in the private subnets). Default: ``True``
-    :param web_acl_arn: ARN of a regional AWS WAF web ACL to associate with the load
-        balancer. Default: - no web ACL.
+    :param web_acl_arn: ARN of a regional AWS WAF web ACL (scope ``REGIONAL``) of this
+        stack's region and account to associate with the load balancer; a literal ARN of
+        another region, partition or account is refused. Default: - no web ACL.
     :param deployment_mode: How new task definitions roll out. ``CODE_DEPLOY`` needs the green
         target group on the load balancer: without ``test_listener_port`` the construct adds
         ``GreenRule``, a production listener rule no request matches (source
@@ -352,8 +355,10 @@ class RegionalService(Construct):
         Default: ``7``
     :param log_retention: Retention of the container and flow log groups.
         Default: - ``RetentionDays.ONE_YEAR``.
-    :param log_encryption_key: KMS key for the log groups; its key policy must allow the
-        CloudWatch Logs service of this region. Default: - CloudWatch Logs' own encryption.
+    :param log_encryption_key: KMS key of this region for the log groups; its key policy must
+        allow the CloudWatch Logs service of this region. A key of another region (a literal
+        ARN, or a key of another region's stack) is refused.
+        Default: - CloudWatch Logs' own encryption.
     :param removal_policy: What happens to the repository, log groups and access log bucket
         when they leave the stack. ``RETAIN`` also turns on the load balancer's deletion
         protection. Use ``DESTROY`` only for throwaway environments: the repository is then

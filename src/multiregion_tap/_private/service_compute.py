@@ -23,6 +23,7 @@ from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from .arns import require_ecr_image_in_region
 from .service_props import ServiceSettings
 
 __all__ = ["Tasks", "add_autoscaling", "build_service", "build_tasks", "scale_to_zero"]
@@ -86,6 +87,7 @@ def build_tasks(
         secrets=dict(settings.secrets) if settings.secrets else None,
         logging=ecs.LogDrivers.aws_logs(stream_prefix=container_name, log_group=log_group),
     )
+    require_ecr_image_in_region("image", container.image_name, cdk.Stack.of(scope))
     return Tasks(cluster, log_group, task_definition, container)
 
 

@@ -30,6 +30,7 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from .app_context import app_of
+from .arns import require_regional_arn, require_regional_resource
 from .service_checks import (
     VPC_MAX_PREFIX,
     VPC_MIN_PREFIX,
@@ -259,6 +260,12 @@ def resolve_service_props(
             raise fail(
                 "test_listener_port", test_listener_port, "not be 80 or 443 (production ports)"
             )
+    _require_region_scoped(
+        cdk.Stack.of(scope),
+        certificate=certificate,
+        web_acl_arn=web_acl_arn,
+        log_encryption_key=log_encryption_key,
+    )
     require_int_range("target_5xx_threshold", target_5xx_threshold, 1, 1_000_000)
     if latency_threshold is not None:
         require_seconds_float("latency_threshold", latency_threshold)
@@ -342,6 +349,49 @@ def resolve_service_props(
         removal=removal_policy or cdk.RemovalPolicy.RETAIN,
         suffix=suffix,
     )
+
+
+def _require_region_scoped(
+    stack: cdk.Stack,
+    *,
+    certificate: acm.ICertificate | None,
+    web_acl_arn: str | None,
+    log_encryption_key: kms.IKey | None,
+) -> None:
+    """Keys, web ACLs and certificates are regional: refuse one of another region (and a
+    certificate or web ACL of another account) before anything is created."""
+    if certificate is not None:
+        require_regional_resource(
+            "certificate",
+            certificate,
+            certificate.certificate_arn,
+            stack,
+            service="acm",
+            what="an ACM certificate",
+            same_account=True,
+        )
+    if web_acl_arn is not None:
+        require_regional_arn(
+            "web_acl_arn",
+            web_acl_arn,
+            stack,
+            service="wafv2",
+            what="a WAF web ACL",
+            same_account=True,
+            resource_prefix="regional/webacl/",
+            resource_requirement="be a web ACL of scope REGIONAL ('regional/webacl/...'): "
+            "a CLOUDFRONT web ACL cannot protect a load balancer",
+        )
+    if log_encryption_key is not None:
+        require_regional_resource(
+            "log_encryption_key",
+            log_encryption_key,
+            log_encryption_key.key_arn,
+            stack,
+            service="kms",
+            what="a KMS key",
+            same_account=False,
+        )
 
 
 def require_replication_regions(stack: cdk.Stack, replication: Sequence[str]) -> None:
