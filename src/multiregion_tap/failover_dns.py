@@ -13,7 +13,7 @@ from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_route53 as route53
 from constructs import Construct
 
-from ._private.dns_names import normalize_name, require_inside_zone
+from ._private.dns_names import normalize_name, require_hostable_zone, require_inside_zone
 from ._private.dns_targets import load_balancer_target, record_target
 from ._private.outputs import add_well_known_output
 from ._private.validation import (
@@ -112,15 +112,20 @@ class FailoverDns(Construct):
         dns = FailoverDns(dns_stack, "FailoverDns",
                           primary_load_balancer=primary_alb,
                           secondary_load_balancers=[secondary_alb],
-                          record_name="shop.example.com", zone_name="example.com")
+                          record_name="shop.mycompany.com", zone_name="mycompany.com")
 
     :param scope: The parent construct (a construct in the DNS stack).
     :param id: The construct id. Changing it replaces the records and health checks.
-    :param primary_load_balancer: The primary region's load balancer. Its stack's region
-        must be a literal region.
+    :param primary_load_balancer: The primary region's load balancer, internet-facing (Route
+        53's health checkers cannot reach an internal one: refused). Its stack's region must
+        be a literal region. An imported load balancer
+        (``ApplicationLoadBalancer.from_application_load_balancer_attributes``, with its DNS
+        name and canonical hosted zone id) works: give ``health_check_protocol`` and
+        ``health_check_port`` when it does not serve HTTP on port 80.
     :param secondary_load_balancers: The secondary regions' load balancers, in failover order,
-        each in a distinct region other than the primary's; may be empty (see above).
-    :param record_name: The fully qualified name users resolve, e.g. ``"shop.example.com"``
+        each in a distinct region other than the primary's, internet-facing like the
+        primary's; may be empty (see above).
+    :param record_name: The fully qualified name users resolve, e.g. ``"shop.mycompany.com"``
         (a trailing dot is accepted). Must be the zone name or a name inside the zone.
     :param existing_zone: A hosted zone to add the records to. Its ``zone_name`` must be
         known (import it with ``HostedZone.from_hosted_zone_attributes``, not
@@ -130,7 +135,10 @@ class FailoverDns(Construct):
         Default: - use ``existing_zone`` or create a zone.
     :param zone_name: The zone's name: required with ``existing_zone_id`` and when creating a
         public hosted zone (when neither existing prop is given); with ``existing_zone`` it
-        must match that zone's name. Default: - the name of ``existing_zone``.
+        must match that zone's name. Route 53 hosts no zone for a top-level domain and
+        reserves ``example.com``, ``example.net``, ``example.org`` and the names below them:
+        those are refused (as the name of ``existing_zone``).
+        Default: - the name of ``existing_zone``.
     :param health_check_path: Path the health checks request; starts with ``/``, at most 255
         characters. Default: ``"/"``
     :param health_check_protocol: ``"HTTP"`` or ``"HTTPS"`` for every region. HTTPS checks do
@@ -186,6 +194,9 @@ class FailoverDns(Construct):
             *(_region_of(f"secondary_load_balancers[{i}]", lb) for i, lb in enumerate(secondaries)),
         ]
         require_distinct("regions of the load balancers", regions)
+        _require_internet_facing("primary_load_balancer", primary_load_balancer)
+        for index, secondary in enumerate(secondaries):
+            _require_internet_facing(f"secondary_load_balancers[{index}]", secondary)
 
         require_exclusive(existing_zone=existing_zone, existing_zone_id=existing_zone_id)
         if existing_zone is None and zone_name is None:
@@ -199,9 +210,11 @@ class FailoverDns(Construct):
             known = _zone_name_of(existing_zone)
             if given_zone_name is not None and not is_token(known) and given_zone_name != known:
                 raise fail("zone_name", zone_name, f"match existing_zone's name {known!r}")
+            require_hostable_zone("existing_zone.zone_name", known, known)
             resolved_zone_name = known
         else:
             assert given_zone_name is not None
+            require_hostable_zone("zone_name", zone_name, given_zone_name)
             resolved_zone_name = given_zone_name
         name = normalize_name("record_name", record_name)
         require_inside_zone("record_name", record_name, name, resolved_zone_name)
@@ -458,6 +471,22 @@ def _region_of(prop: str, load_balancer: elbv2.IApplicationLoadBalancer) -> str:
             "be in a stack with a literal region (env=Environment(region=...))",
         )
     return require_region(f"region of {prop}", region)
+
+
+def _require_internet_facing(prop: str, load_balancer: elbv2.IApplicationLoadBalancer) -> None:
+    """Refuse an internal load balancer built in this app: Route 53's health checkers reach
+    endpoints over the internet, so its health check would always fail (an imported load
+    balancer's scheme is unknown: it passes)."""
+    if not isinstance(load_balancer, elbv2.ApplicationLoadBalancer):
+        return
+    cfn = load_balancer.node.default_child
+    if isinstance(cfn, elbv2.CfnLoadBalancer) and cfn.scheme == "internal":
+        raise fail(
+            prop,
+            load_balancer.node.path,
+            "be internet-facing: Route 53 health checkers reach the load balancer over the "
+            "internet and cannot reach an internal one",
+        )
 
 
 def _zone_name_of(zone: route53.IHostedZone) -> str:

@@ -73,7 +73,7 @@ def test_primary_and_secondary_share_name_and_type(two: Built) -> None:
     for record_type in ("A", "AAAA"):
         records = _records(template, record_type)
         assert len(records) == 2, records
-        assert {r["Name"] for r in records.values()} == {"shop.example.com."}
+        assert {r["Name"] for r in records.values()} == {"shop.mycompany.dev."}
         assert sorted(r["Failover"] for r in records.values()) == ["PRIMARY", "SECONDARY"]
         # The set identifiers name the position, so a failover moves a region into a
         # position by updating the record in place (a new set identifier replaces it).
@@ -93,7 +93,7 @@ def test_each_record_points_at_its_regions_alb_with_its_health_check(
             RECORD,
             {
                 "Type": record_type,
-                "Name": "shop.example.com.",
+                "Name": "shop.mycompany.dev.",
                 "Failover": failover,
                 "SetIdentifier": failover.lower(),
                 "HealthCheckId": {"Ref": _check_id(template, region)},
@@ -134,7 +134,7 @@ def test_health_checks_https_when_the_alb_has_a_certificate_else_http(two: Built
                     "FullyQualifiedDomainName": _stack_output(stack_name, region),
                 },
                 "HealthCheckTags": Match.array_with(
-                    [{"Key": "Name", "Value": f"shop.example.com {region}"}]
+                    [{"Key": "Name", "Value": f"shop.mycompany.dev {region}"}]
                 ),
             },
         )
@@ -157,7 +157,7 @@ def test_created_zone_is_retained_and_outputs_are_filled(two: Built) -> None:
     template.has_resource(
         "AWS::Route53::HostedZone",
         {
-            "Properties": {"Name": "example.com."},
+            "Properties": {"Name": "mycompany.dev."},
             "DeletionPolicy": "Retain",
             "UpdateReplacePolicy": "Retain",
         },
@@ -165,11 +165,11 @@ def test_created_zone_is_retained_and_outputs_are_filled(two: Built) -> None:
     zone_id = next(iter(template.find_resources("AWS::Route53::HostedZone")))
     outputs = template.to_json()["Outputs"]
     assert outputs[OutputNames.HOSTED_ZONE_ID]["Value"] == {"Ref": zone_id}
-    assert outputs[OutputNames.RECORD_NAME]["Value"] == "shop.example.com"
+    assert outputs[OutputNames.RECORD_NAME]["Value"] == "shop.mycompany.dev"
     for record in _records(template).values():
         assert record["HostedZoneId"] == {"Ref": zone_id}
     assert two.dns.created_zone is not None
-    assert two.dns.record_name == "shop.example.com"
+    assert two.dns.record_name == "shop.mycompany.dev"
     assert two.dns.regions == ("us-east-1", "us-east-2")
     assert set(two.dns.health_checks) == {"us-east-1", "us-east-2"}
 
@@ -196,8 +196,8 @@ def test_more_than_one_secondary_chains_the_failover(three: Built) -> None:
     by_name: dict[str, dict[str, dict[str, Any]]] = {}
     for logical_id, record in records.items():
         by_name.setdefault(record["Name"], {})[record["Failover"]] = {"id": logical_id, **record}
-    top = by_name["www.shop.example.com."]
-    hidden = by_name["_failover-1.www.shop.example.com."]
+    top = by_name["www.shop.mycompany.dev."]
+    hidden = by_name["_failover-1.www.shop.mycompany.dev."]
     assert len(by_name) == 2 and set(top) == set(hidden) == {"PRIMARY", "SECONDARY"}
 
     assert top["PRIMARY"]["SetIdentifier"] == "primary"
@@ -243,8 +243,8 @@ def test_imported_zone_by_id_is_used_and_not_created(three: Built) -> None:
         == "Z0123456789ABCDEFGHIJ"
     )
     assert three.dns.created_zone is None
-    assert three.dns.zone_name == "shop.example.com"
-    assert three.dns.record_name == "www.shop.example.com"
+    assert three.dns.zone_name == "shop.mycompany.dev"
+    assert three.dns.record_name == "www.shop.mycompany.dev"
 
 
 # ----------------------------------------------------------------------------- bad input
@@ -268,8 +268,8 @@ def _dns(albs: Any, **overrides: Any) -> FailoverDns:
     props: dict[str, Any] = {
         "primary_load_balancer": lbs["us-east-1"],
         "secondary_load_balancers": [lbs["us-east-2"]],
-        "record_name": "shop.example.com",
-        "zone_name": "example.com",
+        "record_name": "shop.mycompany.dev",
+        "zone_name": "mycompany.dev",
     }
     props.update(overrides)
     return FailoverDns(stack, f"Dns{next(_counter)}", **props)
@@ -285,16 +285,16 @@ def _dns(albs: Any, **overrides: Any) -> FailoverDns:
         ({"failure_threshold": 0}, r"failure_threshold must be between 1 and 10, got 0"),
         ({"failure_threshold": 11}, r"failure_threshold must be between 1 and 10, got 11"),
         (
-            {"record_name": "shop.example.org"},
-            r"record_name must be inside the hosted zone 'example.com'.*got 'shop.example.org'",
+            {"record_name": "shop.mycompany.org"},
+            r"record_name must be inside the hosted zone 'mycompany.dev'.*got 'shop.mycompany.org'",
         ),
         (
-            {"record_name": "badexample.com"},
-            r"record_name must be inside the hosted zone 'example.com'.*got 'badexample.com'",
+            {"record_name": "badmycompany.dev"},
+            r"record_name must be inside the hosted zone 'mycompany.dev'.*got 'badmycompany.dev'",
         ),
         (
-            {"record_name": "shop..example.com"},
-            r"record_name must be a DNS name .*got 'shop..example.com'",
+            {"record_name": "shop..mycompany.dev"},
+            r"record_name must be a DNS name .*got 'shop..mycompany.dev'",
         ),
         ({"health_check_path": "health"}, r"health_check_path must start with '/'.*got 'health'"),
         (
@@ -326,7 +326,7 @@ def test_bad_input_names_the_prop_and_value(
     if overrides.get("existing_zone") == "placeholder":
         _shop, _lbs, stack = albs
         overrides["existing_zone"] = route53.HostedZone.from_hosted_zone_attributes(
-            stack, f"Zone{next(_counter)}", hosted_zone_id="Z2", zone_name="example.com"
+            stack, f"Zone{next(_counter)}", hosted_zone_id="Z2", zone_name="mycompany.dev"
         )
     with pytest.raises(ValidationError, match=message):
         _dns(albs, **overrides)
@@ -341,9 +341,9 @@ def test_dns_name_checks_without_synth() -> None:
     """The name checks themselves: lengths, labels, messages, the zone apex and tokens."""
     assert len(_NAME_253) == 253
     assert normalize_name("record_name", _NAME_253 + ".") == _NAME_253
-    assert normalize_name("record_name", "API.Example.COM.") == "api.example.com"
-    assert normalize_name("record_name", "_acme-challenge.example.com") == (
-        "_acme-challenge.example.com"
+    assert normalize_name("record_name", "API.MyCompany.DEV.") == "api.mycompany.dev"
+    assert normalize_name("record_name", "_acme-challenge.mycompany.dev") == (
+        "_acme-challenge.mycompany.dev"
     )
     too_long = _NAME_253 + "d"
     with pytest.raises(ValidationError) as caught:
@@ -356,7 +356,7 @@ def test_dns_name_checks_without_synth() -> None:
             "record_name must be a fully qualified DNS name such as 'app.example.com', "
             f"got {empty!r}"
         )
-    for bad in ("-shop.example.com", "shop-.example.com", "x" * 64 + ".example.com"):
+    for bad in ("-shop.mycompany.dev", "shop-.mycompany.dev", "x" * 64 + ".mycompany.dev"):
         with pytest.raises(ValidationError) as caught:
             normalize_name("record_name", bad)
         assert str(caught.value) == (
@@ -367,18 +367,82 @@ def test_dns_name_checks_without_synth() -> None:
     assert normalize_name("record_name", token) == token
 
     # The zone apex and names below the zone pass; a sibling sharing a suffix does not.
-    require_inside_zone("record_name", "Example.com", "example.com", "Example.COM.")
-    require_inside_zone("record_name", "a.b.example.com", "a.b.example.com", "example.com.")
+    require_inside_zone("record_name", "MyCompany.dev", "mycompany.dev", "MyCompany.DEV.")
+    require_inside_zone("record_name", "a.b.mycompany.dev", "a.b.mycompany.dev", "mycompany.dev.")
     with pytest.raises(ValidationError) as caught:
-        require_inside_zone("record_name", "badexample.com", "badexample.com", "example.com.")
+        require_inside_zone("record_name", "badmycompany.dev", "badmycompany.dev", "mycompany.dev.")
     assert str(caught.value) == (
-        "record_name must be inside the hosted zone 'example.com': the zone name itself or a "
-        "name ending in '.example.com' (give the fully qualified name, e.g. 'app.example.com'), "
-        "got 'badexample.com'"
+        "record_name must be inside the hosted zone 'mycompany.dev': the zone name itself or a "
+        "name ending in '.mycompany.dev' (give the fully qualified name, e.g. "
+        "'app.mycompany.dev'), got 'badmycompany.dev'"
     )
     # Either side a token: nothing to compare at synth time.
-    require_inside_zone("record_name", token, token, "example.com")
-    require_inside_zone("record_name", "shop.example.org", "shop.example.org", token)
+    require_inside_zone("record_name", token, token, "mycompany.dev")
+    require_inside_zone("record_name", "shop.mycompany.org", "shop.mycompany.org", token)
+
+
+@pytest.mark.parametrize(
+    ("prop", "zone", "record", "reserved"),
+    [
+        ("zone_name", "example.com", "shop.example.com", "example.com"),
+        ("zone_name", "Example.NET.", "www.example.net", "example.net"),
+        ("zone_name", "shop.example.org", "www.shop.example.org", "example.org"),
+        ("existing_zone.zone_name", "example.com", "example.com", "example.com"),
+    ],
+)
+def test_zone_names_route53_reserves_are_refused(
+    albs: Any, prop: str, zone: str, record: str, reserved: str
+) -> None:
+    """Route 53 answers CreateHostedZone for these with InvalidDomainName; no imported zone
+    can have such a name either."""
+    _shop, _lbs, stack = albs
+    overrides: dict[str, Any] = {"record_name": record, "zone_name": zone}
+    if prop == "existing_zone.zone_name":
+        overrides["existing_zone"] = route53.HostedZone.from_hosted_zone_attributes(
+            stack, f"Reserved{next(_counter)}", hosted_zone_id="Z6", zone_name=zone
+        )
+        overrides["zone_name"] = None
+    with pytest.raises(ValidationError) as caught:
+        _dns(albs, **overrides)
+    assert caught.value.message == (
+        f"{prop} must not be {reserved!r} or a name below it: Route 53 reserves example.com, "
+        "example.net, example.org and refuses their hosted zones (InvalidDomainName); use a "
+        f"domain you own, got {zone!r}"
+    )
+
+
+def test_a_top_level_domain_is_refused_and_lookalikes_pass(albs: Any) -> None:
+    with pytest.raises(ValidationError) as caught:
+        _dns(albs, zone_name="dev", record_name="shop.dev")
+    assert caught.value.message == (
+        "zone_name must be a domain below a top-level domain, such as 'mycompany.com' (Route 53 "
+        "cannot host a zone for a top-level domain), got 'dev'"
+    )
+    # Only the reserved names and the names below them: a name that merely contains one is fine.
+    for index, zone in enumerate(("myexample.com", "example.com.au", "example.community")):
+        dns = _dns(
+            albs, zone_name=zone, record_name=f"shop.{zone}", output_suffix=f"Lookalike{index}"
+        )
+        assert dns.zone_name == zone
+
+
+def test_an_internal_load_balancer_is_refused(albs: Any) -> None:
+    """Route 53 health checkers probe over the internet: an internal load balancer's check
+    would never pass."""
+    _shop, lbs, _stack = albs
+    stack = lbs["us-east-2"].stack
+    internal = elbv2.ApplicationLoadBalancer(
+        stack, "InternalAlb", vpc=lbs["us-east-2"].vpc, internet_facing=False
+    )
+    with pytest.raises(ValidationError) as caught:
+        _dns(albs, secondary_load_balancers=[internal])
+    assert caught.value.message == (
+        "secondary_load_balancers[0] must be internet-facing: Route 53 health checkers reach "
+        "the load balancer over the internet and cannot reach an internal one, "
+        f"got '{stack.node.path}/InternalAlb'"
+    )
+    with pytest.raises(ValidationError, match=r"^primary_load_balancer must be internet-facing"):
+        _dns(albs, primary_load_balancer=internal, secondary_load_balancers=[lbs["us-east-1"]])
 
 
 def test_same_region_twice_is_rejected(albs: Any) -> None:
@@ -399,16 +463,16 @@ def test_existing_zone_must_know_its_name(albs: Any) -> None:
 def test_existing_zone_name_must_match_zone_name(albs: Any) -> None:
     _shop, _lbs, stack = albs
     zone = route53.HostedZone.from_hosted_zone_attributes(
-        stack, "ZoneByAttributes", hosted_zone_id="Z4", zone_name="example.net"
+        stack, "ZoneByAttributes", hosted_zone_id="Z4", zone_name="mycompany.net"
     )
     with pytest.raises(
         ValidationError,
-        match=r"zone_name must match existing_zone's name 'example.net', got 'example.com'",
+        match=r"zone_name must match existing_zone's name 'mycompany.net', got 'mycompany.dev'",
     ):
         _dns(albs, existing_zone=zone)
     # With the zone's own name (or none), the record must be inside that zone.
     with pytest.raises(
-        ValidationError, match=r"record_name must be inside the hosted zone 'example.net'"
+        ValidationError, match=r"record_name must be inside the hosted zone 'mycompany.net'"
     ):
         _dns(albs, existing_zone=zone, zone_name=None)
 
@@ -416,18 +480,18 @@ def test_existing_zone_name_must_match_zone_name(albs: Any) -> None:
 def test_existing_zone_by_interface_is_accepted(albs: Any) -> None:
     _shop, _lbs, stack = albs
     zone = route53.HostedZone.from_hosted_zone_attributes(
-        stack, "ZoneOk", hosted_zone_id="Z5", zone_name="Example.COM."
+        stack, "ZoneOk", hosted_zone_id="Z5", zone_name="MyCompany.DEV."
     )
     dns = _dns(
         albs,
         existing_zone=zone,
         zone_name=None,
-        record_name="API.example.com.",
+        record_name="API.mycompany.dev.",
         output_suffix="Api",
     )
     assert dns.zone is zone
-    assert dns.record_name == "api.example.com"
-    assert dns.zone_name == "example.com"
+    assert dns.record_name == "api.mycompany.dev"
+    assert dns.zone_name == "mycompany.dev"
 
 
 # ------------------------------------------------ listener-less and mixed-stack load balancers
@@ -463,8 +527,8 @@ def mixed() -> dict[str, Template]:
             protocol,
             primary_load_balancer=lbs["us-east-1"],
             secondary_load_balancers=[lbs["us-east-2"]],
-            record_name=f"{protocol.lower()}.example.com",
-            zone_name="example.com",
+            record_name=f"{protocol.lower()}.mycompany.dev",
+            zone_name="mycompany.dev",
             health_check_protocol=protocol,
             output_suffix=protocol,
         )
@@ -534,8 +598,8 @@ def test_imported_load_balancer_health_check_uses_the_protocols_default_port(
         "Dns",
         primary_load_balancer=lbs["us-east-1"],
         secondary_load_balancers=[lbs["us-east-2"]],
-        record_name="shop.example.com",
-        zone_name="example.com",
+        record_name="shop.mycompany.dev",
+        zone_name="mycompany.dev",
         health_check_protocol=protocol,
         health_check_port=port,
     )
@@ -565,8 +629,8 @@ def test_without_secondaries_both_records_point_at_the_primary() -> None:
         "FailoverDns",
         primary_load_balancer=region.load_balancer,
         secondary_load_balancers=[],
-        record_name="shop.example.com",
-        zone_name="example.com",
+        record_name="shop.mycompany.dev",
+        zone_name="mycompany.dev",
     )
     template = templates(shop)["shop-dns"]
     template.resource_count_is(CHECK, 1)
