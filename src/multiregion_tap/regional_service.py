@@ -117,9 +117,17 @@ class RegionalServiceProps:
     container_port: int = 80
     cpu: int = 256
     memory_limit_mib: int = 512
+    cpu_architecture: ecs.CpuArchitecture | None = None
+    ephemeral_storage_gib: int | None = None
     environment: Mapping[str, str] | None = None
     secrets: Mapping[str, ecs.Secret] | None = None
+    command: Sequence[str] | None = None
+    entry_point: Sequence[str] | None = None
+    container_health_check: ecs.HealthCheck | None = None
     desired_count: int = 2
+    spot: bool = False
+    capacity_provider_strategies: Sequence[ecs.CapacityProviderStrategy] | None = None
+    enable_execute_command: bool = False
     min_capacity: int | None = None
     max_capacity: int | None = None
     cpu_target_utilization: int = 60
@@ -132,6 +140,7 @@ class RegionalServiceProps:
     health_check_healthy_http_codes: str = "200-399"
     health_check_grace_period: cdk.Duration | None = None
     internet_facing: bool = True
+    idle_timeout: cdk.Duration | None = None
     web_acl_arn: str | None = None
     deployment_mode: DeploymentMode = DeploymentMode.BLUE_GREEN
     bake_time: cdk.Duration | None = None
@@ -147,6 +156,11 @@ class RegionalServiceProps:
     log_retention: logs.RetentionDays | None = None
     log_encryption_key: kms.IKey | None = None
     removal_policy: cdk.RemovalPolicy | None = None
+    task_definition_props: Mapping[str, Any] | None = None
+    container_props: Mapping[str, Any] | None = None
+    fargate_service_props: Mapping[str, Any] | None = None
+    load_balancer_props: Mapping[str, Any] | None = None
+    target_group_props: Mapping[str, Any] | None = None
 
 
 #: Constructor keyword parameters that are deliberately not in :class:`RegionalServiceProps`.
@@ -277,12 +291,37 @@ class RegionalService(Construct):
     :param cpu: Fargate task cpu units (256, 512, 1024, 2048, 4096, 8192, 16384).
         Default: ``256``
     :param memory_limit_mib: Fargate task memory in MiB, valid for ``cpu``. Default: ``512``
+    :param cpu_architecture: CPU architecture of the tasks: ``ecs.CpuArchitecture.ARM64``
+        (Graviton; the image must be built for arm64) or ``X86_64``.
+        Default: - ``ecs.CpuArchitecture.X86_64``.
+    :param ephemeral_storage_gib: Task ephemeral storage in GiB, 21 to 200.
+        Default: - Fargate's 20 GiB.
     :param environment: Plain environment variables of the container (no secrets).
         Default: - none.
     :param secrets: Secret environment variables (Secrets Manager or SSM), read by the
         execution role at task start. Default: - none.
+    :param command: The container's command (Docker ``CMD``), a list of strings.
+        Default: - the image's ``CMD``.
+    :param entry_point: The container's entry point (Docker ``ENTRYPOINT``), a list of
+        strings. Default: - the image's ``ENTRYPOINT``.
+    :param container_health_check: The container's own health check (``ecs.HealthCheck``:
+        interval 5 to 300 s, timeout 2 to 120 s and shorter than the interval, retries 1 to
+        10, start period 0 to 300 s); ECS replaces a task whose container is unhealthy. The
+        load balancer's health check (``health_check_*``) applies either way.
+        Default: - none (the image's ``HEALTHCHECK`` is ignored by ECS).
     :param desired_count: Tasks when the service is created, within the scaling range.
         Default: ``2`` (one per zone of a two-zone VPC)
+    :param spot: Run on Fargate Spot: the first task on Fargate (on demand), every further task
+        on Fargate Spot (strategies ``FARGATE`` base 1 weight 0, ``FARGATE_SPOT`` weight 1),
+        and the cluster gets the Fargate capacity providers. Spot tasks can be stopped with
+        two minutes' notice. Not with ``capacity_provider_strategies``. Default: ``False``
+    :param capacity_provider_strategies: Your own mix of the ``FARGATE`` and ``FARGATE_SPOT``
+        capacity providers (each once, weight 0 to 1000 with one above 0, a base on one of
+        them at most); the cluster gets the Fargate capacity providers. Not with ``spot``.
+        Default: - the Fargate launch type (on demand).
+    :param enable_execute_command: Turn on ECS Exec (``aws ecs execute-command``) for the
+        tasks. CDK grants the task role the ``ssmmessages`` actions it needs.
+        Default: ``False``
     :param min_capacity: Autoscaling minimum, at least 1. Default: - ``desired_count``.
     :param max_capacity: Autoscaling maximum, at least ``min_capacity``, at most 1000.
         Default: - twice ``min_capacity``.
@@ -312,6 +351,8 @@ class RegionalService(Construct):
         Default: - an HTTP listener on port 80 only.
     :param internet_facing: Whether the load balancer is public (in the public subnets) or
         internal (in the private subnets). Default: ``True``
+    :param idle_timeout: The load balancer's connection idle timeout, 1 to 4000 seconds.
+        Default: - the ALB's 60 seconds.
     :param web_acl_arn: ARN of a regional AWS WAF web ACL (scope ``REGIONAL``) of this
         stack's region and account to associate with the load balancer; a literal ARN of
         another region, partition or account is refused. Default: - no web ACL.
@@ -364,6 +405,31 @@ class RegionalService(Construct):
         protection. Use ``DESTROY`` only for throwaway environments: the repository is then
         deleted with its images, but an access log bucket that still holds objects cannot be
         deleted (empty it before ``cdk destroy``). Default: - ``RemovalPolicy.RETAIN``.
+    :param task_definition_props: Keyword arguments of ``ecs.FargateTaskDefinition`` merged
+        over the library's (``family``, ``task_role``, ``execution_role``, ``volumes``, ...).
+        Keys the library sets from its own props (``cpu``, ``memory_limit_mib``,
+        ``runtime_platform``, ``ephemeral_storage_gib``) and unknown keys are refused.
+        Default: - none.
+    :param container_props: Keyword arguments of the application container
+        (``ecs.ContainerDefinition``: ``user``, ``readonly_root_filesystem``,
+        ``linux_parameters``, ``stop_timeout``, ...) merged over the library's; ``image``,
+        ``container_name``, ``port_mappings``, ``environment``, ``secrets``, ``logging``,
+        ``essential``, ``command``, ``entry_point`` and ``health_check`` are refused (use the
+        props). Default: - none.
+    :param fargate_service_props: Keyword arguments of ``ecs.FargateService`` merged over
+        the library's (``service_name``, ``availability_zone_rebalancing``,
+        ``service_connect_configuration``, ...); the cluster, task definition, network,
+        scaling and deployment keys are refused. Default: - none.
+    :param load_balancer_props: Keyword arguments of ``elbv2.ApplicationLoadBalancer``
+        merged over the library's (``http2_enabled``, ``ip_address_type``,
+        ``client_keep_alive``, ``drop_invalid_header_fields``, ...); ``vpc``,
+        ``internet_facing``, ``vpc_subnets``, ``security_group``, ``deletion_protection``
+        and ``idle_timeout`` are refused. Default: - none.
+    :param target_group_props: Keyword arguments of ``elbv2.ApplicationTargetGroup`` merged
+        over the library's for both the blue and the green group (``slow_start``,
+        ``deregistration_delay``, ``load_balancing_algorithm_type``, ``protocol_version``,
+        stickiness, ...); ``vpc``, ``port``, ``protocol``, ``target_type``, ``targets``,
+        ``health_check`` and ``target_group_name`` are refused. Default: - none.
     :param output_suffix: Appended to the well-known output names, for several services in
         one stack (letters and digits). Default: - no suffix.
     """
@@ -383,9 +449,17 @@ class RegionalService(Construct):
         container_port: int = 80,
         cpu: int = 256,
         memory_limit_mib: int = 512,
+        cpu_architecture: ecs.CpuArchitecture | None = None,
+        ephemeral_storage_gib: int | None = None,
         environment: Mapping[str, str] | None = None,
         secrets: Mapping[str, ecs.Secret] | None = None,
+        command: Sequence[str] | None = None,
+        entry_point: Sequence[str] | None = None,
+        container_health_check: ecs.HealthCheck | None = None,
         desired_count: int = 2,
+        spot: bool = False,
+        capacity_provider_strategies: Sequence[ecs.CapacityProviderStrategy] | None = None,
+        enable_execute_command: bool = False,
         min_capacity: int | None = None,
         max_capacity: int | None = None,
         cpu_target_utilization: int = 60,
@@ -399,6 +473,7 @@ class RegionalService(Construct):
         health_check_grace_period: cdk.Duration | None = None,
         certificate: acm.ICertificate | None = None,
         internet_facing: bool = True,
+        idle_timeout: cdk.Duration | None = None,
         web_acl_arn: str | None = None,
         deployment_mode: DeploymentMode = DeploymentMode.BLUE_GREEN,
         bake_time: cdk.Duration | None = None,
@@ -415,6 +490,11 @@ class RegionalService(Construct):
         log_retention: logs.RetentionDays | None = None,
         log_encryption_key: kms.IKey | None = None,
         removal_policy: cdk.RemovalPolicy | None = None,
+        task_definition_props: Mapping[str, Any] | None = None,
+        container_props: Mapping[str, Any] | None = None,
+        fargate_service_props: Mapping[str, Any] | None = None,
+        load_balancer_props: Mapping[str, Any] | None = None,
+        target_group_props: Mapping[str, Any] | None = None,
         output_suffix: str | None = None,
     ) -> None:
         # Every argument is checked before anything is created.
@@ -464,6 +544,20 @@ class RegionalService(Construct):
             log_encryption_key=log_encryption_key,
             removal_policy=removal_policy,
             output_suffix=output_suffix,
+            cpu_architecture=cpu_architecture,
+            ephemeral_storage_gib=ephemeral_storage_gib,
+            command=command,
+            entry_point=entry_point,
+            container_health_check=container_health_check,
+            spot=spot,
+            capacity_provider_strategies=capacity_provider_strategies,
+            enable_execute_command=enable_execute_command,
+            idle_timeout=idle_timeout,
+            task_definition_props=task_definition_props,
+            container_props=container_props,
+            fargate_service_props=fargate_service_props,
+            load_balancer_props=load_balancer_props,
+            target_group_props=target_group_props,
         )
         super().__init__(scope, id)
         require_replication_regions(cdk.Stack.of(self), settings.replication)

@@ -1037,7 +1037,7 @@ def build(stack: cdk.Stack, **kwargs: Any) -> RegionalService:
         ),
         (
             {"desired_count": 1, "min_capacity": 2, "max_capacity": 4},
-            r"desired_count must be within min_capacity..max_capacity \(2..4\), got 1",
+            r"^min_capacity must not exceed desired_count \(1\), got 2 \(at Scratch/S\d+\)$",
         ),
         ({"health_check_path": "health"}, r"health_check_path must start with '/'.*got 'health'"),
         (

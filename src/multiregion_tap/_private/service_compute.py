@@ -24,6 +24,7 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from .arns import require_ecr_image_in_region
+from .service_options import merged
 from .service_props import ServiceSettings
 
 __all__ = ["Tasks", "add_autoscaling", "build_service", "build_tasks", "scale_to_zero"]
@@ -46,12 +47,21 @@ def build_tasks(
     repository: ecr.IRepository,
     container_name: str,
 ) -> Tasks:
-    """``Cluster``, ``LogGroup`` and ``TaskDefinition`` with the container ``Container``."""
+    """``Cluster``, ``LogGroup`` and ``TaskDefinition`` with the container ``Container``.
+
+    The options (``settings.options``) add to the library's arguments only when given, and
+    the ``task_definition_props`` and ``container_props`` overrides go over them."""
+    options = settings.options
+    cluster_options: dict[str, Any] = {}
+    if options.capacity_provider_strategies:
+        # A service can only use the capacity providers its cluster is associated with.
+        cluster_options["enable_fargate_capacity_providers"] = True
     cluster = ecs.Cluster(
         scope,
         "Cluster",
         vpc=vpc,
         container_insights_v2=ecs.ContainerInsights.ENABLED,
+        **cluster_options,
     )
     log_group = logs.LogGroup(
         scope,
@@ -60,14 +70,23 @@ def build_tasks(
         encryption_key=settings.log_encryption_key,
         removal_policy=settings.removal,
     )
+    task_options: dict[str, Any] = {}
+    if options.ephemeral_storage_gib is not None:
+        task_options["ephemeral_storage_gib"] = options.ephemeral_storage_gib
     task_definition = ecs.FargateTaskDefinition(
         scope,
         "TaskDefinition",
-        cpu=settings.cpu,
-        memory_limit_mib=settings.memory_limit_mib,
-        runtime_platform=ecs.RuntimePlatform(
-            cpu_architecture=ecs.CpuArchitecture.X86_64,
-            operating_system_family=ecs.OperatingSystemFamily.LINUX,
+        **merged(
+            {
+                "cpu": settings.cpu,
+                "memory_limit_mib": settings.memory_limit_mib,
+                "runtime_platform": ecs.RuntimePlatform(
+                    cpu_architecture=options.cpu_architecture or ecs.CpuArchitecture.X86_64,
+                    operating_system_family=ecs.OperatingSystemFamily.LINUX,
+                ),
+                **task_options,
+            },
+            options.override("task_definition_props"),
         ),
     )
     image = (
@@ -75,17 +94,34 @@ def build_tasks(
         if settings.image is not None
         else ecs.ContainerImage.from_ecr_repository(repository, settings.tag)
     )
+    container_options: dict[str, Any] = {}
+    if options.command is not None:
+        container_options["command"] = list(options.command)
+    if options.entry_point is not None:
+        container_options["entry_point"] = list(options.entry_point)
+    if options.container_health_check is not None:
+        container_options["health_check"] = options.container_health_check
     container = task_definition.add_container(
         "Container",
-        container_name=container_name,
-        image=image,
-        essential=True,
-        port_mappings=[
-            ecs.PortMapping(container_port=settings.container_port, protocol=ecs.Protocol.TCP)
-        ],
-        environment=dict(settings.environment) if settings.environment else None,
-        secrets=dict(settings.secrets) if settings.secrets else None,
-        logging=ecs.LogDrivers.aws_logs(stream_prefix=container_name, log_group=log_group),
+        **merged(
+            {
+                "container_name": container_name,
+                "image": image,
+                "essential": True,
+                "port_mappings": [
+                    ecs.PortMapping(
+                        container_port=settings.container_port, protocol=ecs.Protocol.TCP
+                    )
+                ],
+                "environment": dict(settings.environment) if settings.environment else None,
+                "secrets": dict(settings.secrets) if settings.secrets else None,
+                "logging": ecs.LogDrivers.aws_logs(
+                    stream_prefix=container_name, log_group=log_group
+                ),
+                **container_options,
+            },
+            options.override("container_props"),
+        ),
     )
     require_ecr_image_in_region("image", container.image_name, cdk.Stack.of(scope))
     return Tasks(cluster, log_group, task_definition, container)
@@ -101,23 +137,33 @@ def build_service(
     deployment_alarms: Sequence[cloudwatch.Alarm],
 ) -> ecs.FargateService:
     """``Service``: private subnets, no public IP, ``deployment_options`` for its mode, created
-    after the deployment alarms it names."""
-    service = ecs.FargateService(
-        scope,
-        "Service",
-        cluster=tasks.cluster,
-        task_definition=tasks.task_definition,
-        desired_count=settings.desired_count,
-        min_healthy_percent=100,
-        max_healthy_percent=200,
-        assign_public_ip=False,
-        security_groups=[security_group],
-        vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS),
-        health_check_grace_period=settings.grace,
-        enable_ecs_managed_tags=True,
-        propagate_tags=ecs.PropagatedTagSource.SERVICE,
-        platform_version=ecs.FargatePlatformVersion.LATEST,
+    after the deployment alarms it names; capacity provider strategies and ECS Exec when
+    asked, then the ``fargate_service_props`` override."""
+    options = settings.options
+    service_options: dict[str, Any] = {}
+    if options.capacity_provider_strategies:
+        service_options["capacity_provider_strategies"] = list(options.capacity_provider_strategies)
+    if options.enable_execute_command:
+        # CDK then grants the task role the ssmmessages actions ECS Exec needs.
+        service_options["enable_execute_command"] = True
+    defaults: dict[str, Any] = {
+        "cluster": tasks.cluster,
+        "task_definition": tasks.task_definition,
+        "desired_count": settings.desired_count,
+        "min_healthy_percent": 100,
+        "max_healthy_percent": 200,
+        "assign_public_ip": False,
+        "security_groups": [security_group],
+        "vpc_subnets": ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS),
+        "health_check_grace_period": settings.grace,
+        "enable_ecs_managed_tags": True,
+        "propagate_tags": ecs.PropagatedTagSource.SERVICE,
+        "platform_version": ecs.FargatePlatformVersion.LATEST,
         **deployment_options,
+        **service_options,
+    }
+    service = ecs.FargateService(
+        scope, "Service", **merged(defaults, options.override("fargate_service_props"))
     )
     for alarm in deployment_alarms:
         # Names are fixed, so this adds ordering without a dependency cycle.

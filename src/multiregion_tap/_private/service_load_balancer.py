@@ -10,6 +10,7 @@ and green target groups, the listeners and (ECS-native modes) the listener rules
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
@@ -19,6 +20,7 @@ from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
 from .service_network import Network
+from .service_options import merged
 from .service_props import ServiceSettings
 
 __all__ = ["LoadBalancing", "associate_web_acl", "build_load_balancer"]
@@ -100,18 +102,28 @@ def build_load_balancer(
             )
         ],
     )
+    options = settings.options
+    lb_options: dict[str, Any] = {}
+    if options.idle_timeout is not None:
+        lb_options["idle_timeout"] = options.idle_timeout
     load_balancer = elbv2.ApplicationLoadBalancer(
         scope,
         "LoadBalancer",
-        vpc=vpc,
-        internet_facing=internet_facing,
-        security_group=lb_security_group,
-        drop_invalid_header_fields=True,
-        deletion_protection=settings.removal == cdk.RemovalPolicy.RETAIN,
-        vpc_subnets=ec2.SubnetSelection(
-            subnet_type=ec2.SubnetType.PUBLIC
-            if internet_facing
-            else ec2.SubnetType.PRIVATE_WITH_EGRESS
+        **merged(
+            {
+                "vpc": vpc,
+                "internet_facing": internet_facing,
+                "security_group": lb_security_group,
+                "drop_invalid_header_fields": True,
+                "deletion_protection": settings.removal == cdk.RemovalPolicy.RETAIN,
+                "vpc_subnets": ec2.SubnetSelection(
+                    subnet_type=ec2.SubnetType.PUBLIC
+                    if internet_facing
+                    else ec2.SubnetType.PRIVATE_WITH_EGRESS
+                ),
+                **lb_options,
+            },
+            options.override("load_balancer_props"),
         ),
     )
     load_balancer.log_access_logs(access_logs_bucket, "alb")
@@ -126,8 +138,9 @@ def build_load_balancer(
         healthy_http_codes=settings.healthy_http_codes,
         protocol=elbv2.Protocol.HTTP,
     )
-    blue = _target_group(scope, "BlueTargetGroup", vpc, health_check)
-    green = _target_group(scope, "GreenTargetGroup", vpc, health_check)
+    group_props = options.override("target_group_props")
+    blue = _target_group(scope, "BlueTargetGroup", vpc, health_check, group_props)
+    green = _target_group(scope, "GreenTargetGroup", vpc, health_check, group_props)
 
     def both(blue_weight: int) -> elbv2.ListenerAction:
         return elbv2.ListenerAction.weighted_forward(
@@ -255,20 +268,23 @@ def build_load_balancer(
 
 
 def _target_group(
-    scope: Construct, construct_id: str, vpc: ec2.IVpc, health_check: elbv2.HealthCheck
+    scope: Construct,
+    construct_id: str,
+    vpc: ec2.IVpc,
+    health_check: elbv2.HealthCheck,
+    overrides: dict[str, Any],
 ) -> elbv2.ApplicationTargetGroup:
     # Port 80 is only the group's default; ECS registers each task with container_port.
     # Keeping it constant means a container_port change never replaces the groups.
-    return elbv2.ApplicationTargetGroup(
-        scope,
-        construct_id,
-        vpc=vpc,
-        port=80,
-        protocol=elbv2.ApplicationProtocol.HTTP,
-        target_type=elbv2.TargetType.IP,
-        health_check=health_check,
-        deregistration_delay=cdk.Duration.seconds(30),
-    )
+    defaults: dict[str, Any] = {
+        "vpc": vpc,
+        "port": 80,
+        "protocol": elbv2.ApplicationProtocol.HTTP,
+        "target_type": elbv2.TargetType.IP,
+        "health_check": health_check,
+        "deregistration_delay": cdk.Duration.seconds(30),
+    }
+    return elbv2.ApplicationTargetGroup(scope, construct_id, **merged(defaults, overrides))
 
 
 def associate_web_acl(

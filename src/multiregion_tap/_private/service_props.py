@@ -19,6 +19,7 @@ import enum
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_certificatemanager as acm
@@ -40,6 +41,7 @@ from .service_checks import (
     require_seconds_float,
     vpc_cidr_block,
 )
+from .service_options import ServiceOptions, resolve_service_options
 from .validation import (
     fail,
     is_token,
@@ -112,6 +114,8 @@ class ServiceSettings:
     log_encryption_key: kms.IKey | None
     removal: cdk.RemovalPolicy
     suffix: str
+    # options and overrides (service_options)
+    options: ServiceOptions
 
 
 def resolve_service_props(
@@ -161,6 +165,20 @@ def resolve_service_props(
     log_encryption_key: kms.IKey | None,
     removal_policy: cdk.RemovalPolicy | None,
     output_suffix: str | None,
+    cpu_architecture: ecs.CpuArchitecture | None = None,
+    ephemeral_storage_gib: int | None = None,
+    command: Sequence[str] | None = None,
+    entry_point: Sequence[str] | None = None,
+    container_health_check: ecs.HealthCheck | None = None,
+    spot: bool = False,
+    capacity_provider_strategies: Sequence[ecs.CapacityProviderStrategy] | None = None,
+    enable_execute_command: bool = False,
+    idle_timeout: cdk.Duration | None = None,
+    task_definition_props: Mapping[str, Any] | None = None,
+    container_props: Mapping[str, Any] | None = None,
+    fargate_service_props: Mapping[str, Any] | None = None,
+    load_balancer_props: Mapping[str, Any] | None = None,
+    target_group_props: Mapping[str, Any] | None = None,
 ) -> ServiceSettings:
     """Check the props of a ``RegionalService`` ``id`` under ``scope`` and resolve defaults.
 
@@ -196,19 +214,27 @@ def resolve_service_props(
     require_int_range("desired_count", desired_count, 1, 1000)
     min_tasks = desired_count if min_capacity is None else min_capacity
     require_int_range("min_capacity", min_tasks, 1, 1000)
-    max_tasks = max(2 * min_tasks, 1) if max_capacity is None else max_capacity
+    # The default maximum stays within the range, so an error names a prop the user gave.
+    max_tasks = min(max(2 * min_tasks, 1), 1000) if max_capacity is None else max_capacity
     require_int_range("max_capacity", max_tasks, 1, 1000)
     if min_tasks > max_tasks:
         if min_capacity is None:
             # The minimum defaults to desired_count: name the prop the user set.
             raise fail("desired_count", desired_count, f"be at most max_capacity ({max_tasks})")
         raise fail("min_capacity", min_tasks, f"not exceed max_capacity ({max_tasks})")
-    if not min_tasks <= desired_count <= max_tasks:
+    if desired_count < min_tasks:
+        # min_capacity was given (it defaults to desired_count): name it.
+        default = ", its default" if desired_count == 2 else ""
         raise fail(
-            "desired_count",
-            desired_count,
-            f"be within min_capacity..max_capacity ({min_tasks}..{max_tasks})",
+            "min_capacity", min_tasks, f"not exceed desired_count ({desired_count}{default})"
         )
+    if desired_count > max_tasks:
+        bound = (
+            f"max_capacity ({max_tasks})"
+            if max_capacity is not None
+            else f"max_capacity ({max_tasks}, by default twice min_capacity)"
+        )
+        raise fail("desired_count", desired_count, f"be at most {bound}")
     require_int_range("cpu_target_utilization", cpu_target_utilization, 10, 90)
     require_int_range("requests_per_target", requests_per_target, 1, 1_000_000)
     interval = health_check_interval or cdk.Duration.seconds(30)
@@ -303,6 +329,22 @@ def resolve_service_props(
     require_int_range("untagged_image_expiry_days", untagged_image_expiry_days, 1, 365)
     suffix = output_suffix or ""
     require_output_suffix(suffix)
+    options = resolve_service_options(
+        cpu_architecture=cpu_architecture,
+        ephemeral_storage_gib=ephemeral_storage_gib,
+        command=command,
+        entry_point=entry_point,
+        container_health_check=container_health_check,
+        spot=spot,
+        capacity_provider_strategies=capacity_provider_strategies,
+        enable_execute_command=enable_execute_command,
+        idle_timeout=idle_timeout,
+        task_definition_props=task_definition_props,
+        container_props=container_props,
+        fargate_service_props=fargate_service_props,
+        load_balancer_props=load_balancer_props,
+        target_group_props=target_group_props,
+    )
     return ServiceSettings(
         existing_vpc=existing_vpc,
         cidr=cidr,
@@ -348,6 +390,7 @@ def resolve_service_props(
         log_encryption_key=log_encryption_key,
         removal=removal_policy or cdk.RemovalPolicy.RETAIN,
         suffix=suffix,
+        options=options,
     )
 
 
