@@ -17,6 +17,8 @@ from aws_cdk.assertions import Match, Template
 from multiregion_tap import ValidationError
 from multiregion_tap._private.service_options import OWNED_KEYS
 from multiregion_tap.regional_service import RegionalService, RegionalServiceProps
+from tests.support.lint import cfn_lint_findings
+from tests.support.nag import app_with_nag, synth_with_nag
 
 ACCOUNT = "123456789012"
 HEALTH_COMMAND = ["CMD-SHELL", "curl -f http://localhost:8080/healthz || exit 1"]
@@ -527,3 +529,27 @@ def test_an_override_may_replace_a_library_default() -> None:
     )
     template.has_resource_properties("AWS::ECS::Service", {"PropagateTags": "TASK_DEFINITION"})
     assert elbv2 is not None
+
+
+# ------------------------------------------------------------------ scanners
+def test_every_option_on_is_cdk_nag_and_cfn_lint_clean() -> None:
+    """ARM64 on Fargate Spot with ECS Exec, a container health check and overrides adds no
+    unacknowledged cdk-nag finding (AwsSolutions, NIST 800-53 rev5) and no cfn-lint finding."""
+    app = app_with_nag()
+    stack = cdk.Stack(app, "Options", env=cdk.Environment(region="us-east-2", account=ACCOUNT))
+    RegionalService(
+        stack,
+        "Service",
+        cpu_architecture=ecs.CpuArchitecture.ARM64,
+        spot=True,
+        enable_execute_command=True,
+        idle_timeout=cdk.Duration.seconds(120),
+        ephemeral_storage_gib=30,
+        command=["serve"],
+        container_health_check=ecs.HealthCheck(command=HEALTH_COMMAND),
+        container_props={"readonly_root_filesystem": True},
+        target_group_props={"slow_start": cdk.Duration.seconds(30)},
+    )
+    nagged = synth_with_nag(app)
+    assert nagged.findings == {}
+    assert cfn_lint_findings(nagged.template_paths.values()) == ""
