@@ -73,7 +73,7 @@ def test_primary_and_secondary_share_name_and_type(two: Built) -> None:
     for record_type in ("A", "AAAA"):
         records = _records(template, record_type)
         assert len(records) == 2, records
-        assert {r["Name"] for r in records.values()} == {"shop.mycompany.dev."}
+        assert {r["Name"] for r in records.values()} == {"shop.mycompany.com."}
         assert sorted(r["Failover"] for r in records.values()) == ["PRIMARY", "SECONDARY"]
         # The set identifiers name the position, so a failover moves a region into a
         # position by updating the record in place (a new set identifier replaces it).
@@ -93,7 +93,7 @@ def test_each_record_points_at_its_regions_alb_with_its_health_check(
             RECORD,
             {
                 "Type": record_type,
-                "Name": "shop.mycompany.dev.",
+                "Name": "shop.mycompany.com.",
                 "Failover": failover,
                 "SetIdentifier": failover.lower(),
                 "HealthCheckId": {"Ref": _check_id(template, region)},
@@ -134,7 +134,7 @@ def test_health_checks_https_when_the_alb_has_a_certificate_else_http(two: Built
                     "FullyQualifiedDomainName": _stack_output(stack_name, region),
                 },
                 "HealthCheckTags": Match.array_with(
-                    [{"Key": "Name", "Value": f"shop.mycompany.dev {region}"}]
+                    [{"Key": "Name", "Value": f"shop.mycompany.com {region}"}]
                 ),
             },
         )
@@ -157,7 +157,7 @@ def test_created_zone_is_retained_and_outputs_are_filled(two: Built) -> None:
     template.has_resource(
         "AWS::Route53::HostedZone",
         {
-            "Properties": {"Name": "mycompany.dev."},
+            "Properties": {"Name": "mycompany.com."},
             "DeletionPolicy": "Retain",
             "UpdateReplacePolicy": "Retain",
         },
@@ -165,11 +165,11 @@ def test_created_zone_is_retained_and_outputs_are_filled(two: Built) -> None:
     zone_id = next(iter(template.find_resources("AWS::Route53::HostedZone")))
     outputs = template.to_json()["Outputs"]
     assert outputs[OutputNames.HOSTED_ZONE_ID]["Value"] == {"Ref": zone_id}
-    assert outputs[OutputNames.RECORD_NAME]["Value"] == "shop.mycompany.dev"
+    assert outputs[OutputNames.RECORD_NAME]["Value"] == "shop.mycompany.com"
     for record in _records(template).values():
         assert record["HostedZoneId"] == {"Ref": zone_id}
     assert two.dns.created_zone is not None
-    assert two.dns.record_name == "shop.mycompany.dev"
+    assert two.dns.record_name == "shop.mycompany.com"
     assert two.dns.regions == ("us-east-1", "us-east-2")
     assert set(two.dns.health_checks) == {"us-east-1", "us-east-2"}
 
@@ -196,8 +196,8 @@ def test_more_than_one_secondary_chains_the_failover(three: Built) -> None:
     by_name: dict[str, dict[str, dict[str, Any]]] = {}
     for logical_id, record in records.items():
         by_name.setdefault(record["Name"], {})[record["Failover"]] = {"id": logical_id, **record}
-    top = by_name["www.shop.mycompany.dev."]
-    hidden = by_name["_failover-1.www.shop.mycompany.dev."]
+    top = by_name["www.shop.mycompany.com."]
+    hidden = by_name["_failover-1.www.shop.mycompany.com."]
     assert len(by_name) == 2 and set(top) == set(hidden) == {"PRIMARY", "SECONDARY"}
 
     assert top["PRIMARY"]["SetIdentifier"] == "primary"
@@ -243,8 +243,8 @@ def test_imported_zone_by_id_is_used_and_not_created(three: Built) -> None:
         == "Z0123456789ABCDEFGHIJ"
     )
     assert three.dns.created_zone is None
-    assert three.dns.zone_name == "shop.mycompany.dev"
-    assert three.dns.record_name == "www.shop.mycompany.dev"
+    assert three.dns.zone_name == "shop.mycompany.com"
+    assert three.dns.record_name == "www.shop.mycompany.com"
 
 
 # ----------------------------------------------------------------------------- bad input
@@ -268,8 +268,8 @@ def _dns(albs: Any, **overrides: Any) -> FailoverDns:
     props: dict[str, Any] = {
         "primary_load_balancer": lbs["us-east-1"],
         "secondary_load_balancers": [lbs["us-east-2"]],
-        "record_name": "shop.mycompany.dev",
-        "zone_name": "mycompany.dev",
+        "record_name": "shop.mycompany.com",
+        "zone_name": "mycompany.com",
     }
     props.update(overrides)
     return FailoverDns(stack, f"Dns{next(_counter)}", **props)
@@ -286,15 +286,15 @@ def _dns(albs: Any, **overrides: Any) -> FailoverDns:
         ({"failure_threshold": 11}, r"failure_threshold must be between 1 and 10, got 11"),
         (
             {"record_name": "shop.mycompany.org"},
-            r"record_name must be inside the hosted zone 'mycompany.dev'.*got 'shop.mycompany.org'",
+            r"record_name must be inside the hosted zone 'mycompany.com'.*got 'shop.mycompany.org'",
         ),
         (
-            {"record_name": "badmycompany.dev"},
-            r"record_name must be inside the hosted zone 'mycompany.dev'.*got 'badmycompany.dev'",
+            {"record_name": "badmycompany.com"},
+            r"record_name must be inside the hosted zone 'mycompany.com'.*got 'badmycompany.com'",
         ),
         (
-            {"record_name": "shop..mycompany.dev"},
-            r"record_name must be a DNS name .*got 'shop..mycompany.dev'",
+            {"record_name": "shop..mycompany.com"},
+            r"record_name must be a DNS name .*got 'shop..mycompany.com'",
         ),
         ({"health_check_path": "health"}, r"health_check_path must start with '/'.*got 'health'"),
         (
@@ -326,7 +326,7 @@ def test_bad_input_names_the_prop_and_value(
     if overrides.get("existing_zone") == "placeholder":
         _shop, _lbs, stack = albs
         overrides["existing_zone"] = route53.HostedZone.from_hosted_zone_attributes(
-            stack, f"Zone{next(_counter)}", hosted_zone_id="Z2", zone_name="mycompany.dev"
+            stack, f"Zone{next(_counter)}", hosted_zone_id="Z2", zone_name="mycompany.com"
         )
     with pytest.raises(ValidationError, match=message):
         _dns(albs, **overrides)
@@ -341,9 +341,9 @@ def test_dns_name_checks_without_synth() -> None:
     """The name checks themselves: lengths, labels, messages, the zone apex and tokens."""
     assert len(_NAME_253) == 253
     assert normalize_name("record_name", _NAME_253 + ".") == _NAME_253
-    assert normalize_name("record_name", "API.MyCompany.DEV.") == "api.mycompany.dev"
-    assert normalize_name("record_name", "_acme-challenge.mycompany.dev") == (
-        "_acme-challenge.mycompany.dev"
+    assert normalize_name("record_name", "API.MyCompany.COM.") == "api.mycompany.com"
+    assert normalize_name("record_name", "_acme-challenge.mycompany.com") == (
+        "_acme-challenge.mycompany.com"
     )
     too_long = _NAME_253 + "d"
     with pytest.raises(ValidationError) as caught:
@@ -356,7 +356,7 @@ def test_dns_name_checks_without_synth() -> None:
             "record_name must be a fully qualified DNS name such as 'app.example.com', "
             f"got {empty!r}"
         )
-    for bad in ("-shop.mycompany.dev", "shop-.mycompany.dev", "x" * 64 + ".mycompany.dev"):
+    for bad in ("-shop.mycompany.com", "shop-.mycompany.com", "x" * 64 + ".mycompany.com"):
         with pytest.raises(ValidationError) as caught:
             normalize_name("record_name", bad)
         assert str(caught.value) == (
@@ -367,17 +367,17 @@ def test_dns_name_checks_without_synth() -> None:
     assert normalize_name("record_name", token) == token
 
     # The zone apex and names below the zone pass; a sibling sharing a suffix does not.
-    require_inside_zone("record_name", "MyCompany.dev", "mycompany.dev", "MyCompany.DEV.")
-    require_inside_zone("record_name", "a.b.mycompany.dev", "a.b.mycompany.dev", "mycompany.dev.")
+    require_inside_zone("record_name", "MyCompany.com", "mycompany.com", "MyCompany.COM.")
+    require_inside_zone("record_name", "a.b.mycompany.com", "a.b.mycompany.com", "mycompany.com.")
     with pytest.raises(ValidationError) as caught:
-        require_inside_zone("record_name", "badmycompany.dev", "badmycompany.dev", "mycompany.dev.")
+        require_inside_zone("record_name", "badmycompany.com", "badmycompany.com", "mycompany.com.")
     assert str(caught.value) == (
-        "record_name must be inside the hosted zone 'mycompany.dev': the zone name itself or a "
-        "name ending in '.mycompany.dev' (give the fully qualified name, e.g. "
-        "'app.mycompany.dev'), got 'badmycompany.dev'"
+        "record_name must be inside the hosted zone 'mycompany.com': the zone name itself or a "
+        "name ending in '.mycompany.com' (give the fully qualified name, e.g. "
+        "'app.mycompany.com'), got 'badmycompany.com'"
     )
     # Either side a token: nothing to compare at synth time.
-    require_inside_zone("record_name", token, token, "mycompany.dev")
+    require_inside_zone("record_name", token, token, "mycompany.com")
     require_inside_zone("record_name", "shop.mycompany.org", "shop.mycompany.org", token)
 
 
@@ -467,7 +467,7 @@ def test_existing_zone_name_must_match_zone_name(albs: Any) -> None:
     )
     with pytest.raises(
         ValidationError,
-        match=r"zone_name must match existing_zone's name 'mycompany.net', got 'mycompany.dev'",
+        match=r"zone_name must match existing_zone's name 'mycompany.net', got 'mycompany.com'",
     ):
         _dns(albs, existing_zone=zone)
     # With the zone's own name (or none), the record must be inside that zone.
@@ -480,18 +480,18 @@ def test_existing_zone_name_must_match_zone_name(albs: Any) -> None:
 def test_existing_zone_by_interface_is_accepted(albs: Any) -> None:
     _shop, _lbs, stack = albs
     zone = route53.HostedZone.from_hosted_zone_attributes(
-        stack, "ZoneOk", hosted_zone_id="Z5", zone_name="MyCompany.DEV."
+        stack, "ZoneOk", hosted_zone_id="Z5", zone_name="MyCompany.COM."
     )
     dns = _dns(
         albs,
         existing_zone=zone,
         zone_name=None,
-        record_name="API.mycompany.dev.",
+        record_name="API.mycompany.com.",
         output_suffix="Api",
     )
     assert dns.zone is zone
-    assert dns.record_name == "api.mycompany.dev"
-    assert dns.zone_name == "mycompany.dev"
+    assert dns.record_name == "api.mycompany.com"
+    assert dns.zone_name == "mycompany.com"
 
 
 # ------------------------------------------------ listener-less and mixed-stack load balancers
@@ -527,8 +527,8 @@ def mixed() -> dict[str, Template]:
             protocol,
             primary_load_balancer=lbs["us-east-1"],
             secondary_load_balancers=[lbs["us-east-2"]],
-            record_name=f"{protocol.lower()}.mycompany.dev",
-            zone_name="mycompany.dev",
+            record_name=f"{protocol.lower()}.mycompany.com",
+            zone_name="mycompany.com",
             health_check_protocol=protocol,
             output_suffix=protocol,
         )
@@ -598,8 +598,8 @@ def test_imported_load_balancer_health_check_uses_the_protocols_default_port(
         "Dns",
         primary_load_balancer=lbs["us-east-1"],
         secondary_load_balancers=[lbs["us-east-2"]],
-        record_name="shop.mycompany.dev",
-        zone_name="mycompany.dev",
+        record_name="shop.mycompany.com",
+        zone_name="mycompany.com",
         health_check_protocol=protocol,
         health_check_port=port,
     )
@@ -629,8 +629,8 @@ def test_without_secondaries_both_records_point_at_the_primary() -> None:
         "FailoverDns",
         primary_load_balancer=region.load_balancer,
         secondary_load_balancers=[],
-        record_name="shop.mycompany.dev",
-        zone_name="mycompany.dev",
+        record_name="shop.mycompany.com",
+        zone_name="mycompany.com",
     )
     template = templates(shop)["shop-dns"]
     template.resource_count_is(CHECK, 1)
