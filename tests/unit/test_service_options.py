@@ -6,6 +6,8 @@ the library's defaults (keys the library owns refused). Exact values, AWS litera
 from __future__ import annotations
 
 import dataclasses
+import re
+from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
@@ -21,6 +23,7 @@ from tests.support.lint import cfn_lint_findings
 from tests.support.nag import app_with_nag, synth_with_nag
 
 ACCOUNT = "123456789012"
+GUIDE = Path(__file__).resolve().parents[2] / "docs" / "guides" / "customizing.md"
 HEALTH_COMMAND = ["CMD-SHELL", "curl -f http://localhost:8080/healthz || exit 1"]
 SSM_MESSAGES = [
     "ssmmessages:CreateControlChannel",
@@ -553,3 +556,24 @@ def test_every_option_on_is_cdk_nag_and_cfn_lint_clean() -> None:
     nagged = synth_with_nag(app)
     assert nagged.findings == {}
     assert cfn_lint_findings(nagged.template_paths.values()) == ""
+
+
+# ------------------------------------------------------------------ the guide
+def _guide_snippets() -> list[str]:
+    return re.findall(r"^```python\n(.*?)^```", GUIDE.read_text(), re.S | re.M)
+
+
+def test_the_guide_shows_snippets() -> None:
+    assert len(_guide_snippets()) == 4
+
+
+@pytest.mark.parametrize(("index", "builds"), [(0, True), (1, True), (2, False), (3, True)])
+def test_guide_snippet_runs_and_synthesizes(index: int, builds: bool) -> None:
+    """Each snippet of docs/guides/customizing.md runs as shown (its asserts included) and
+    its stack synthesizes; the refused override creates nothing."""
+    namespace: dict[str, Any] = {}
+    exec(compile(_guide_snippets()[index], f"customizing.md[{index}]", "exec"), namespace)
+    resources = Template.from_stack(namespace["stack"]).to_json().get("Resources", {})
+    assert bool(resources) is builds
+    if builds:
+        assert any(r["Type"] == "AWS::ECS::Service" for r in resources.values())
