@@ -106,7 +106,8 @@ class RegionalServiceProps:
 
     It holds every keyword parameter of :class:`RegionalService` except the per-region ones
     that the app supplies itself: ``existing_vpc``, ``vpc_cidr``, ``certificate`` (ACM
-    certificates are regional), ``image_replication_regions`` and ``output_suffix``.
+    certificates are regional), ``existing_repository`` (so are repositories),
+    ``image_replication_regions`` and ``output_suffix``.
     Defaults and meaning are those of the constructor.
     """
 
@@ -165,7 +166,14 @@ class RegionalServiceProps:
 
 #: Constructor keyword parameters that are deliberately not in :class:`RegionalServiceProps`.
 PER_REGION_PARAMETERS = frozenset(
-    {"existing_vpc", "vpc_cidr", "certificate", "image_replication_regions", "output_suffix"}
+    {
+        "existing_vpc",
+        "vpc_cidr",
+        "certificate",
+        "existing_repository",
+        "image_replication_regions",
+        "output_suffix",
+    }
 )
 
 
@@ -177,9 +185,9 @@ class RegionalService(Construct):
     * **Network** (unless ``existing_vpc``): a VPC over ``max_azs`` availability zones with
       public, private-with-egress and isolated subnets, ``nat_gateways`` NAT gateways and
       VPC flow logs (all traffic) to a CloudWatch log group.
-    * **Image registry**: an ECR repository with scan on push, immutable tags, lifecycle rules
-      (untagged images expire, only the newest ``max_image_count`` images are kept) and
-      ``RETAIN`` removal policy.
+    * **Image registry** (unless ``existing_repository``): an ECR repository with scan on
+      push, immutable tags, lifecycle rules (untagged images expire, only the newest
+      ``max_image_count`` images are kept) and ``RETAIN`` removal policy.
     * **Compute**: an ECS cluster with Container Insights and a Fargate service (private
       subnets, no public IP) running one container (``CONTAINER_NAME``) whose logs go to a
       log group with a retention; the execution role may only pull this repository's image
@@ -287,6 +295,12 @@ class RegionalService(Construct):
     :param image_tag: Tag of the image in this construct's ECR repository. Tags are immutable:
         push every build under a new tag (for example the commit id) and deploy by changing
         this value. Default: ``"v1"``
+    :param existing_repository: An ECR repository of this region to pull ``image_tag`` from
+        instead of creating one: the construct then creates no repository and no replication
+        configuration (its lifecycle rules and replication are the owner's), and
+        ``repository_name``, ``max_image_count`` and ``untagged_image_expiry_days`` do not
+        apply. Not with ``image``, ``repository_name`` or ``image_replication_regions``; a
+        repository of another region is refused. Default: - a new repository.
     :param container_port: Port the container listens on, 1 to 65535. Default: ``80``
     :param cpu: Fargate task cpu units (256, 512, 1024, 2048, 4096, 8192, 16384).
         Default: ``256``
@@ -446,6 +460,7 @@ class RegionalService(Construct):
         nat_gateways: int | None = None,
         image: ecs.ContainerImage | None = None,
         image_tag: str | None = None,
+        existing_repository: ecr.IRepository | None = None,
         container_port: int = 80,
         cpu: int = 256,
         memory_limit_mib: int = 512,
@@ -558,6 +573,7 @@ class RegionalService(Construct):
             fargate_service_props=fargate_service_props,
             load_balancer_props=load_balancer_props,
             target_group_props=target_group_props,
+            existing_repository=existing_repository,
         )
         super().__init__(scope, id)
         require_replication_regions(cdk.Stack.of(self), settings.replication)
@@ -696,8 +712,9 @@ class RegionalService(Construct):
         return self._network.flow_log_group
 
     @property
-    def repository(self) -> ecr.Repository:
-        """The ECR repository."""
+    def repository(self) -> ecr.IRepository:
+        """The ECR repository: the one created (an ``ecr.Repository``) or
+        ``existing_repository``."""
         return self._registry.repository
 
     @property
@@ -849,9 +866,9 @@ class RegionalService(Construct):
         """Scale the service to zero tasks and keep it there (desired count 0, autoscaling
         between 0 and 0), so this region serves nothing while everything else stays in place.
 
-        :class:`~multiregion_tap.MultiRegionApp` stands the superseded primary region down
-        after a failover (``promote_replica_in``): when that region comes back, its service
-        must not write to the old primary database. Undo it by building the service without
+        :class:`~multiregion_tap.MultiRegionApp` stands a region down whose writer a
+        failover superseded (``ReplicatedDatabaseProps.history``): when that region comes
+        back, its service must not write to the old, diverged database. Undo it by building the service without
         calling this method; its next deploy scales it back up.
         """
         scale_to_zero(self._service, self._scaling)

@@ -6,12 +6,14 @@ the library's defaults (keys the library owns refused). Exact values, AWS litera
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
 import pytest
+from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk.assertions import Match, Template
@@ -577,3 +579,76 @@ def test_guide_snippet_runs_and_synthesizes(index: int, builds: bool) -> None:
     assert bool(resources) is builds
     if builds:
         assert any(r["Type"] == "AWS::ECS::Service" for r in resources.values())
+
+
+# ------------------------------------------------------------------ bring your own repository
+def test_existing_repository_creates_no_repository_and_no_replication() -> None:
+    stack = _stack()
+    existing = ecr.Repository.from_repository_name(stack, "ShopRepo", "shop/web")
+    service = RegionalService(stack, "Service", existing_repository=existing, image_tag="v42")
+    raw = Template.from_stack(stack).to_json()
+    assert not _resources(raw, "AWS::ECR::Repository")
+    assert not _resources(raw, "AWS::ECR::ReplicationConfiguration")
+    assert service.repository is existing
+    assert service.replication_configuration is None
+    _, task = _one(raw, "AWS::ECS::TaskDefinition")
+    (container,) = task["Properties"]["ContainerDefinitions"]
+    image = json.dumps(container["Image"])
+    assert f"{ACCOUNT}.dkr.ecr.us-east-2." in image and "/shop/web:v42" in image
+    # The execution role may pull from that repository only.
+    exec_role = task["Properties"]["ExecutionRoleArn"]["Fn::GetAtt"][0]
+    (policy,) = (
+        p
+        for p in _resources(raw, "AWS::IAM::Policy").values()
+        if p["Properties"]["Roles"] == [{"Ref": exec_role}]
+    )
+    pull = policy["Properties"]["PolicyDocument"]["Statement"][0]
+    assert pull["Action"] == [
+        "ecr:BatchCheckLayerAvailability",
+        "ecr:GetDownloadUrlForLayer",
+        "ecr:BatchGetImage",
+    ]
+    assert ":repository/shop/web" in json.dumps(pull["Resource"])
+    assert "RepositoryUri" in raw["Outputs"]  # the well-known output names this repository
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"repository_name": "shop/other"},
+            "existing_repository and repository_name are mutually exclusive",
+        ),
+        (
+            {"image_replication_regions": ["us-west-2"]},
+            "existing_repository and image_replication_regions are mutually exclusive",
+        ),
+        (
+            {"image": "nginx"},
+            "image and existing_repository are mutually exclusive",
+        ),
+    ],
+)
+def test_existing_repository_excludes_what_would_create_or_replace_it(
+    kwargs: dict[str, Any], message: str
+) -> None:
+    stack = _stack()
+    existing = ecr.Repository.from_repository_name(stack, "ShopRepo", "shop/web")
+    if kwargs.get("image") == "nginx":
+        kwargs["image"] = ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:stable")
+    with pytest.raises(ValidationError) as caught:
+        RegionalService(stack, "Service", existing_repository=existing, **kwargs)
+    assert caught.value.message.startswith(message + ": give at most one")
+
+
+def test_existing_repository_of_another_region_is_refused() -> None:
+    stack = _stack()
+    arn = f"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/shop/web"
+    existing = ecr.Repository.from_repository_arn(stack, "ShopRepo", arn)
+    with pytest.raises(ValidationError) as caught:
+        RegionalService(stack, "Service", existing_repository=existing)
+    assert caught.value.message == (
+        "existing_repository must be in the stack's region 'us-east-2', not 'us-east-1': an ECR "
+        "repository the tasks pull from is regional (use one created in, or imported for, "
+        f"us-east-2), got {arn!r}"
+    )

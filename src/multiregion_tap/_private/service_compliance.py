@@ -52,13 +52,14 @@ def skip_checkov_checks(
     lb: LoadBalancing,
 ) -> None:
     """checkov checks these resources fail by design, skipped on them with the reason."""
-    skip_checkov(
-        registry.repository,
-        "CKV_AWS_136",
-        "ECR encrypts every image at rest with AES-256; a KMS key per region would add key "
-        "management to every replication destination without keeping out any principal "
-        "that IAM does not already keep out.",
-    )
+    if registry.created is not None:
+        skip_checkov(
+            registry.created,
+            "CKV_AWS_136",
+            "ECR encrypts every image at rest with AES-256; a KMS key per region would add key "
+            "management to every replication destination without keeping out any principal "
+            "that IAM does not already keep out.",
+        )
     skip_checkov(
         lb.access_logs_bucket,
         "CKV_AWS_18",

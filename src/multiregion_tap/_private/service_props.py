@@ -25,6 +25,7 @@ import aws_cdk as cdk
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_codedeploy as codedeploy
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
@@ -70,6 +71,7 @@ class ServiceSettings:
     max_azs: int
     nat_count: int
     # registry
+    existing_repository: ecr.IRepository | None
     repo_name: str | None
     replication: tuple[str, ...]
     max_image_count: int
@@ -179,6 +181,7 @@ def resolve_service_props(
     fargate_service_props: Mapping[str, Any] | None = None,
     load_balancer_props: Mapping[str, Any] | None = None,
     target_group_props: Mapping[str, Any] | None = None,
+    existing_repository: ecr.IRepository | None = None,
 ) -> ServiceSettings:
     """Check the props of a ``RegionalService`` ``id`` under ``scope`` and resolve defaults.
 
@@ -193,6 +196,13 @@ def resolve_service_props(
             require_exclusive(existing_vpc=existing_vpc, max_azs=max_azs)
         require_exclusive(existing_vpc=existing_vpc, nat_gateways=nat_gateways)
     require_exclusive(image=image, image_tag=image_tag)
+    require_exclusive(image=image, existing_repository=existing_repository)
+    if existing_repository is not None:
+        require_exclusive(existing_repository=existing_repository, repository_name=repository_name)
+        require_exclusive(
+            existing_repository=existing_repository,
+            image_replication_regions=image_replication_regions or None,
+        )
     cidr = vpc_cidr_block(0) if vpc_cidr is None else vpc_cidr
     if existing_vpc is None:
         require_cidr("vpc_cidr", cidr, min_prefix=VPC_MIN_PREFIX, max_prefix=VPC_MAX_PREFIX)
@@ -291,6 +301,7 @@ def resolve_service_props(
         certificate=certificate,
         web_acl_arn=web_acl_arn,
         log_encryption_key=log_encryption_key,
+        existing_repository=existing_repository,
     )
     require_int_range("target_5xx_threshold", target_5xx_threshold, 1, 1_000_000)
     if latency_threshold is not None:
@@ -347,6 +358,7 @@ def resolve_service_props(
     )
     return ServiceSettings(
         existing_vpc=existing_vpc,
+        existing_repository=existing_repository,
         cidr=cidr,
         max_azs=max_azs,
         nat_count=nat_count,
@@ -400,9 +412,10 @@ def _require_region_scoped(
     certificate: acm.ICertificate | None,
     web_acl_arn: str | None,
     log_encryption_key: kms.IKey | None,
+    existing_repository: ecr.IRepository | None,
 ) -> None:
-    """Keys, web ACLs and certificates are regional: refuse one of another region (and a
-    certificate or web ACL of another account) before anything is created."""
+    """Keys, web ACLs, certificates and repositories are regional: refuse one of another
+    region (and a certificate or web ACL of another account) before anything is created."""
     if certificate is not None:
         require_regional_resource(
             "certificate",
@@ -424,6 +437,16 @@ def _require_region_scoped(
             resource_prefix="regional/webacl/",
             resource_requirement="be a web ACL of scope REGIONAL ('regional/webacl/...'): "
             "a CLOUDFRONT web ACL cannot protect a load balancer",
+        )
+    if existing_repository is not None:
+        require_regional_resource(
+            "existing_repository",
+            existing_repository,
+            existing_repository.repository_arn,
+            stack,
+            service="ecr",
+            what="an ECR repository the tasks pull from",
+            same_account=False,
         )
     if log_encryption_key is not None:
         require_regional_resource(

@@ -2,7 +2,7 @@
 
 A ``service_*`` builder (see :mod:`.service_network`): creates the ECR repository and, with
 ``image_replication_regions``, the registry's replication configuration, on the construct
-under its usual ids.
+under its usual ids; with ``existing_repository`` it creates neither.
 """
 
 from __future__ import annotations
@@ -22,12 +22,20 @@ __all__ = ["Registry", "build_registry"]
 class Registry:
     """The repository; the replication configuration with ``image_replication_regions``."""
 
-    repository: ecr.Repository
+    repository: ecr.IRepository
     replication: ecr.CfnReplicationConfiguration | None
+
+    @property
+    def created(self) -> ecr.Repository | None:
+        """The repository when this construct created it (not ``existing_repository``)."""
+        return self.repository if isinstance(self.repository, ecr.Repository) else None
 
 
 def build_registry(scope: Construct, settings: ServiceSettings) -> Registry:
-    """``Repository`` and, with replication regions, ``ReplicationConfiguration``."""
+    """``Repository`` and, with replication regions, ``ReplicationConfiguration``; nothing
+    with ``existing_repository`` (its lifecycle and replication are the owner's)."""
+    if settings.existing_repository is not None:
+        return Registry(settings.existing_repository, None)
     removal = settings.removal
     expiry_days = settings.untagged_image_expiry_days
     repository = ecr.Repository(
