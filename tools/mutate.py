@@ -42,10 +42,41 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "src" / "multiregion_tap"
 
+#: The tests of every discovery module (moto-backed: several seconds each)...
+_DISCOVERY_TESTS = [
+    "tests/unit/test_discovery.py",
+    "tests/unit/test_status.py",
+    "tests/unit/test_cli.py",
+]
+#: ... after the pure-Python ones that exercise each module directly (about a second).
+_DISCOVERY_FAST_TESTS: dict[str, list[str]] = {
+    "model": [
+        "tests/unit/test_mutation_model.py",
+        "tests/unit/test_mutation_topology.py",
+        "tests/unit/test_mutation_render.py",
+    ],
+    "topology": ["tests/unit/test_mutation_topology.py"],
+    "render": ["tests/unit/test_mutation_render.py", "tests/unit/test_mutation_topology.py"],
+    "parse": ["tests/unit/test_mutation_parse.py", "tests/unit/test_mutation_dns.py"],
+    "reach": ["tests/unit/test_mutation_reach.py"],
+    "dns": ["tests/unit/test_mutation_dns.py"],
+    "status": [],
+    "advice": [],
+    "walk": [],
+    "aws": ["tests/unit/test_mutation_aws.py", "tests/unit/test_mutation_reach.py"],
+    "cli": [],
+}
+
 #: Module (relative to src/multiregion_tap) -> the fast tests that cover it.
 TESTS: dict[str, list[str]] = {
-    "_private/naming.py": ["tests/unit/test_private_helpers.py"],
-    "_private/validation.py": ["tests/unit/test_private_helpers.py"],
+    "_private/naming.py": [
+        "tests/unit/test_mutation_naming.py",
+        "tests/unit/test_private_helpers.py",
+    ],
+    "_private/validation.py": [
+        "tests/unit/test_mutation_validation.py",
+        "tests/unit/test_private_helpers.py",
+    ],
     "_private/dns_names.py": ["tests/unit/test_failover_dns.py"],
     "_private/dns_targets.py": ["tests/unit/test_failover_dns.py"],
     "_private/database_engine.py": ["tests/unit/test_replicated_database.py"],
@@ -89,10 +120,49 @@ TESTS: dict[str, list[str]] = {
         "tests/unit/test_multi_region_app.py",
         "tests/unit/test_composition.py",
     ],
-    "discovery/model.py": ["tests/unit/test_discovery.py"],
-    "discovery/walk.py": ["tests/unit/test_discovery.py"],
+    **{
+        f"discovery/{name}.py": [*fast, *_DISCOVERY_TESTS]
+        for name, fast in _DISCOVERY_FAST_TESTS.items()
+    },
     "outputs.py": ["tests/unit/test_contracts.py", "tests/unit/test_multi_region_app.py"],
     "errors.py": ["tests/unit/test_contracts.py", "tests/unit/test_private_helpers.py"],
+}
+
+#: Surviving mutants that change no observable behaviour, with the reason:
+#: module -> {(the mutated line's source, stripped; the mutant's description): reason}.
+#: Keyed by the line's text, not its number, so that an edit elsewhere in the module keeps
+#: the entry; an edit of the line itself drops it (the mutant is then reported again).
+_XX_IN_CLASS = "'XX' + a character class that allows A-Z already allows X: same class"
+_NO_DIGIT_FIRST = (
+    "never runs: a letter-first rule's cut starts with a letter (_clean strips leading digits "
+    "and hyphens; an empty cut becomes 'n'), so the line is kept only as a safety net"
+)
+EQUIVALENT: dict[str, dict[tuple[str, str], str]] = {
+    "_private/naming.py": {
+        ('allowed: str = "a-zA-Z0-9-"', "string 'a-zA-Z0-9-' -> 'XX' + it"): _XX_IN_CLASS,
+        (
+            'ALARM_NAME = NameRule("alarm name", 255, allowed="a-zA-Z0-9._/-")',
+            "string 'a-zA-Z0-9._/-' -> 'XX' + it",
+        ): _XX_IN_CLASS,
+        (
+            'DASHBOARD_NAME = NameRule("dashboard name", 255, allowed="a-zA-Z0-9_-")',
+            "string 'a-zA-Z0-9_-' -> 'XX' + it",
+        ): _XX_IN_CLASS,
+        (
+            'LOG_GROUP_NAME = NameRule("log group name", 512, allowed="a-zA-Z0-9._/#-")',
+            "string 'a-zA-Z0-9._/#-' -> 'XX' + it",
+        ): _XX_IN_CLASS,
+        (
+            'SECRET_NAME = NameRule("secret name", 512, allowed="a-zA-Z0-9/_+=.@-")',
+            "string 'a-zA-Z0-9/_+=.@-' -> 'XX' + it",
+        ): _XX_IN_CLASS,
+        (
+            "assert _valid(rule, result) and len(result) <= rule.max_length, (rule, raw, result)",
+            "boolean And -> Or",
+        ): "an assertion of what the code above guarantees: weaker, it still never fails",
+        ('result = ("n" + result)[: rule.max_length]', "operator Add -> Sub"): _NO_DIGIT_FIRST,
+        ('result = ("n" + result)[: rule.max_length]', "string 'n' -> 'XX' + it"): _NO_DIGIT_FIRST,
+    },
 }
 
 _CMP_SWAP: dict[type[ast.cmpop], type[ast.cmpop]] = {
@@ -226,6 +296,16 @@ def mutants(source: str) -> list[Mutant]:
     ]
 
 
+def _source_line(source: str, mutant: Mutant) -> str:
+    lines = source.splitlines()
+    return lines[mutant.line - 1].strip() if 0 < mutant.line <= len(lines) else ""
+
+
+def equivalent_reason(module: str, source: str, mutant: Mutant) -> str | None:
+    """Why ``mutant`` changes no behaviour, if :data:`EQUIVALENT` says so."""
+    return EQUIVALENT.get(module, {}).get((_source_line(source, mutant), mutant.description))
+
+
 def mutated_source(source: str, index: int) -> str:
     tree = ast.parse(source)
     node, _description, variant = list(_sites(tree))[index]
@@ -264,6 +344,9 @@ def _run_tests(package_parent: Path, tests: list[str], timeout: float) -> tuple[
     )
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-n", "0"]
+    # The verdict is the session's exit status; ``tools.mutate`` (this module, as a plugin)
+    # then ends the process at once instead of waiting for threads a test left blocked.
+    command += ["-p", "tools.mutate"]
     start = time.monotonic()
     try:
         result = subprocess.run(
@@ -277,6 +360,40 @@ def _run_tests(package_parent: Path, tests: list[str], timeout: float) -> tuple[
     except subprocess.TimeoutExpired:
         return False, time.monotonic() - start
     return result.returncode == 0, time.monotonic() - start
+
+
+def _run_staged(
+    package_parent: Path, stages: list[tuple[str, float]]
+) -> tuple[bool, float, str | None]:
+    """Run each test file in its own fresh process, fastest first, and stop at the first
+    that fails: (passed, seconds, the file that failed). ``stages`` holds each file with its
+    timeout. A survivor has passed every file, as in one run of them all; a kill costs only
+    the files up to the one that noticed."""
+    total = 0.0
+    for test_file, timeout in stages:
+        passed, seconds = _run_tests(package_parent, [test_file], timeout)
+        total += seconds
+        if not passed:
+            return False, total, test_file
+    return True, total, None
+
+
+_EXIT_STATUS: list[int] = []
+
+
+def pytest_sessionfinish(session: object, exitstatus: int) -> None:
+    """Plugin hook (``-p tools.mutate``, in the mutants' test runs only): note the verdict."""
+    _EXIT_STATUS.append(int(exitstatus))
+
+
+def pytest_unconfigure(config: object) -> None:
+    """Plugin hook: exit with the session's status now. A test that leaves a thread blocked
+    on a socket (the deadline tests of discovery.reach do, by design) would otherwise hold
+    the interpreter's exit for the socket's timeout: 16 s of the 32 s of test_status.py."""
+    if _EXIT_STATUS:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(_EXIT_STATUS[-1])
 
 
 def _check_shadowing(package_parent: Path) -> None:
@@ -308,7 +425,9 @@ def main(argv: list[str] | None = None) -> int:
     chosen = _pick(mutants(source), args.max)
     if args.list:
         for m in chosen:
-            print(f"#{m.index} line {m.line}: {m.description}")
+            reason = equivalent_reason(module, source, m)
+            note = f"  [equivalent: {reason}]" if reason else ""
+            print(f"#{m.index} line {m.line}: {m.description}: {_source_line(source, m)}{note}")
         return 0
     tests = TESTS[module]
     print(f"mutating src/multiregion_tap/{module}: {len(chosen)} mutants; tests: {' '.join(tests)}")
@@ -320,19 +439,33 @@ def main(argv: list[str] | None = None) -> int:
         _check_shadowing(parent)
         target = copy_root / module
 
-        ok, baseline = _run_tests(parent, tests, timeout=1800)
-        if not ok:
-            print("the tests fail without any mutant: fix them first (no score)", file=sys.stderr)
-            return 2
-        timeout = baseline * 3 + 30
-        print(f"baseline: tests pass in {baseline:.1f}s; timeout per mutant {timeout:.0f}s")
+        stages: list[tuple[str, float]] = []
+        baseline = 0.0
+        for test_file in tests:
+            ok, seconds = _run_tests(parent, [test_file], timeout=1800)
+            if not ok:
+                print(
+                    f"{test_file} fails without any mutant: fix it first (no score)",
+                    file=sys.stderr,
+                )
+                return 2
+            baseline += seconds
+            stages.append((test_file, seconds * 3 + 30))
+        stages.sort(key=lambda stage: stage[1])
+        order = ", ".join(f"{name} ({(limit - 30) / 3:.1f}s)" for name, limit in stages)
+        print(f"baseline: tests pass in {baseline:.1f}s; each mutant runs {order}, in turn")
 
         survivors: list[Mutant] = []
         killed = 0
+        start = time.monotonic()
         for n, mutant in enumerate(chosen, 1):
             target.write_text(mutated_source(source, mutant.index), encoding="utf-8")
-            passed, seconds = _run_tests(parent, tests, timeout)
-            verdict = "SURVIVED" if passed else "killed"
+            passed, seconds, killer = _run_staged(parent, stages)
+            reason = equivalent_reason(module, source, mutant) if passed else None
+            if passed:
+                verdict = f"SURVIVED, equivalent: {reason}" if reason else "SURVIVED"
+            else:
+                verdict = f"killed by {Path(killer or '').name}"
             print(
                 f"[{n}/{len(chosen)}] #{mutant.index} line {mutant.line}: "
                 f"{mutant.description}: {verdict} ({seconds:.1f}s)",
@@ -343,13 +476,28 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 killed += 1
         target.write_text(source, encoding="utf-8")
+        elapsed = time.monotonic() - start
 
+    explained = [m for m in survivors if equivalent_reason(module, source, m)]
+    unexplained = [m for m in survivors if m not in explained]
+    if explained:
+        print(
+            f"\nsurvivors explained as equivalent (EQUIVALENT in tools/mutate.py): {len(explained)}"
+        )
+        for m in explained:
+            reason = equivalent_reason(module, source, m)
+            print(f"  #{m.index} line {m.line}: {m.description}: {reason}")
+    if unexplained:
+        print("\nsurvivors (kill with a test, or explain as equivalent in EQUIVALENT):")
+        for m in unexplained:
+            print(f"  #{m.index} line {m.line}: {m.description}: {_source_line(source, m)}")
     score = 100.0 * killed / len(chosen) if chosen else 100.0
-    print(f"\nscore: {killed}/{len(chosen)} killed = {score:.1f}% (src/multiregion_tap/{module})")
-    if survivors:
-        print("survivors (kill with a test, or explain as equivalent in docs/guides/testing.md):")
-        for m in survivors:
-            print(f"  #{m.index} line {m.line}: {m.description}")
+    per_mutant = elapsed / len(chosen) if chosen else 0.0
+    print(
+        f"\nscore: {killed}/{len(chosen)} killed = {score:.1f}% (src/multiregion_tap/{module}); "
+        f"{len(explained)} equivalent, {len(unexplained)} unexplained; "
+        f"{elapsed:.0f}s for the mutants, {per_mutant:.1f}s each"
+    )
     return 0 if score >= args.min_score else 1
 
 
