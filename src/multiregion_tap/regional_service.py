@@ -142,6 +142,7 @@ class RegionalServiceProps:
     health_check_grace_period: cdk.Duration | None = None
     internet_facing: bool = True
     idle_timeout: cdk.Duration | None = None
+    ssl_policy: elbv2.SslPolicy | None = None
     web_acl_arn: str | None = None
     deployment_mode: DeploymentMode = DeploymentMode.BLUE_GREEN
     bake_time: cdk.Duration | None = None
@@ -367,6 +368,9 @@ class RegionalService(Construct):
         internal (in the private subnets). Default: ``True``
     :param idle_timeout: The load balancer's connection idle timeout, 1 to 4000 seconds.
         Default: - the ALB's 60 seconds.
+    :param ssl_policy: TLS policy of the HTTPS listeners (production and test), for example
+        ``elbv2.SslPolicy.TLS13_RES`` (TLS 1.3 only). Only with ``certificate``.
+        Default: - ``elbv2.SslPolicy.RECOMMENDED_TLS``.
     :param web_acl_arn: ARN of a regional AWS WAF web ACL (scope ``REGIONAL``) of this
         stack's region and account to associate with the load balancer; a literal ARN of
         another region, partition or account is refused. Default: - no web ACL.
@@ -489,6 +493,7 @@ class RegionalService(Construct):
         certificate: acm.ICertificate | None = None,
         internet_facing: bool = True,
         idle_timeout: cdk.Duration | None = None,
+        ssl_policy: elbv2.SslPolicy | None = None,
         web_acl_arn: str | None = None,
         deployment_mode: DeploymentMode = DeploymentMode.BLUE_GREEN,
         bake_time: cdk.Duration | None = None,
@@ -574,6 +579,7 @@ class RegionalService(Construct):
             load_balancer_props=load_balancer_props,
             target_group_props=target_group_props,
             existing_repository=existing_repository,
+            ssl_policy=ssl_policy,
         )
         super().__init__(scope, id)
         require_replication_regions(cdk.Stack.of(self), settings.replication)
@@ -868,8 +874,8 @@ class RegionalService(Construct):
 
         :class:`~multiregion_tap.MultiRegionApp` stands a region down whose writer a
         failover superseded (``ReplicatedDatabaseProps.history``): when that region comes
-        back, its service must not write to the old, diverged database. Undo it by building the service without
-        calling this method; its next deploy scales it back up.
+        back, its service must not write to the old, diverged database. Undo it by building
+        the service without calling this method; its next deploy scales it back up.
         """
         scale_to_zero(self._service, self._scaling)
         self._stood_down = True

@@ -13,6 +13,7 @@ from typing import Any
 
 import aws_cdk as cdk
 import pytest
+from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
@@ -533,7 +534,6 @@ def test_an_override_may_replace_a_library_default() -> None:
         },
     )
     template.has_resource_properties("AWS::ECS::Service", {"PropagateTags": "TASK_DEFINITION"})
-    assert elbv2 is not None
 
 
 # ------------------------------------------------------------------ scanners
@@ -653,4 +653,50 @@ def test_existing_repository_of_another_region_is_refused() -> None:
         "existing_repository must be in the stack's region 'us-east-2', not 'us-east-1': an ECR "
         "repository the tasks pull from is regional (use one created in, or imported for, "
         f"us-east-2), got {arn!r}"
+    )
+
+
+# ------------------------------------------------------------------ TLS policy
+def test_ssl_policy_applies_to_every_https_listener() -> None:
+    stack = _stack()
+    certificate = acm.Certificate.from_certificate_arn(
+        stack, "Cert", f"arn:aws:acm:us-east-2:{ACCOUNT}:certificate/abcd"
+    )
+    RegionalService(
+        stack,
+        "Service",
+        certificate=certificate,
+        ssl_policy=elbv2.SslPolicy.TLS13_RES,
+        test_listener_port=8443,
+    )
+    listeners = _resources(
+        Template.from_stack(stack).to_json(), "AWS::ElasticLoadBalancingV2::Listener"
+    )
+    policies = sorted(
+        (lst["Properties"]["Port"], lst["Properties"].get("SslPolicy"))
+        for lst in listeners.values()
+    )
+    # Production 443 and test 8443 use the policy; the port 80 redirect has none.
+    assert policies == [
+        (80, None),
+        (443, "ELBSecurityPolicy-TLS13-1-2-Res-2021-06"),
+        (
+            8443,
+            "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+        ),
+    ]
+
+
+def test_ssl_policy_needs_a_certificate() -> None:
+    stack = _stack()
+    with pytest.raises(ValidationError) as caught:
+        RegionalService(stack, "Service", ssl_policy=elbv2.SslPolicy.TLS13_RES)
+    assert caught.value.message == (
+        "ssl_policy must be given only with a certificate (it applies to the HTTPS listeners), "
+        "got 'TLS13_RES'"
+    )
+    with pytest.raises(ValidationError) as caught:
+        RegionalService(stack, "Service", ssl_policy="TLS13_RES")
+    assert caught.value.message == (
+        "ssl_policy must be an aws_elasticloadbalancingv2.SslPolicy, got 'TLS13_RES'"
     )

@@ -151,6 +151,7 @@ def build_load_balancer(
         )
 
     listener_port = settings.listener_port
+    tls_policy = options.ssl_policy or elbv2.SslPolicy.RECOMMENDED_TLS
     default_action = both(100) if native else elbv2.ListenerAction.forward([blue])
     production_listener = load_balancer.add_listener(
         "ProductionListener",
@@ -159,7 +160,7 @@ def build_load_balancer(
         certificates=[elbv2.ListenerCertificate.from_certificate_manager(certificate)]
         if certificate
         else None,
-        ssl_policy=elbv2.SslPolicy.RECOMMENDED_TLS if certificate else None,
+        ssl_policy=tls_policy if certificate else None,
         open=internet_facing,
         default_action=default_action,
     )
@@ -205,7 +206,7 @@ def build_load_balancer(
             certificates=[elbv2.ListenerCertificate.from_certificate_manager(certificate)]
             if certificate
             else None,
-            ssl_policy=elbv2.SslPolicy.RECOMMENDED_TLS if certificate else None,
+            ssl_policy=tls_policy if certificate else None,
             open=False,
             default_action=both(100) if native else elbv2.ListenerAction.forward([green]),
         )

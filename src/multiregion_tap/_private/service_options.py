@@ -2,7 +2,8 @@
 
 :func:`resolve_service_options` checks the first-class options (CPU architecture, Fargate
 Spot and capacity provider strategies, ECS Exec, ephemeral storage, the container's command,
-entry point and health check, the load balancer's idle timeout) and the ``*_props``
+entry point and health check, the load balancer's idle timeout and TLS policy) and the
+``*_props``
 overrides, merged by the builders over the library's own keyword arguments in the manner of
 AWS Solutions Constructs. It runs inside :func:`.service_props.resolve_service_props`, before
 anything is created; the builders read the result as ``settings.options``.
@@ -136,6 +137,7 @@ class ServiceOptions:
     capacity_provider_strategies: tuple[ecs.CapacityProviderStrategy, ...] = ()
     enable_execute_command: bool = False
     idle_timeout: cdk.Duration | None = None
+    ssl_policy: elbv2.SslPolicy | None = None
     overrides: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def override(self, prop: str) -> dict[str, Any]:
@@ -159,6 +161,8 @@ def resolve_service_options(
     capacity_provider_strategies: Sequence[ecs.CapacityProviderStrategy] | None,
     enable_execute_command: bool,
     idle_timeout: cdk.Duration | None,
+    ssl_policy: elbv2.SslPolicy | None,
+    https: bool,
     task_definition_props: Mapping[str, Any] | None,
     container_props: Mapping[str, Any] | None,
     fargate_service_props: Mapping[str, Any] | None,
@@ -200,6 +204,15 @@ def resolve_service_options(
         if not isinstance(idle_timeout, cdk.Duration):
             raise fail("idle_timeout", idle_timeout, "be an aws_cdk.Duration")
         require_seconds("idle_timeout", idle_timeout, *IDLE_TIMEOUT_SECONDS)
+    if ssl_policy is not None:
+        if not isinstance(ssl_policy, elbv2.SslPolicy):
+            raise fail("ssl_policy", ssl_policy, "be an aws_elasticloadbalancingv2.SslPolicy")
+        if not https:
+            raise fail(
+                "ssl_policy",
+                ssl_policy.value,
+                "be given only with a certificate (it applies to the HTTPS listeners)",
+            )
     overrides = {
         prop: _override(prop, value)
         for prop, value in (
@@ -220,6 +233,7 @@ def resolve_service_options(
         capacity_provider_strategies=strategies,
         enable_execute_command=enable_execute_command,
         idle_timeout=idle_timeout,
+        ssl_policy=ssl_policy,
         overrides=overrides,
     )
 

@@ -27,6 +27,7 @@ from aws_cdk import aws_codedeploy as codedeploy
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_ecs as ecs
+from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
@@ -182,6 +183,7 @@ def resolve_service_props(
     load_balancer_props: Mapping[str, Any] | None = None,
     target_group_props: Mapping[str, Any] | None = None,
     existing_repository: ecr.IRepository | None = None,
+    ssl_policy: elbv2.SslPolicy | None = None,
 ) -> ServiceSettings:
     """Check the props of a ``RegionalService`` ``id`` under ``scope`` and resolve defaults.
 
@@ -350,6 +352,8 @@ def resolve_service_props(
         capacity_provider_strategies=capacity_provider_strategies,
         enable_execute_command=enable_execute_command,
         idle_timeout=idle_timeout,
+        ssl_policy=ssl_policy,
+        https=certificate is not None,
         task_definition_props=task_definition_props,
         container_props=container_props,
         fargate_service_props=fargate_service_props,
