@@ -566,11 +566,11 @@ def _guide_snippets() -> list[str]:
 
 
 def test_the_guide_shows_snippets() -> None:
-    assert len(_guide_snippets()) == 5
+    assert len(_guide_snippets()) == 6
 
 
 @pytest.mark.parametrize(
-    ("index", "builds"), [(0, True), (1, True), (2, False), (3, True), (4, True)]
+    ("index", "builds"), [(0, True), (1, True), (2, False), (3, True), (4, True), (5, True)]
 )
 def test_guide_snippet_runs_and_synthesizes(index: int, builds: bool) -> None:
     """Each snippet of docs/guides/customizing.md runs as shown (its asserts included) and
@@ -700,3 +700,34 @@ def test_ssl_policy_needs_a_certificate() -> None:
     assert caught.value.message == (
         "ssl_policy must be an aws_elasticloadbalancingv2.SslPolicy, got 'TLS13_RES'"
     )
+
+
+def test_your_own_execution_role_gets_the_pull_and_log_permissions() -> None:
+    """The guide's sidecar snippet: the user's execution role, the sidecar beside ``app``."""
+    namespace: dict[str, Any] = {}
+    exec(compile(_guide_snippets()[3], "customizing.md[3]", "exec"), namespace)
+    raw = Template.from_stack(namespace["stack"]).to_json()
+    _, task = _one(raw, "AWS::ECS::TaskDefinition")
+    role = task["Properties"]["ExecutionRoleArn"]["Fn::GetAtt"][0]
+    assert role.startswith("ExecutionRole")  # the user's role, not one the library made
+    assert [c["Name"] for c in task["Properties"]["ContainerDefinitions"]] == [
+        "app",
+        "Collector",
+    ]
+    statements = [
+        statement
+        for policy in _resources(raw, "AWS::IAM::Policy").values()
+        if policy["Properties"]["Roles"] == [{"Ref": role}]
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+    ]
+    actions = {
+        a
+        for s in statements
+        for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])
+    }
+    assert {
+        "ecr:BatchGetImage",
+        "ecr:GetAuthorizationToken",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+    } <= actions
