@@ -93,7 +93,7 @@ class CrossRegionPeering(Construct):
     creates its connections to the secondary regions after it (``secondary_regions`` order)
     with its routes over them, and holds its routes over the connections of the regions
     before it. Those stacks read nothing from the primary region: after a failover to a
-    secondary (``promote_replica_in``) the promoted region is already peered with every
+    secondary (``ReplicatedDatabaseProps.history``) the promoted region is already peered with every
     other region and no peering stack changes. Routes go to the peer's CIDR from every route
     table of the selected subnets (private with egress and isolated by default; public
     subnets get none).

@@ -15,7 +15,7 @@ from aws_cdk import aws_rds as rds
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
-from ._private.checkov import skip_checkov
+from ._private.database_plan import RegionDatabase
 from ._private.validation import names_construct_path
 from .regional_database import RegionalDatabase
 
@@ -30,7 +30,7 @@ class DatabaseReplica(RegionalDatabase):
     """An encrypted cross-region read replica of a :class:`ReplicatedDatabase`.
 
     Create it with :meth:`ReplicatedDatabase.add_replica`, which passes the internal
-    arguments. It is read-only until promoted (``promote_replica_in``).
+    arguments. It is read-only unless promoted (``history`` or ``promote_replica_in``).
     """
 
     @names_construct_path
@@ -43,14 +43,13 @@ class DatabaseReplica(RegionalDatabase):
         vpc: ec2.IVpc,
         instance_class: str,
         multi_az: bool,
-        promote: bool,
+        state: RegionDatabase,
         secret_name: str | None = None,
-        source_region: str | None = None,
     ) -> None:
         super().__init__(scope, id)
         stack = cdk.Stack.of(self)
         self._source = source
-        self._promoted = promote
+        self._state = state
         self._port = source.port
         kept = source._kept
 
@@ -73,7 +72,7 @@ class DatabaseReplica(RegionalDatabase):
             "Instance",
             source_database_instance=source.instance,
             instance_type=ec2.InstanceType(instance_class),
-            instance_identifier=source._identifier(stack.region, source_region),
+            instance_identifier=source._identifier(stack.region, state.identifier_suffix),
             vpc=vpc,
             subnet_group=self._subnet_group,
             security_groups=[self._security_group],
@@ -95,32 +94,11 @@ class DatabaseReplica(RegionalDatabase):
         self._instance = replica
         cfn = replica.node.default_child
         assert isinstance(cfn, rds.CfnDBInstance)
-        # cfn-lint E3020: StorageEncrypted must not sit beside SourceDBInstanceIdentifier; the
-        # replica is encrypted through KmsKeyId. Keep it absent after promotion too: adding it
-        # would be a property change that replaces the instance.
-        cfn.add_property_deletion_override("StorageEncrypted")
-        skip_checkov(
-            cfn,
-            "CKV_AWS_16",
-            "Encrypted with this region's customer-managed key (KmsKeyId); checkov reads only "
-            "StorageEncrypted, which CloudFormation refuses beside SourceDBInstanceIdentifier.",
-        )
-        self._source_region = source_region or cdk.Stack.of(source).region
-        if promote:
-            # Removing the source promotes the replica in place (same logical id and
-            # identifier). Turn on automated backups for the new writer in the same update.
-            cfn.add_property_deletion_override("SourceDBInstanceIdentifier")
-            cfn.backup_retention_period = source._backup_retention_days
-        elif source_region is not None:
-            # Follow the promoted replica: its ARN in its region, from its deterministic
-            # identifier (no reference into any other stack).
-            cfn.add_property_override(
-                "SourceDBInstanceIdentifier",
-                cdk.Fn.sub(
-                    f"arn:${{AWS::Partition}}:rds:{source_region}:${{AWS::AccountId}}:db:"
-                    + source._identifier(source_region)
-                ),
-            )
+        # A promotion removes the source (RDS promotes the replica in place: same logical id
+        # and identifier) and turns on automated backups; after a failover a replica follows
+        # the writer's ARN, built from its deterministic identifier (no reference into any
+        # other stack); a superseded writer is retained.
+        self._follow_plan(cfn, state, source._source_arn(state), source._backup_retention_days)
 
         # The region's replica of the secret has the primary's ARN with this region in it.
         # Its name is read from an output of the primary's stack (Fn::GetStackOutput), not
@@ -146,14 +124,10 @@ class DatabaseReplica(RegionalDatabase):
         self._acknowledge_common(source._facts, source._monitoring is not None)
 
     @property
-    def read_only(self) -> bool:
-        """``True`` until the replica is promoted (``promote_replica_in`` names its region)."""
-        return not self._promoted
-
-    @property
     def promoted(self) -> bool:
-        """Whether this replica is promoted to a standalone writer in this deployment."""
-        return self._promoted
+        """Whether this instance is a promoted, standalone one (the writer, or a writer since
+        superseded by another promotion)."""
+        return self._state.promoted
 
     @property
     def source(self) -> ReplicatedDatabase:
@@ -161,11 +135,10 @@ class DatabaseReplica(RegionalDatabase):
         return self._source
 
     @property
-    def source_region(self) -> str:
+    def source_region(self) -> str | None:
         """The region of the instance this replica replicates from: the primary's, or the
-        promoted region's after a failover (``source_region`` of
-        :meth:`ReplicatedDatabase.add_replica`)."""
-        return self._source_region
+        writer's after a failover; ``None`` once promoted."""
+        return self._state.source_region
 
     def metric_replica_lag(self, **props: Any) -> cloudwatch.Metric:
         """``ReplicaLag`` in seconds (maximum over 1 minute by default): the failover RPO.

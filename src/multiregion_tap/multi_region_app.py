@@ -137,12 +137,14 @@ class MultiRegionApp(Construct):
         ``DATABASE_READ_ONLY`` (``false`` only in the writer's region) and the secrets
         ``DATABASE_USERNAME`` and ``DATABASE_PASSWORD``, and only that service may connect.
         Each secondary region also gets the stack ``<app_name>-credentials-<region>``, which
-        keeps the secret's name there for a failover. ``promote_replica_in`` is the failover:
-        that region's replica becomes the only writer and its service the only writable one,
-        the other replicas follow it, the primary region's service is scaled to zero
-        (:meth:`~multiregion_tap.RegionalService.stand_down`) and leaves the DNS records, and
-        none of the stacks the failover deploys reads the primary region (see the failover
-        runbook). Default: ``False`` (no database)
+        keeps the secret's name there for a failover. The database's ``history`` (or
+        ``promote_replica_in``) is the failover and the fail-back: the region a
+        ``promote:`` entry names gets the only writer and the only writable service, the
+        other replicas follow it, a superseded writer's service is scaled to zero
+        (:meth:`~multiregion_tap.RegionalService.stand_down`) and leaves the DNS records
+        until a ``rebuild:`` entry makes its database a replica again, the DNS PRIMARY record
+        is the writer's, and none of the stacks the failover deploys reads the failed region
+        (see the failover runbook). Default: ``False`` (no database)
     :param peering: VPC peering from the primary to every secondary region, in the helper
         stacks ``<app_name>-peering`` and ``<app_name>-peering-routes-<region>``: ``True``,
         ``False`` or a :class:`~multiregion_tap.CrossRegionPeeringProps`. Default: ``True``

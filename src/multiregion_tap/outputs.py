@@ -196,6 +196,9 @@ class OutputNames:
     #: Name of the credentials secret, on ``<app_name>-credentials-<region>``: what a secondary
     #: region keeps of it, so a promotion there reads nothing from the primary region.
     DATABASE_SECRET_NAME: Final = "DatabaseSecretName"
+    #: The database's history after a failover (``ReplicatedDatabaseProps.history``, comma
+    #: separated), on every regional stack; absent before the first failover.
+    DATABASE_HISTORY: Final = "DatabaseHistory"
 
     # Regional stacks, filled by monitoring.
     #: SNS topic ARN that alarms notify.

@@ -17,7 +17,9 @@ from aws_cdk import aws_rds as rds
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
+from ._private.checkov import skip_checkov
 from ._private.database_engine import EngineFacts
+from ._private.database_plan import RegionDatabase, Role
 from ._private.outputs import add_well_known_output
 from ._private.validation import require_cidr
 from .outputs import OutputNames
@@ -45,6 +47,7 @@ class RegionalDatabase(Construct):
         self._subnet_group: rds.SubnetGroup
         self._parameter_group: rds.ParameterGroup
         self._port: int
+        self._state: RegionDatabase
 
     # ------------------------------------------------------------------ attributes
     @property
@@ -59,8 +62,16 @@ class RegionalDatabase(Construct):
 
     @property
     def read_only(self) -> bool:
-        """``True`` for a read replica that is not promoted: connect for reads only."""
-        raise NotImplementedError
+        """``True`` unless this region has the writer (a read replica, or a writer superseded
+        by a promotion elsewhere): connect for reads only."""
+        return self._state.read_only
+
+    @property
+    def role(self) -> str:
+        """``"writer"``, ``"reader"`` (a read replica of the writer) or ``"superseded"`` (a
+        writer replaced by a promotion elsewhere: kept, diverged, nothing may write to it),
+        after ``history`` (see :class:`ReplicatedDatabase`)."""
+        return self._state.role
 
     @property
     def identifier(self) -> str:
@@ -181,6 +192,38 @@ class RegionalDatabase(Construct):
         )
         return security_group, subnet_group
 
+    def _follow_plan(
+        self,
+        cfn: rds.CfnDBInstance,
+        state: RegionDatabase,
+        source_arn: str | None,
+        backup_days: int,
+    ) -> None:
+        """Make the instance what ``history`` says (see ``_private.database_plan``): a
+        promoted replica loses its source (RDS promotes it in place) and gets automated
+        backups; a replica that follows a new writer gets its ARN; a superseded writer is
+        retained (DeletionPolicy and UpdateReplacePolicy), so a later rebuild that replaces it
+        leaves it in the account."""
+        if state.replica:
+            # cfn-lint E3020: StorageEncrypted must not sit beside SourceDBInstanceIdentifier;
+            # a replica is encrypted through KmsKeyId. Keep it absent after promotion too:
+            # adding it would be a property change that replaces the instance.
+            cfn.add_property_deletion_override("StorageEncrypted")
+            skip_checkov(
+                cfn,
+                "CKV_AWS_16",
+                "Encrypted with this region's customer-managed key (KmsKeyId); checkov reads "
+                "only StorageEncrypted, which CloudFormation refuses beside "
+                "SourceDBInstanceIdentifier.",
+            )
+        if state.replica and state.promoted:
+            cfn.add_property_deletion_override("SourceDBInstanceIdentifier")
+            cfn.backup_retention_period = backup_days
+        elif source_arn is not None:
+            cfn.add_property_override("SourceDBInstanceIdentifier", source_arn)
+        if state.role == Role.SUPERSEDED:
+            cfn.apply_removal_policy(cdk.RemovalPolicy.RETAIN)
+
     def _new_key(self, description: str, removal: cdk.RemovalPolicy) -> kms.Key:
         return kms.Key(
             self,
@@ -191,7 +234,9 @@ class RegionalDatabase(Construct):
         )
 
     def _fill_outputs(self, suffix: str, secret_arn: str) -> None:
-        where = "primary" if not self.read_only else "read replica"
+        where = {Role.WRITER: "primary", Role.READER: "read replica"}.get(
+            self.role, "superseded writer"
+        )
         add_well_known_output(
             self, OutputNames.DATABASE_IDENTIFIER, self.identifier,
             description=f"DB instance identifier ({where})", suffix=suffix,

@@ -16,32 +16,34 @@ Layout (a construct cannot span stacks, so the database is two kinds of construc
 region's stack. The replica's source is the primary's ARN in the primary region, passed by a
 weak cross-region reference (``Fn::GetStackOutput``).
 
-Promotion (fail over the database to a secondary region; the full runbook, which the outage
-drill runs, is the docs' failover runbook):
+Failover and fail-back (the full runbook, which the outage drill runs, is the docs' failover
+runbook). ``history`` lists what happened to the writer since the first deploy, one entry per
+step, only ever appended (``_private/database_plan.py`` replays it):
 
 1. Check ``ReplicaLag`` of the replica (:meth:`DatabaseReplica.metric_replica_lag`): it is the
    data you lose (RPO) if the primary is gone. PostgreSQL reports up to ~5 minutes on an idle
    source, so read it together with write activity.
-2. Set ``promote_replica_in="<secondary region>"`` and deploy that region's stack alone
-   (``cdk deploy shop-us-east-2 --exclusively``). CloudFormation removes
-   ``SourceDBInstanceIdentifier`` from the replica and RDS promotes it in place: same logical
-   id, same identifier, same endpoint. Automated backups are turned on in the same update.
-   Inside :class:`~multiregion_tap.MultiRegionApp` that stack reads nothing from the primary
-   region: the secret's name comes from ``<app_name>-credentials-<region>`` in its own region
-   (standalone, pass ``secret_name`` to :meth:`ReplicatedDatabase.add_replica`). Other
-   replicas follow the promoted one (``source_region``), under new identifiers.
+2. Fail over: append ``"promote:<secondary region>"`` (or set ``promote_replica_in``, the same
+   as that one entry) and deploy that region's stack alone (``cdk deploy shop-us-east-2
+   --exclusively``). CloudFormation removes ``SourceDBInstanceIdentifier`` from the replica and
+   RDS promotes it in place: same logical id, same identifier, same endpoint. Automated backups
+   are turned on in the same update. Inside :class:`~multiregion_tap.MultiRegionApp` that stack
+   reads nothing from the primary region: the secret's name comes from
+   ``<app_name>-credentials-<region>`` in its own region (standalone, pass ``secret_name`` to
+   :meth:`ReplicatedDatabase.add_replica`). Other replicas follow the promoted one, under new
+   identifiers. The old primary is *superseded*: its instance is retained and nothing may
+   write to it (:attr:`RegionalDatabase.role`).
 3. :attr:`DatabaseReplica.read_only` becomes ``False``, so services built from it get a
    writable database. The credentials stay valid: the promoted instance keeps the primary's
    master password, which the region's replica of the secret holds.
-4. Fail back (planned, once the primary region is healthy again). RDS cannot turn a promoted
-   instance back into a replica, the old primary has diverged, and this version does not
-   automate the way back, so treat it as a migration: stop writes in the promoted region;
-   copy a snapshot of the promoted instance to the primary region and restore the primary from
-   it (or sync it with your engine's logical replication); then retire the promoted instance
-   and build a fresh replica in its place. Keep ``promote_replica_in`` set until then. Never
-   move the writer by changing ``primary_region``: that creates a new primary (construct id
-   ``Database``) in the other region's stack instead of keeping the promoted instance, and
-   with deletion protection on the update fails rather than replacing anything.
+4. Fail back (planned, once the primary region is healthy again), three more entries, each
+   its own deploy: ``"rebuild:<primary region>"`` replaces the diverged instance (retained in
+   the account) by a fresh read replica of the writer under the same logical id;
+   ``"promote:<primary region>"`` promotes it; ``"rebuild:<the other region>"`` makes the
+   superseded one a replica again. Never move the writer by changing ``primary_region``: that
+   creates a new primary (construct id ``Database``) in the other region's stack instead of
+   keeping the promoted instance, and with deletion protection on the update fails rather
+   than replacing anything.
 """
 
 from __future__ import annotations
@@ -70,6 +72,8 @@ from ._private.database_engine import (
     facts_for,
     normalize_instance_class,
 )
+from ._private.database_instances import first_instance, rebuilt_instance
+from ._private.database_plan import PROMOTE, DatabasePlan, RegionDatabase, parse_history
 from ._private.validation import (
     fail,
     is_token,
@@ -125,6 +129,7 @@ class ReplicatedDatabaseProps:
     subnet_type: ec2.SubnetType | None = None
     allowed_cidrs: Sequence[str] | None = None
     promote_replica_in: str | None = None
+    history: Sequence[str] | str | None = None
     output_suffix: str = ""
 
 
@@ -193,7 +198,15 @@ class ReplicatedDatabase(RegionalDatabase):
     :param promote_replica_in: Promote the read replica of this secondary region to a
         standalone writable instance in the next deployment (see the module's runbook). The
         replica keeps its logical id and identifier, so CloudFormation promotes it in place.
-        Default: - no promotion.
+        The same as ``history=["promote:<region>"]``. Default: - no promotion.
+    :param history: What happened to the writer since the first deploy, in order: entries
+        ``"promote:<region>"`` (that region's read replica becomes the writer; the region
+        that held it is superseded: kept, stood down, out of DNS) and ``"rebuild:<region>"``
+        (a superseded region gets a fresh read replica of the writer), as a sequence or one
+        comma-separated string. A fail-back after ``promote:us-east-2`` is
+        ``rebuild:us-east-1``, ``promote:us-east-1``, ``rebuild:us-east-2``, each its own
+        deploy. Only ever append: an entry never changes what the earlier ones made.
+        Default: - the first deploy's layout (the primary region has the writer).
     :param output_suffix: Suffix for the well-known stack outputs, when one stack holds more
         than one database. Default: ``""``
     :raises ValidationError: for out-of-range or malformed props.
@@ -225,6 +238,7 @@ class ReplicatedDatabase(RegionalDatabase):
         subnet_type: ec2.SubnetType | None = None,
         allowed_cidrs: Sequence[str] | None = None,
         promote_replica_in: str | None = None,
+        history: Sequence[str] | str | None = None,
         output_suffix: str = "",
     ) -> None:
         the_engine = engine if engine is not None else default_engine()
@@ -295,6 +309,24 @@ class ReplicatedDatabase(RegionalDatabase):
                     "name a region that has a replica: one of the secondary regions "
                     f"{list(app.secondary_regions)!r}",
                 )
+        steps = parse_history("history", history)
+        if promote_replica_in is not None:
+            if steps:
+                raise fail(
+                    "promote_replica_in",
+                    promote_replica_in,
+                    f"be left unset with history (add 'promote:{promote_replica_in}' to it)",
+                )
+            steps = ((PROMOTE, promote_replica_in),)
+        if app is not None:
+            for index, (action, region) in enumerate(steps):
+                if region not in app.regions:
+                    raise fail(
+                        f"history[{index}]",
+                        f"{action}:{region}",
+                        f"name one of the app's regions {list(app.regions)!r}",
+                    )
+        plan = DatabasePlan("history", stack.region, steps)
 
         super().__init__(scope, id)
         destroy = removal_policy == cdk.RemovalPolicy.DESTROY
@@ -315,6 +347,7 @@ class ReplicatedDatabase(RegionalDatabase):
         self._protect = protect
         self._subnet_type = subnet_type or ec2.SubnetType.PRIVATE_ISOLATED
         self._promote_replica_in = promote_replica_in
+        self._plan = plan
         self._output_suffix = output_suffix
         self._name_prefix = app.app_name if app is not None else stack.stack_name
         self._replicas: dict[str, DatabaseReplica] = {}
@@ -340,38 +373,23 @@ class ReplicatedDatabase(RegionalDatabase):
             parameters=dict(facts.tls_parameters),
             removal_policy=kept,
         )
-        instance = rds.DatabaseInstance(
-            self,
-            "Instance",
-            engine=the_engine,
-            instance_type=ec2.InstanceType(instance_class),
-            instance_identifier=self._identifier(stack.region),
-            vpc=vpc,
-            subnet_group=self._subnet_group,
-            security_groups=[self._security_group],
-            credentials=rds.Credentials.from_secret(self._database_secret),
-            database_name=database_name,
-            port=the_port,
-            storage_encrypted=True,
-            storage_encryption_key=self._encryption_key,
-            storage_type=rds.StorageType.GP3,
-            allocated_storage=storage,
-            max_allocated_storage=max_allocated_storage_gib,
-            multi_az=multi_az,
-            backup_retention=cdk.Duration.days(backup_retention_days),
-            delete_automated_backups=False,
-            deletion_protection=protect,
-            removal_policy=instance_removal,
-            parameter_group=self._parameter_group,
-            iam_authentication=iam_authentication,
-            cloudwatch_logs_exports=list(facts.log_exports),
-            monitoring_interval=self._monitoring,
-            auto_minor_version_upgrade=True,
-            copy_tags_to_snapshot=True,
-            publicly_accessible=False,
-        )
+        own = plan.region(stack.region)
+        self._state = own
+        instance: rds.DatabaseInstanceBase
+        if own.replica:
+            # Rebuilt after a failover: a read replica of the writer in this region's stack,
+            # under the first instance's construct id (CloudFormation replaces it in place).
+            instance = rebuilt_instance(self, vpc, instance_class, own)
+            self._secret = self._database_secret.attach(instance)
+        else:
+            instance = first_instance(
+                self, vpc, instance_class, storage, max_allocated_storage_gib, database_name
+            )
+            self._secret = instance.secret or self._database_secret
+        cfn = instance.node.default_child
+        assert isinstance(cfn, rds.CfnDBInstance)
+        self._follow_plan(cfn, own, self._source_arn(own), backup_retention_days)
         self._instance = instance
-        self._secret = instance.secret or self._database_secret
         if rotation_schedule is not None:
             # Like instance.add_rotation_single_user(), but the rotation Lambda's ingress rule
             # names the literal port (cdk-nag's port rules cannot read the endpoint token).
@@ -399,11 +417,6 @@ class ReplicatedDatabase(RegionalDatabase):
 
     # ------------------------------------------------------------------ attributes
     @property
-    def read_only(self) -> bool:
-        """Always ``False``: the primary is the writer."""
-        return False
-
-    @property
     def engine(self) -> rds.IInstanceEngine:
         """The engine (and version) of the primary and its replicas."""
         return self._engine
@@ -422,6 +435,22 @@ class ReplicatedDatabase(RegionalDatabase):
     def promote_replica_in(self) -> str | None:
         """The region whose replica is promoted, or ``None``."""
         return self._promote_replica_in
+
+    @property
+    def history(self) -> tuple[str, ...]:
+        """The ``history`` entries (with ``promote_replica_in`` as its one entry)."""
+        return tuple(f"{action}:{region}" for action, region in self._plan.history)
+
+    @property
+    def writer_region(self) -> str:
+        """The region of the writer after ``history``: the primary's unless it moved."""
+        return self._plan.writer
+
+    def role_in(self, region: str) -> str:
+        """``"writer"``, ``"reader"`` (a read replica of the writer) or ``"superseded"`` (a
+        writer replaced by a promotion: kept, diverged, nothing may write to it): the
+        database of ``region`` after ``history``."""
+        return self._plan.region(region).role
 
     def replica_in(self, region: str) -> DatabaseReplica:
         """The replica of ``region``.
@@ -447,13 +476,14 @@ class ReplicatedDatabase(RegionalDatabase):
         instance_type: str | None = None,
         multi_az: bool | None = None,
         secret_name: str | None = None,
-        source_region: str | None = None,
     ) -> DatabaseReplica:
         """Add an encrypted read replica in the region of ``scope``'s stack.
 
         The replica gets its own KMS key, parameter group (TLS forced), subnet group and
         security group in ``vpc``, and reads the region's replica of the credentials secret.
-        Its ``SourceDBInstanceIdentifier`` is the primary's ARN in the primary region.
+        Its ``SourceDBInstanceIdentifier`` is the primary's ARN in the primary region; after
+        a failover (``history``), the writer's, and a replica that has to change its source
+        is a new replica under a new identifier (CloudFormation replaces it).
 
         :param scope: A construct in a secondary region's stack (another region than the
             primary's, in the same partition and account).
@@ -468,14 +498,7 @@ class ReplicatedDatabase(RegionalDatabase):
             secret has the primary's name), for a replica whose stack must not read the
             primary's stack: after a failover the primary region may not answer.
             Default: - read from the primary's stack (``Fn::GetStackOutput``).
-        :param source_region: Replicate from the replica promoted in this region
-            (``promote_replica_in``) instead of the primary: after a failover the other
-            replicas follow the new writer. A replica cannot change its source, so this is a
-            new replica with its own identifier; CloudFormation replaces the old one (keep
-            that in mind: with deletion protection the old instance stays until you delete
-            it). Default: - the primary.
-        :raises ValidationError: for a region that already has a replica or is the primary's,
-            or a ``source_region`` that is not the promoted region.
+        :raises ValidationError: for a region that already has a replica or is the primary's.
         """
         region = cdk.Stack.of(scope).region
         if is_token(region):
@@ -501,15 +524,6 @@ class ReplicatedDatabase(RegionalDatabase):
         )
         for index, cidr in enumerate(allowed_cidrs or ()):
             require_cidr(f"allowed_cidrs[{index}]", cidr, min_prefix=8, max_prefix=32)
-        if source_region is not None and source_region != self._promote_replica_in:
-            raise fail(
-                "source_region",
-                source_region,
-                f"name the promoted region (promote_replica_in={self._promote_replica_in!r}): "
-                "only a promoted replica is a writer a replica can follow",
-            )
-        if source_region is not None and source_region == region:
-            raise fail("source_region", source_region, "not be the replica's own region")
         self._database_secret.add_replica_region(region)
         replica = DatabaseReplica(
             scope,
@@ -518,9 +532,8 @@ class ReplicatedDatabase(RegionalDatabase):
             vpc=vpc,
             instance_class=replica_class,
             multi_az=self._multi_az if multi_az is None else multi_az,
-            promote=region == self._promote_replica_in,
+            state=self._plan.region(region),
             secret_name=secret_name,
-            source_region=source_region,
         )
         replica.allow_from(*(allow_from or ()))
         for cidr in allowed_cidrs or ():
@@ -546,16 +559,30 @@ class ReplicatedDatabase(RegionalDatabase):
         assert isinstance(output, cdk.CfnOutput)
         return cdk.Stack.of(self).get_logical_id(output)
 
-    def _identifier(self, region: str, source_region: str | None = None) -> str:
-        """The DB instance identifier in ``region``; a replica that follows the replica
-        promoted in ``source_region`` gets a new one (a replica cannot change its source)."""
+    def _identifier(self, region: str, suffix: Sequence[str] = ()) -> str:
+        """The DB instance identifier in ``region``; each instance made after a failover has
+        a ``suffix`` (``from-<source region code>``): a replica cannot change its source."""
         parts = [self._name_prefix]
         if not is_token(region):
             parts.append(naming.region_code(region))
         parts.append(self.node.id.lower())
-        if source_region is not None:
-            parts += ["from", naming.region_code(source_region)]
+        parts += suffix
         return naming.physical_name(naming.RDS_IDENTIFIER, *parts)
+
+    def _current_identifier(self, region: str) -> str:
+        """The identifier of ``region``'s instance after ``history``."""
+        return self._identifier(region, self._plan.region(region).identifier_suffix)
+
+    def _source_arn(self, state: RegionDatabase) -> str | None:
+        """The ARN of the instance ``state`` replicates from after a failover, built from its
+        deterministic identifier (no reference into another stack); ``None`` when not a
+        replica or before any failover (then the replica references the primary)."""
+        if state.source_region is None or not self._plan.changed:
+            return None
+        return cdk.Fn.sub(
+            f"arn:${{AWS::Partition}}:rds:{state.source_region}:${{AWS::AccountId}}:db:"
+            + self._current_identifier(state.source_region)
+        )
 
 
 # ---------------------------------------------------------------------- helpers
@@ -588,20 +615,27 @@ def _acknowledge_no_rotation(secret: Construct) -> None:
 
 @jsii.implements(IValidation)
 class _PromotionTargetExists:
-    """At synth: ``promote_replica_in`` must name a region that got a replica."""
+    """At synth: ``promote_replica_in`` and every ``history`` entry must name a region with
+    a database (the primary's, or one that got a replica)."""
 
     def __init__(self, database: ReplicatedDatabase) -> None:
         self._database = database
 
     def validate(self) -> list[str]:
-        wanted = self._database.promote_replica_in
-        if wanted is None or wanted in self._database.replicas:
-            return []
-        return [
-            str(
-                ValidationError(
+        db = self._database
+        have = {db.region, *db.replicas}
+        errors: list[str] = []
+        if db.promote_replica_in is not None:
+            if db.promote_replica_in not in have:
+                errors.append(
                     f"promote_replica_in must name a region that has a replica "
-                    f"{sorted(self._database.replicas)!r}, got {wanted!r}"
+                    f"{sorted(db.replicas)!r}, got {db.promote_replica_in!r}"
                 )
-            )
-        ]
+        else:
+            for index, entry in enumerate(db.history):
+                if entry.partition(":")[2] not in have:
+                    errors.append(
+                        f"history[{index}] must name a region with a database "
+                        f"{sorted(have)!r}, got {entry!r}"
+                    )
+        return [str(ValidationError(error)) for error in errors]

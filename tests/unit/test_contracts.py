@@ -164,6 +164,7 @@ def test_output_names_are_the_published_contract() -> None:
         "DatabasePort",
         "DatabaseSecretArn",
         "DatabaseSecretName",
+        "DatabaseHistory",
         "AlarmTopicArn",
         "DashboardName",
         "HostedZoneId",

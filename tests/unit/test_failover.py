@@ -70,12 +70,12 @@ def _db(template: dict[str, Any]) -> dict[str, Any]:
 # ------------------------------------------------------------------ the example, promoted
 @pytest.fixture(scope="module")
 def promoted(tmp_path_factory: pytest.TempPathFactory) -> Assembly:
-    """examples/shop synthesized with the runbook's context: ``-c promote_replica_in=...``."""
+    """examples/shop synthesized with the runbook's context: ``-c database_history=promote:...``."""
     return synth_app(
         EXAMPLE,
         tmp_path_factory.mktemp("promoted"),
         validation=False,
-        extra_context={"promote_replica_in": "us-east-2"},
+        extra_context={"database_history": "promote:us-east-2"},
     )
 
 
@@ -172,7 +172,7 @@ def three() -> dict[str, dict[str, Any]]:
         account="123456789012",
         secondary_regions=["us-east-2", "us-west-2"],
         database=ReplicatedDatabaseProps(promote_replica_in="us-east-2"),
-        dns=FailoverDnsProps(zone_name="example.org", record_name="www.example.org"),
+        dns=FailoverDnsProps(zone_name="mycompany.org", record_name="www.mycompany.org"),
     )
     return raw_templates(app)
 
@@ -202,12 +202,12 @@ def test_three_regions_fail_over_in_order_without_the_old_primary(
         (r["Properties"]["Name"], r["Properties"]["Failover"]): r["Properties"]
         for r in _of_type(dns, "AWS::Route53::RecordSet").values()
     }
-    top = records[("www.example.org.", "PRIMARY")]
+    top = records[("www.mycompany.org.", "PRIMARY")]
     target = top["AliasTarget"]["DNSName"]["Fn::Join"][1][1]["Fn::GetStackOutput"]
     assert target["StackName"] == "shop-us-east-2"
     # Two serving regions left: one pair, no hidden chain.
-    assert set(records) == {("www.example.org.", "PRIMARY"), ("www.example.org.", "SECONDARY")}
-    second = records[("www.example.org.", "SECONDARY")]
+    assert set(records) == {("www.mycompany.org.", "PRIMARY"), ("www.mycompany.org.", "SECONDARY")}
+    second = records[("www.mycompany.org.", "SECONDARY")]
     target = second["AliasTarget"]["DNSName"]["Fn::Join"][1][1]["Fn::GetStackOutput"]
     assert target["StackName"] == "shop-us-west-2"
     assert len(_of_type(dns, "AWS::Route53::HealthCheck")) == 2

@@ -332,12 +332,16 @@ def test_promotion_keeps_logical_id_and_identifier(default, promoted) -> None:  
     assert db.replica_in("us-east-2").promoted is True
 
 
-def test_other_replica_stays_a_replica(promoted) -> None:  # type: ignore[no-untyped-def]
+def test_other_replica_follows_the_promoted_one(promoted) -> None:  # type: ignore[no-untyped-def]
     shop, db, synth = promoted
     _, replica = _only(_t(synth, "shop-us-west-2"), DB)
-    assert ":rds:us-east-1:" in replica["Properties"]["SourceDBInstanceIdentifier"]["Fn::Join"][1]
-    assert replica["Properties"]["DBInstanceIdentifier"] == "shop-usw2-database"
+    assert replica["Properties"]["SourceDBInstanceIdentifier"] == {
+        "Fn::Sub": "arn:${AWS::Partition}:rds:us-east-2:${AWS::AccountId}:db:shop-use2-database"
+    }
+    assert replica["Properties"]["DBInstanceIdentifier"] == "shop-usw2-database-from-use2"
     assert db.replica_in("us-west-2").read_only is True
+    assert db.replica_in("us-west-2").source_region == "us-east-2"
+    assert (db.writer_region, db.history) == ("us-east-2", ("promote:us-east-2",))
     _t(synth, PRIMARY).has_resource_properties(
         "AWS::SecretsManager::Secret",
         {"ReplicaRegions": [{"Region": "us-east-2"}, {"Region": "us-west-2"}]},

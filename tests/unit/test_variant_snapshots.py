@@ -54,6 +54,21 @@ def promoted() -> dict[str, dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
+def failed_back() -> dict[str, dict[str, Any]]:
+    """After the failover to us-east-2 and the whole fail-back (the runbook's history)."""
+    shop = MultiRegionApp(
+        cdk.App(),
+        "Shop",
+        app_name="shop",
+        account=ACCOUNT,
+        database=ReplicatedDatabaseProps(
+            history="promote:us-east-2,rebuild:us-east-1,promote:us-east-1,rebuild:us-east-2"
+        ),
+    )
+    return raw_templates(shop)
+
+
+@pytest.fixture(scope="module")
 def code_deploy_https() -> dict[str, dict[str, Any]]:
     app = cdk.App()
     # Imported certificates are plain ARNs (no cross-stack reference): a holder stack gives
@@ -73,12 +88,14 @@ def code_deploy_https() -> dict[str, dict[str, Any]]:
             )
             for region in REGIONS
         },
-        dns=FailoverDnsProps(zone_name="example.org", record_name="www.example.org"),
+        dns=FailoverDnsProps(zone_name="mycompany.org", record_name="www.mycompany.org"),
     )
     return raw_templates(shop)
 
 
-@pytest.mark.parametrize("variant", ["three_regions", "promoted", "code_deploy_https"])
+@pytest.mark.parametrize(
+    "variant", ["three_regions", "promoted", "failed_back", "code_deploy_https"]
+)
 def test_variant_snapshot(variant: str, request: pytest.FixtureRequest, snapshot_json: Any) -> None:
     raw = request.getfixturevalue(variant)
     assert {name: normalize(t) for name, t in sorted(raw.items())} == snapshot_json
@@ -104,6 +121,34 @@ def test_promoted_region_has_no_source_and_the_other_stays_a_replica(
 ) -> None:
     (db,) = _of_type(promoted["shop-us-east-2"], "AWS::RDS::DBInstance").values()
     assert "SourceDBInstanceIdentifier" not in db["Properties"]
+
+
+def test_failed_back_has_the_first_layout_under_new_identifiers_and_no_old_reference(
+    failed_back: dict[str, dict[str, Any]],
+) -> None:
+    (writer,) = _of_type(failed_back["shop-us-east-1"], "AWS::RDS::DBInstance").items()
+    (replica,) = _of_type(failed_back["shop-us-east-2"], "AWS::RDS::DBInstance").items()
+    # The first deploy's logical ids, new identifiers; the writer is a promoted replica.
+    assert writer[0].startswith("DatabaseInstance") and replica[0].startswith(
+        "DatabaseReplicaInstance"
+    )
+    assert writer[1]["Properties"]["DBInstanceIdentifier"] == "shop-use1-database-from-use2"
+    assert "SourceDBInstanceIdentifier" not in writer[1]["Properties"]
+    assert writer[1]["Properties"]["BackupRetentionPeriod"] == 7
+    assert "MasterUsername" not in writer[1]["Properties"]
+    assert replica[1]["Properties"]["DBInstanceIdentifier"] == "shop-use2-database-from-use1"
+    assert replica[1]["Properties"]["SourceDBInstanceIdentifier"] == {
+        "Fn::Sub": "arn:${AWS::Partition}:rds:us-east-1:${AWS::AccountId}:db:"
+        "shop-use1-database-from-use2"
+    }
+    for _, db in (writer, replica):
+        assert (db["DeletionPolicy"], db["UpdateReplacePolicy"]) == ("Snapshot", "Snapshot")
+    for stack in ("shop-us-east-1", "shop-us-east-2"):
+        assert failed_back[stack]["Outputs"]["DatabaseHistory"]["Value"] == (
+            "promote:us-east-2,rebuild:us-east-1,promote:us-east-1,rebuild:us-east-2"
+        )
+        (service,) = _of_type(failed_back[stack], "AWS::ECS::Service").values()
+        assert service["Properties"]["DesiredCount"] == 2
 
 
 def test_code_deploy_https_group_listeners_and_health_checks(

@@ -32,6 +32,7 @@ from ..replicated_database import (
     ReplicatedDatabaseProps,
 )
 from .app_context import AppStacks
+from .database_plan import Role as DatabaseRole
 from .service_checks import VPC_MAX_PREFIX, VPC_MIN_PREFIX
 from .validation import (
     fail,
@@ -168,9 +169,10 @@ def compose(
         )
 
     # ---------------------------------------------------------------- database
-    # The writer: the primary, or after a failover the region whose replica was promoted.
-    promoted = database_props.promote_replica_in if database_props is not None else None
-    writer = promoted or app.primary_region
+    # The writer: the primary, or after a failover the region its history says; superseded
+    # writers are stood down and leave DNS.
+    writer = app.primary_region
+    moved = False
     if database_props is not None:
         primary = app.primary_region
         db = ReplicatedDatabase(
@@ -182,29 +184,38 @@ def compose(
         )
         result.database = db
         result.databases[primary] = db
+        writer, moved = db.writer_region, bool(db.history)
         links = {region: _credentials_link(app, db, region) for region in app.secondary_regions}
         for region in app.secondary_regions:
             # After a failover nothing may read the primary region: the secret's name comes
-            # from this region's credentials stack, and the other replicas follow the
-            # promoted one.
+            # from this region's credentials stack, and the other replicas follow the writer.
             stack = app.stack_for(region)
-            if promoted is not None:
+            if moved:
                 stack.add_stack_dependency(links[region], reason="reads the database secret's name")
             replica: DatabaseReplica = db.add_replica(
                 stack,
                 "DatabaseReplica",
                 vpc=result.services[region].vpc,
                 allow_from=[result.services[region].service],
-                secret_name=None if promoted is None else _secret_name_of(links[region]),
-                source_region=None if promoted in (None, region) else promoted,
+                secret_name=_secret_name_of(links[region]) if moved else None,
             )
             result.databases[region] = replica
         for region, regional_db in result.databases.items():
             _wire_database(result.services[region], regional_db, read_only=region != writer)
-        if promoted is not None:
-            # The superseded primary must never write again: when its region comes back
-            # and its stack is deployed, its service runs no task (and DNS leaves it out).
-            result.services[primary].stand_down()
+            if db.role_in(region) == DatabaseRole.SUPERSEDED:
+                # A superseded writer must never write again: when its region comes back and
+                # its stack is deployed, its service runs no task (and DNS leaves it out).
+                result.services[region].stand_down()
+        if moved:
+            for region in app.regions:
+                # Where status finds the history, to print the next runbook step's commands.
+                history = cdk.CfnOutput(
+                    app.stack_for(region),
+                    "DatabaseHistoryOutput",
+                    value=",".join(db.history),
+                    description="The database's history (ReplicatedDatabaseProps.history)",
+                )
+                history.override_logical_id(OutputNames.DATABASE_HISTORY)
 
     # ---------------------------------------------------------------- peering
     if peering_props is not None:
@@ -240,9 +251,8 @@ def compose(
                 target_groups=list(svc.target_groups),
                 service=svc.service,
                 database=monitored_db.instance if monitored_db is not None else None,
-                database_is_replica=monitored_db is not None
-                and monitored_db.read_only
-                and region != app.primary_region,
+                database_is_replica=result.database is not None
+                and result.database.role_in(region) == DatabaseRole.READER,
                 existing_alarms=list(svc.deployment_alarms),
                 **props_kwargs(monitoring_props),
             )
@@ -260,9 +270,9 @@ def compose(
         dns_stack = app.add_helper_stack(
             StackNames.DNS, region=dns_region or app.secondary_regions[-1]
         )
-        serving = [writer, *(r for r in app.secondary_regions if r != writer)]
-        if promoted is None:
-            serving = list(app.regions)
+        serving = [writer, *(r for r in app.regions if r != writer)]
+        if result.database is not None:
+            serving = [r for r in serving if result.database.role_in(r) != DatabaseRole.SUPERSEDED]
         result.dns = FailoverDns(
             dns_stack,
             "FailoverDns",
