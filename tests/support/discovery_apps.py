@@ -228,11 +228,24 @@ class Outage:
         return other
 
 
-def promote(session: Any, region: str, identifier: str) -> None:
+def set_history(session: Any, region: str, history: str, app: str = "shop") -> None:
+    """Give the regional stack of ``region`` the ``DatabaseHistory`` output its deploy with
+    ``-c database_history=<history>`` has."""
+    cloudformation = session.client("cloudformation", region_name=region)
+    name = StackNames.regional(app, region)
+    template = cloudformation.get_template(StackName=name)["TemplateBody"]
+    body = json.loads(template) if isinstance(template, str) else dict(template)
+    body["Outputs"][OutputNames.DATABASE_HISTORY] = {"Value": history}
+    cloudformation.update_stack(StackName=name, TemplateBody=json.dumps(body))
+
+
+def promote(session: Any, region: str, identifier: str, app: str = "shop") -> None:
     """Make the read replica ``identifier`` a standalone writer, as RDS shows a promoted
-    replica (no ``ReadReplicaSourceDBInstanceIdentifier``). moto 5's ``promote_read_replica``
-    keeps the source in its answers, so the promoted replica is replaced by an instance of the
-    same identifier without a source."""
+    replica (no ``ReadReplicaSourceDBInstanceIdentifier``), and give its region's stack the
+    history ``promote:<region>``. moto 5's ``promote_read_replica`` keeps the source in its
+    answers, so the promoted replica is replaced by an instance of the same identifier without
+    a source."""
+    set_history(session, region, f"promote:{region}", app)
     rds = session.client("rds", region_name=region)
     rds.promote_read_replica(DBInstanceIdentifier=identifier)
     rds.delete_db_instance(DBInstanceIdentifier=identifier, SkipFinalSnapshot=True)

@@ -50,8 +50,8 @@ UNREACHABLE = (
     "AWS_ENDPOINT_URL"
 )
 FAILOVER_2 = [
-    "cdk deploy shop-us-east-2 --exclusively -c promote_replica_in=us-east-2",
-    "cdk deploy shop-dns --exclusively -c promote_replica_in=us-east-2",
+    "cdk deploy shop-us-east-2 --exclusively -c database_history=promote:us-east-2",
+    "cdk deploy shop-dns --exclusively -c database_history=promote:us-east-2",
 ]
 
 
@@ -234,7 +234,7 @@ def test_three_regions_primary_down_every_other_secondary_follows(aws: Any) -> N
     )
     assert list(status.next) == [
         *FAILOVER_2,
-        "cdk deploy shop-us-west-2 --exclusively -c promote_replica_in=us-east-2",
+        "cdk deploy shop-us-west-2 --exclusively -c database_history=promote:us-east-2",
     ]
     assert (status.dns.primary_region or "").startswith("unknown (")
     assert status.dns.secondary_order == (EAST2, WEST2)
@@ -427,18 +427,20 @@ def test_two_writers_warn_and_exit_4(
         "(shop-db-us-east-2): both take writes and diverge; stop the writes of all but one "
         "(failover runbook)",
         "",
-        "cdk deploy shop-us-east-1 --exclusively -c promote_replica_in=us-east-2",
+        "cdk deploy shop-us-east-1 --exclusively -c database_history=promote:us-east-2",
     ]
 
 
 # ---------------------------------------------------------------------- the next step, pure
 def _states(*specs: str) -> list[RegionState]:
     """``"us-east-1 primary writer"``, ``"us-east-2 secondary"``, ``"us-west-2 down"``,
-    ``"us-east-1 primary writer stood-down"`` (its service scaled to zero)."""
+    ``"us-east-1 primary writer stood-down"`` (its service scaled to zero),
+    ``"us-east-2 secondary writer h=promote:us-east-2"`` (its stack's database history)."""
     states = []
     for spec in specs:
         region, *words = spec.split()
         role = next((w for w in words if w in {"primary", "secondary"}), None)
+        history = next((w[2:] for w in words if w.startswith("h=")), "")
         states.append(
             RegionState(
                 region=region,
@@ -446,13 +448,30 @@ def _states(*specs: str) -> list[RegionState]:
                 role=role,
                 writer="writer" in words,
                 stood_down="stood-down" in words,
+                database_history=history,
             )
         )
     return states
 
 
 NO_ADVICE = "next: no automatic advice; see the failover runbook"
-FAIL_BACK = 'next: fail back when ready (docs: failover-runbook, "Fail back")'
+H1 = "h=promote:us-east-2"
+H2 = "h=promote:us-east-2,rebuild:us-east-1"
+H3 = "h=promote:us-east-2,rebuild:us-east-1,promote:us-east-1"
+H4 = "h=promote:us-east-2,rebuild:us-east-1,promote:us-east-1,rebuild:us-east-2"
+REBUILD = [
+    "cdk deploy shop-us-east-1 --exclusively -c database_history=promote:us-east-2,"
+    "rebuild:us-east-1",
+    "cdk deploy shop-dns --exclusively -c database_history=promote:us-east-2,rebuild:us-east-1",
+]
+SWITCH = [
+    f"cdk deploy shop-{region} --exclusively -c database_history={H3[2:]}"
+    for region in ("us-east-2", "us-east-1", "dns")
+]
+REBUILD_OTHER = [
+    f"cdk deploy shop-{stack} --exclusively -c database_history={H4[2:]}"
+    for stack in ("us-east-2", "dns")
+]
 
 
 @pytest.mark.parametrize(
@@ -468,15 +487,15 @@ FAIL_BACK = 'next: fail back when ready (docs: failover-runbook, "Fail back")'
             ["us-east-1 down", "us-east-2 secondary", "us-west-2 secondary"],
             [
                 *FAILOVER_2,
-                "cdk deploy shop-us-west-2 --exclusively -c promote_replica_in=us-east-2",
+                "cdk deploy shop-us-west-2 --exclusively -c database_history=promote:us-east-2",
             ],
         ),
         (
             ["us-east-1 down", "us-east-2 down", "us-west-2 secondary", "eu-west-1 secondary"],
             [
-                "cdk deploy shop-us-west-2 --exclusively -c promote_replica_in=us-west-2",
-                "cdk deploy shop-dns --exclusively -c promote_replica_in=us-west-2",
-                "cdk deploy shop-eu-west-1 --exclusively -c promote_replica_in=us-west-2",
+                "cdk deploy shop-us-west-2 --exclusively -c database_history=promote:us-west-2",
+                "cdk deploy shop-dns --exclusively -c database_history=promote:us-west-2",
+                "cdk deploy shop-eu-west-1 --exclusively -c database_history=promote:us-west-2",
             ],
         ),
         (
@@ -486,24 +505,57 @@ FAIL_BACK = 'next: fail back when ready (docs: failover-runbook, "Fail back")'
         ),
         (
             # The old primary is back with its service running: stand it down (runbook step 4).
-            ["us-east-1 primary writer", "us-east-2 secondary writer"],
-            ["cdk deploy shop-us-east-1 --exclusively -c promote_replica_in=us-east-2"],
+            ["us-east-1 primary writer", f"us-east-2 secondary writer {H1}"],
+            ["cdk deploy shop-us-east-1 --exclusively -c database_history=promote:us-east-2"],
         ),
         (
-            ["us-east-1 primary writer", "us-east-2 secondary writer", "us-west-2 down"],
-            ["cdk deploy shop-us-east-1 --exclusively -c promote_replica_in=us-east-2"],
+            ["us-east-1 primary writer", f"us-east-2 secondary writer {H1}", "us-west-2 down"],
+            ["cdk deploy shop-us-east-1 --exclusively -c database_history=promote:us-east-2"],
         ),
         (
-            # Stood down: its standalone database is superseded, not a second writer.
-            ["us-east-1 primary writer stood-down", "us-east-2 secondary writer"],
-            [FAIL_BACK],
+            # Stood down: its standalone database is superseded: rebuild it (fail-back, 1).
+            [f"us-east-1 primary writer stood-down {H1}", f"us-east-2 secondary writer {H1}"],
+            REBUILD,
         ),
-        (["us-east-1 primary", "us-east-2 secondary writer"], [FAIL_BACK]),
+        (
+            # Rebuilt as a replica of the writer: the switch (fail-back, 2).
+            [f"us-east-1 primary {H2}", f"us-east-2 secondary writer {H2}"],
+            SWITCH,
+        ),
+        (
+            # The switch's first deploy done (us-east-2 stood down): the rest of it.
+            [f"us-east-1 primary {H2}", f"us-east-2 secondary writer stood-down {H3}"],
+            SWITCH[1:],
+        ),
+        (
+            # Switched: rebuild the region that had the writer (fail-back, 3).
+            [f"us-east-1 primary writer {H3}", f"us-east-2 secondary writer stood-down {H3}"],
+            REBUILD_OTHER,
+        ),
+        ([f"us-east-1 primary writer {H4}", f"us-east-2 secondary {H4}"], ["next: nothing to do"]),
+        (
+            # The history of the longest stack wins: the second failover appends to it.
+            [f"us-east-1 down {H4}", f"us-east-2 secondary {H4}"],
+            [
+                f"cdk deploy shop-{stack} --exclusively -c database_history={H4[2:]},"
+                "promote:us-east-2"
+                for stack in ("us-east-2", "dns")
+            ],
+        ),
+        (
+            # After the failover, while the old primary region is still down.
+            ["us-east-1 down", f"us-east-2 secondary writer {H1}"],
+            [
+                NO_ADVICE,
+                "the primary region us-east-1 is unreachable and us-east-2 has the writer: the "
+                "failover has happened or is under way; fail back once us-east-1 answers again",
+            ],
+        ),
         (
             ["us-east-1 down", "us-east-2 secondary writer"],
             [
                 NO_ADVICE,
-                "the primary region us-east-1 is unreachable and us-east-2 has the writer: the "
+                "the writer's region us-east-1 is unreachable and us-east-2 has a writer: the "
                 "failover has happened or is under way; fail back once us-east-1 answers again",
             ],
         ),
@@ -524,15 +576,24 @@ FAIL_BACK = 'next: fail back when ready (docs: failover-runbook, "Fail back")'
             ["us-east-1 primary", "us-east-2 secondary writer", "us-west-2 secondary writer"],
             [
                 NO_ADVICE,
-                "2 regions have a writer (us-east-2, us-west-2): only one may take writes",
+                "us-east-2, us-west-2 have a writer, not the primary region us-east-1, and no "
+                "regional stack reports a database history",
+            ],
+        ),
+        (
+            # A history ahead of its deploy: a failover half done (the DNS stack not yet).
+            [f"us-east-1 primary writer stood-down {H1}", "us-east-2 secondary"],
+            [
+                "cdk deploy shop-us-east-2 --exclusively -c database_history=promote:us-east-2",
+                "cdk deploy shop-dns --exclusively -c database_history=promote:us-east-2",
             ],
         ),
         (
             ["us-east-1 down", "us-east-2 down"],
             [
                 NO_ADVICE,
-                "the primary region us-east-1 is unreachable and no reachable region is a "
-                "secondary to fail over to",
+                "the writer's region us-east-1 is unreachable and no reachable region has a "
+                "read replica to fail over to",
             ],
         ),
         (

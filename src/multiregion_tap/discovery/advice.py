@@ -1,25 +1,41 @@
 """The next runbook step of ``multiregion-tap status``: state in, command lines out.
 
 :func:`next_step` is a pure function of each region's :class:`RegionState` (reachable, role,
-writer). Its command lines are the failover runbook's, with ``<app>`` the app name:
+writer, stood down, the database history its stack was deployed with). Its command lines are
+the failover runbook's, with ``<app>`` the app name and ``H`` the longest history any reachable
+regional stack reports (``DatabaseHistory`` output; every command repeats it, so a deploy
+never drops an entry), ``H+e`` that history with the entry ``e`` appended, and ``W`` the
+region ``H`` gives the writer (its last ``promote:``, else the primary region):
 
-* the region whose role output is ``primary`` reachable and holding the only writer:
-  ``next: nothing to do``, also while a secondary region is unreachable (the runbook's "A
-  secondary region fails": the primary keeps serving);
-* the primary region unreachable and no writer among the reachable regions: the failover to
-  the first reachable secondary region ``S`` (in the order of the regions given)::
+* ``W`` reachable, its database the only writer, every other reachable region a read replica
+  (or a secondary region unreachable): ``next: nothing to do`` when ``W`` is the primary
+  region; with the writer elsewhere and the primary region's database rebuilt as a replica,
+  the fail-back's switch (deploy ``W`` first: its service stands down before the new writer
+  exists, so there is never a second writer)::
 
-      cdk deploy <app>-S --exclusively -c promote_replica_in=S
-      cdk deploy <app>-dns --exclusively -c promote_replica_in=S
-      cdk deploy <app>-T --exclusively -c promote_replica_in=S   (each other reachable secondary T)
+      cdk deploy <app>-W --exclusively -c database_history=H+promote:P
+      cdk deploy <app>-P --exclusively -c database_history=H+promote:P
+      cdk deploy <app>-dns --exclusively -c database_history=H+promote:P
+      cdk deploy <app>-T --exclusively -c database_history=H+promote:P   (each other replica T)
 
-* a writer in a region ``S`` whose role is ``secondary`` (a promotion happened) and the old
-  primary region reachable again with its service still running: the runbook's "The old
-  primary region comes back", ``cdk deploy <app>-<old primary> --exclusively -c
-  promote_replica_in=S`` (it makes the old primary's service read-only and scaled to zero);
-* the same with the old primary's service stood down (:attr:`RegionState.stood_down`: its
-  standalone database is superseded and counts as no writer): ``next: fail back when ready
-  (docs: failover-runbook, "Fail back")``;
+* ``W`` unreachable and no writer among the reachable regions: the failover to the first
+  reachable region ``S`` with a read replica (in the order of the regions given)::
+
+      cdk deploy <app>-S --exclusively -c database_history=H+promote:S
+      cdk deploy <app>-dns --exclusively -c database_history=H+promote:S
+      cdk deploy <app>-T --exclusively -c database_history=H+promote:S   (each other replica T)
+
+* a region ``X`` other than ``W`` reachable with a writer and its service still running (the
+  old writer came back): ``cdk deploy <app>-X --exclusively -c database_history=H`` (it
+  stands the service down: zero tasks, read-only);
+* ``W`` a writer and a region ``X`` whose standalone database is stood down (superseded):
+  rebuild it as a replica of the writer, the first step of the fail-back::
+
+      cdk deploy <app>-X --exclusively -c database_history=H+rebuild:X
+      cdk deploy <app>-dns --exclusively -c database_history=H+rebuild:X
+
+* ``W`` reachable but still a read replica (``H`` is ahead of its deploy): its stack and the
+  DNS stack with ``H``;
 * any other state: ``next: no automatic advice; see the failover runbook`` and the reason.
 
 The primary region is the reachable region whose role output is ``primary``; when no reachable
@@ -34,10 +50,9 @@ from dataclasses import dataclass
 
 from ..outputs import RegionRole, StackNames
 
-__all__ = ["FAIL_BACK", "NOTHING_TO_DO", "NO_ADVICE", "RegionState", "next_step"]
+__all__ = ["NOTHING_TO_DO", "NO_ADVICE", "RegionState", "next_step"]
 
 NOTHING_TO_DO = "next: nothing to do"
-FAIL_BACK = 'next: fail back when ready (docs: failover-runbook, "Fail back")'
 NO_ADVICE = "next: no automatic advice; see the failover runbook"
 
 
@@ -53,13 +68,20 @@ class RegionState:
     #: Whether the region's database is a writer (not a read replica).
     writer: bool = False
     #: Whether the region's service is stood down (desired count 0): after a failover, the
-    #: superseded primary's database is standalone but nothing writes to it.
+    #: superseded writer's database is standalone but nothing writes to it.
     stood_down: bool = False
+    #: The regional stack's ``DatabaseHistory`` output, ``""`` before any failover.
+    database_history: str = ""
 
 
-def _deploy(app_name: str, suffix: str, promoted: str) -> str:
+def _entries(history: str) -> list[str]:
+    return [entry for entry in history.split(",") if entry]
+
+
+def _deploy(app_name: str, suffix: str, history: Sequence[str]) -> str:
     stack = StackNames.helper(app_name, suffix)
-    return f"cdk deploy {stack} --exclusively -c promote_replica_in={promoted}"
+    line = f"cdk deploy {stack} --exclusively"
+    return f"{line} -c database_history={','.join(history)}" if history else line
 
 
 def _names(states: Sequence[RegionState]) -> str:
@@ -70,48 +92,84 @@ def next_step(app_name: str, states: Sequence[RegionState]) -> list[str]:
     """The lines of the next runbook step for regions in ``states`` (in the order given, the
     primary first by convention); see the module's documentation for the rules."""
     reachable = [s for s in states if s.reachable]
-    writers = [s for s in reachable if s.writer]
     primary = next((s for s in reachable if s.role == RegionRole.PRIMARY), None)
     if primary is None and states and not states[0].reachable:
         primary = states[0]
     if primary is None:
         return [NO_ADVICE, "no region's role output says primary, and the first region answered"]
-    promoted = [s for s in writers if s.role == RegionRole.SECONDARY]
-    if primary.reachable and writers == [primary]:
-        return [NOTHING_TO_DO]
-    if not primary.reachable and not writers:
-        secondaries = [s for s in reachable if s.role == RegionRole.SECONDARY]
-        if not secondaries:
+    history = max((_entries(s.database_history) for s in reachable), key=len, default=[])
+    promotions = [e.partition(":")[2] for e in history if e.startswith("promote:")]
+    writer_region = promotions[-1] if promotions else primary.region
+    writer = next((s for s in states if s.region == writer_region), None)
+    live = [s for s in reachable if s.writer and not s.stood_down]
+    superseded = [s for s in reachable if s.writer and s.stood_down]
+    replicas = [s for s in reachable if not s.writer]
+
+    def deploy(suffix: str, entries: Sequence[str]) -> str:
+        return _deploy(app_name, suffix, entries)
+
+    if writer is None:
+        return [NO_ADVICE, f"the history names {writer_region}, which is not a region given"]
+    if not writer.reachable:
+        if live:
             return [
                 NO_ADVICE,
-                f"the primary region {primary.region} is unreachable and no reachable region "
-                "is a secondary to fail over to",
+                f"the writer's region {writer.region} is unreachable and {_names(live)} "
+                f"{'has' if len(live) == 1 else 'have'} a writer: the failover has happened "
+                f"or is under way; fail back once {writer.region} answers again",
             ]
-        target = secondaries[0].region
+        if not replicas:
+            return [
+                NO_ADVICE,
+                f"the writer's region {writer.region} is unreachable and no reachable region "
+                "has a read replica to fail over to",
+            ]
+        target = replicas[0].region
+        wanted = [*history, f"promote:{target}"]
         return [
-            _deploy(app_name, target, target),
-            _deploy(app_name, StackNames.DNS, target),
-            *(_deploy(app_name, s.region, target) for s in secondaries[1:]),
+            deploy(target, wanted),
+            deploy(StackNames.DNS, wanted),
+            *(deploy(s.region, wanted) for s in replicas[1:]),
         ]
-    if primary.reachable and len(promoted) == 1 and set(writers) <= {primary, promoted[0]}:
-        if primary in writers and not primary.stood_down:
-            return [_deploy(app_name, primary.region, promoted[0].region)]
-        return [FAIL_BACK]
-    if len(writers) > 1:
+    if not writer.writer:
+        if history:
+            # The history is ahead of the writer's deploy (for example, a switch half done).
+            return [deploy(writer.region, history), deploy(StackNames.DNS, history)]
+        if not live:
+            return [NO_ADVICE, "no reachable region has a writer database"]
         return [
             NO_ADVICE,
-            f"{len(writers)} regions have a writer ({_names(writers)}): only one may take writes",
+            f"{_names(live)} {'has' if len(live) == 1 else 'have'} a writer, not the primary "
+            f"region {writer.region}, and no regional stack reports a database history",
+        ]
+    stale = [s for s in live if s is not writer]
+    if stale:
+        return [deploy(s.region, history) for s in stale]
+    if writer.stood_down:
+        return [NO_ADVICE, f"the writer's region {writer.region} is stood down"]
+    if superseded:
+        wanted = [*history, f"rebuild:{superseded[0].region}"]
+        return [deploy(superseded[0].region, wanted), deploy(StackNames.DNS, wanted)]
+    if writer is primary:
+        return [NOTHING_TO_DO]
+    if primary.reachable and not primary.writer:
+        wanted = [*history, f"promote:{primary.region}"]
+        others = [s for s in replicas if s is not primary]
+        return [
+            deploy(writer.region, wanted),
+            deploy(primary.region, wanted),
+            deploy(StackNames.DNS, wanted),
+            *(deploy(s.region, wanted) for s in others),
         ]
     if not primary.reachable:
         return [
             NO_ADVICE,
-            f"the primary region {primary.region} is unreachable and {writers[0].region} has "
-            f"the writer: the failover has happened or is under way; fail back once "
+            f"the primary region {primary.region} is unreachable and {writer.region} has the "
+            f"writer: the failover has happened or is under way; fail back once "
             f"{primary.region} answers again",
         ]
-    if not writers:
-        return [NO_ADVICE, "no reachable region has a writer database"]
     return [
         NO_ADVICE,
-        f"the writer is in {writers[0].region}, whose role is {writers[0].role or 'unknown'}",
+        f"the writer is in {writer.region} and the primary region {primary.region} has no "
+        "read replica to fail back to",
     ]

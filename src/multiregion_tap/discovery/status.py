@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any, ClassVar
 
-from ..outputs import StackNames
+from ..outputs import OutputNames, StackNames
 from .advice import RegionState, next_step
 from .aws import ClientFactory, Clients, SessionLike, call, describe_aws_error, session_factory
 from .dns import (
@@ -75,6 +75,9 @@ class RegionStatus:
     replica_lag_seconds: float | None = None
     #: Why the replica lag is not known (``n/a``), in one line.
     replica_lag_note: str | None = None
+    #: The regional stack's ``DatabaseHistory`` output (the failovers and fail-backs its
+    #: last deploy had), ``""`` when it has none.
+    database_history: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -279,6 +282,9 @@ def _region_status(clients: Clients, reg: RegionTopology) -> RegionStatus:
         replica_source=db.source_arn if db else None,
         replica_lag_seconds=lag[0],
         replica_lag_note=lag[1],
+        database_history=(
+            reg.stack.outputs.get(OutputNames.DATABASE_HISTORY, "") if reg.stack else ""
+        ),
     )
 
 
@@ -404,6 +410,7 @@ def app_status(
             role=r.role,
             writer=r.writer,
             stood_down=r.stood_down,
+            database_history=r.database_history,
         )
         for r in regional
     ]
