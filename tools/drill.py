@@ -72,7 +72,7 @@ THIRD = "us-west-2"
 #: The example's configuration for the three-region run.
 THREE_REGION_CONTEXT = f"secondary_regions={SECONDARY} {THIRD}"
 #: The captions (``drill: <name>``) of the runbook's code blocks the drill runs.
-CAPTIONS = ("look", "failover", "recover")
+CAPTIONS = ("look", "failover", "recover", "rebuild", "switch", "rebuild other")
 #: The issue's budget for the whole drill, in seconds.
 BUDGET = 180.0
 #: Seconds one runbook line may take (a ``cdk deploy`` synthesizes the app first).
@@ -398,14 +398,121 @@ class Drill:
         return services
 
     def recovered_look(self) -> Look:
-        """One writer (us-east-2), the DNS primary in us-east-2, no warning."""
+        """One writer (us-east-2), the DNS primary in us-east-2, no warning; the next step is
+        the fail-back's rebuild."""
         step = "primary region back: look again"
         look = self.look(step)
         self.check(step, look.exit_code == 0, f"exit {look.exit_code}:\n{look.output}")
         self.check(step, look.writers == [SECONDARY], f"writers {look.writers}:\n{look.output}")
         self.check(step, look.dns_primary == SECONDARY, f"DNS primary {look.dns_primary}")
         self.check(step, not look.warnings, f"warnings {look.warnings}")
+        wanted = list(self.runbook["rebuild"])
+        self.check(step, look.next == wanted, f"next step {look.next}, runbook {wanted}")
         return look
+
+    # ------------------------------------------------------------------ the fail-back
+    def _database(self, region: str) -> dict[str, Any]:
+        stack = f"{APP_NAME}-{region}"
+        identifier = read_outputs(self.server, [stack], [region])[stack]["DatabaseIdentifier"]
+        (db,) = self.client("rds", region).describe_db_instances(DBInstanceIdentifier=identifier)[
+            "DBInstances"
+        ]
+        return dict(db)
+
+    def _desired_counts(self, region: str) -> list[int]:
+        ecs = self.client("ecs", region)
+        counts: list[int] = []
+        for cluster in ecs.list_clusters()["clusterArns"]:
+            arns = ecs.list_services(cluster=cluster)["serviceArns"]
+            if arns:
+                found = ecs.describe_services(cluster=cluster, services=arns)["services"]
+                counts += [s["desiredCount"] for s in found]
+        return counts
+
+    def _records(self) -> dict[str, str]:
+        """The failover records' alias targets by role (PRIMARY, SECONDARY), as the region
+        whose load balancer each names."""
+        dns = read_outputs(self.server, ["shop-dns"], [SECONDARY])["shop-dns"]
+        balancers = {
+            region: read_outputs(self.server, [f"{APP_NAME}-{region}"], [region])[
+                f"{APP_NAME}-{region}"
+            ]["LoadBalancerDnsName"].lower()
+            for region in REGIONS
+        }
+        records = self.client("route53", PRIMARY).list_resource_record_sets(
+            HostedZoneId=dns["HostedZoneId"]
+        )["ResourceRecordSets"]
+        found: dict[str, str] = {}
+        for record in records:
+            if "Failover" in record and record["Type"] == "A":
+                alias = record["AliasTarget"]["DNSName"].rstrip(".").lower()
+                alias = alias.removeprefix("dualstack.")
+                found[record["Failover"]] = next(
+                    (r for r, name in balancers.items() if name == alias), alias
+                )
+        return found
+
+    def _fail_back_step(self, step: str, block: str) -> None:
+        look = self.look(f"{step}: look")
+        wanted = list(self.runbook[block])
+        self.check(step, look.next == wanted, f"next step {look.next}, runbook {wanted}")
+        self.run_block(step, block)
+
+    def rebuild(self) -> dict[str, Any]:
+        """Fail-back 1: us-east-1's database a fresh replica of us-east-2's, its service up
+        (read-only), DNS: us-east-2 PRIMARY, us-east-1 SECONDARY."""
+        step = "fail back: rebuild us-east-1"
+        self.run_block(step, "rebuild")
+        writer, rebuilt = self._database(SECONDARY), self._database(PRIMARY)
+        source = rebuilt.get("ReadReplicaSourceDBInstanceIdentifier")
+        self.check(
+            step,
+            source == writer["DBInstanceArn"],
+            f"{rebuilt['DBInstanceIdentifier']} replicates {source}, not the writer",
+        )
+        counts = self._desired_counts(PRIMARY)
+        self.check(step, bool(counts) and 0 not in counts, f"desired counts {counts}")
+        records = self._records()
+        wanted = {"PRIMARY": SECONDARY, "SECONDARY": PRIMARY}
+        self.check(step, records == wanted, f"records {records}, not {wanted}")
+        return {"rebuilt": rebuilt, "records": records}
+
+    def switch(self) -> dict[str, Any]:
+        """Fail-back 2: us-east-1's replica promoted, us-east-2 stood down, DNS on us-east-1."""
+        step = "fail back: switch to us-east-1"
+        self._fail_back_step(step, "switch")
+        writer = self._database(PRIMARY)
+        self.check(
+            step,
+            "ReadReplicaSourceDBInstanceIdentifier" not in writer,
+            f"{writer['DBInstanceIdentifier']} is still a replica",
+        )
+        counts = self._desired_counts(SECONDARY)
+        self.check(step, set(counts) == {0}, f"desired counts in {SECONDARY}: {counts}")
+        records = self._records()
+        wanted = {"PRIMARY": PRIMARY, "SECONDARY": PRIMARY}
+        self.check(step, records == wanted, f"records {records}, not {wanted}")
+        return {"writer": writer, "records": records}
+
+    def rebuild_other(self) -> dict[str, Any]:
+        """Fail-back 3: us-east-2 a fresh replica of us-east-1: the first deploy's layout."""
+        step = "fail back: rebuild us-east-2"
+        self._fail_back_step(step, "rebuild other")
+        writer, replica = self._database(PRIMARY), self._database(SECONDARY)
+        source = replica.get("ReadReplicaSourceDBInstanceIdentifier")
+        self.check(
+            step,
+            source == writer["DBInstanceArn"],
+            f"{replica['DBInstanceIdentifier']} replicates {source}, not the writer",
+        )
+        records = self._records()
+        wanted = {"PRIMARY": PRIMARY, "SECONDARY": SECONDARY}
+        self.check(step, records == wanted, f"records {records}, not {wanted}")
+        look = self.look(f"{step}: look")
+        self.check(step, look.writers == [PRIMARY], f"writers {look.writers}:\n{look.output}")
+        self.check(step, look.dns_primary == PRIMARY, f"DNS primary {look.dns_primary}")
+        self.check(step, look.next == [NOTHING_TO_DO], f"next step {look.next}")
+        return {"writer": writer, "replica": replica, "records": records, "look": look}
 
     def three_region_failover(self) -> dict[str, Any]:
         """Three regions, us-east-1 down: the failover block and the runbook's us-west-2
@@ -465,6 +572,9 @@ class Drill:
             ("primary region back: look (two writers, next: recover)", self.primary_back_look),
             ("primary region back: recover (us-east-1 stood down)", self.recover),
             ("primary region back: look (one writer, DNS on us-east-2)", self.recovered_look),
+            ("fail back: rebuild us-east-1 as a replica of us-east-2", self.rebuild),
+            ("fail back: switch the writer to us-east-1", self.switch),
+            ("fail back: rebuild us-east-2 (the first deploy's layout)", self.rebuild_other),
         ]
 
 

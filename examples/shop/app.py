@@ -21,12 +21,15 @@ Context values (``cdk synth -c key=value``):
 - ``throwaway``: ``true`` for a test environment that ``cdk destroy`` removes completely
   (database without deletion protection and without a final snapshot; repositories, keys,
   secret and zone deleted). Default: everything that holds data is kept.
-- ``promote_replica_in``: the failover (see the failover runbook): the region whose read
-  replica becomes the writer; its service becomes the only writable one, the primary
-  region's service is scaled to zero and leaves the DNS records. Default: none.
+- ``database_history``: failovers and fail-backs so far (see the failover runbook), comma
+  separated, e.g. ``promote:us-east-2`` (the failover: that region's read replica becomes the
+  writer, its service the only writable one; the primary region's service is scaled to zero
+  and leaves the DNS records), then ``rebuild:us-east-1``, ``promote:us-east-1`` and
+  ``rebuild:us-east-2`` (the fail-back). Only ever append; keep the value in ``cdk.json``'s
+  ``context`` once used, so that every later deploy has it. Default: none.
 - ``zone_name`` / ``record_name``: the hosted zone created for the failover record and the
-  record's name (default ``shop.example.com`` / ``www.shop.example.com``). On real AWS use a
-  zone you own, or pass an existing zone to ``FailoverDnsProps(existing_zone=...)``.
+  record's name (default ``shop.mycompany.com`` / ``www.shop.mycompany.com``). On real AWS
+  use a zone you own, or pass an existing zone to ``FailoverDnsProps(existing_zone=...)``.
 """
 
 from __future__ import annotations
@@ -50,7 +53,7 @@ from multiregion_tap import (
 PLACEHOLDER_ACCOUNT = "123456789012"
 
 app = cdk.App()
-zone_name = app.node.try_get_context("zone_name") or "shop.example.com"
+zone_name = app.node.try_get_context("zone_name") or "shop.mycompany.com"
 primary_region = app.node.try_get_context("primary_region") or "us-east-1"
 secondary_regions = str(app.node.try_get_context("secondary_regions") or "us-east-2").split()
 throwaway = str(app.node.try_get_context("throwaway")).lower() == "true"
@@ -81,7 +84,7 @@ MultiRegionApp(
     database=ReplicatedDatabaseProps(
         database_name="shop",
         removal_policy=removal,
-        promote_replica_in=app.node.try_get_context("promote_replica_in") or None,
+        history=app.node.try_get_context("database_history") or None,
     ),
     dns=FailoverDnsProps(
         zone_name=zone_name,

@@ -18,10 +18,23 @@ from tools.drill import BUDGET, NOTHING_TO_DO, PRIMARY, SECONDARY, Drill, deploy
 pytestmark = [pytest.mark.drill, pytest.mark.slow]
 
 FAILOVER = [
-    "cdk deploy shop-us-east-2 --exclusively -c promote_replica_in=us-east-2",
-    "cdk deploy shop-dns --exclusively -c promote_replica_in=us-east-2",
+    "cdk deploy shop-us-east-2 --exclusively -c database_history=promote:us-east-2",
+    "cdk deploy shop-dns --exclusively -c database_history=promote:us-east-2",
 ]
-RECOVER = ["cdk deploy shop-us-east-1 --exclusively -c promote_replica_in=us-east-2"]
+RECOVER = ["cdk deploy shop-us-east-1 --exclusively -c database_history=promote:us-east-2"]
+H2 = "promote:us-east-2,rebuild:us-east-1"
+H3 = f"{H2},promote:us-east-1"
+H4 = f"{H3},rebuild:us-east-2"
+REBUILD = [
+    f"cdk deploy shop-{s} --exclusively -c database_history={H2}" for s in ("us-east-1", "dns")
+]
+SWITCH = [
+    f"cdk deploy shop-{s} --exclusively -c database_history={H3}"
+    for s in ("us-east-2", "us-east-1", "dns")
+]
+REBUILD_OTHER = [
+    f"cdk deploy shop-{s} --exclusively -c database_history={H4}" for s in ("us-east-2", "dns")
+]
 STARTED: list[float] = []
 
 
@@ -35,6 +48,9 @@ def drill(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Drill]:
 def test_the_drill_runs_the_runbooks_commands(drill: Drill) -> None:
     assert drill.runbook["failover"] == tuple(FAILOVER)
     assert drill.runbook["recover"] == tuple(RECOVER)
+    assert drill.runbook["rebuild"] == tuple(REBUILD)
+    assert drill.runbook["switch"] == tuple(SWITCH)
+    assert drill.runbook["rebuild other"] == tuple(REBUILD_OTHER)
 
 
 def test_a_secondary_region_down_needs_nothing(drill: Drill) -> None:
@@ -87,6 +103,26 @@ def test_after_recovery_one_writer_and_dns_on_the_promoted_region(drill: Drill) 
     look = drill.recovered_look()
     assert look.writers == [SECONDARY]
     assert look.dns_primary == SECONDARY
-    assert look.next == ['next: fail back when ready (docs: failover-runbook, "Fail back")']
+    assert look.next == REBUILD
     assert any("superseded" in line for line in look.lines if line.startswith("  database"))
+
+
+def test_fail_back_rebuild_makes_the_old_primary_a_replica_of_the_writer(drill: Drill) -> None:
+    result = drill.rebuild()
+    assert result["rebuilt"]["DBInstanceIdentifier"] == "shop-use1-database-from-use2"
+    assert result["records"] == {"PRIMARY": SECONDARY, "SECONDARY": PRIMARY}
+
+
+def test_fail_back_switch_moves_the_writer_and_dns_back(drill: Drill) -> None:
+    result = drill.switch()
+    assert result["writer"]["DBInstanceIdentifier"] == "shop-use1-database-from-use2"
+    assert "ReadReplicaSourceDBInstanceIdentifier" not in result["writer"]
+    assert result["records"] == {"PRIMARY": PRIMARY, "SECONDARY": PRIMARY}
+
+
+def test_fail_back_ends_in_the_first_deploys_layout(drill: Drill) -> None:
+    result = drill.rebuild_other()
+    assert result["replica"]["DBInstanceIdentifier"] == "shop-use2-database-from-use1"
+    assert result["records"] == {"PRIMARY": PRIMARY, "SECONDARY": SECONDARY}
+    assert result["look"].next == [NOTHING_TO_DO]
     assert time.monotonic() - STARTED[0] < BUDGET

@@ -28,7 +28,7 @@ def drill(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Drill]:
 
 def test_the_third_regions_command_is_the_runbooks() -> None:
     assert prose_command(RUNBOOK.read_text(), "shop-us-west-2") == (
-        "cdk deploy shop-us-west-2 --exclusively -c promote_replica_in=us-east-2"
+        "cdk deploy shop-us-west-2 --exclusively -c database_history=promote:us-east-2"
     )
 
 

@@ -32,46 +32,69 @@ cdk deploy --all
 :linenos:
 
 # a comment is not a command
-cdk deploy shop-us-east-2 --exclusively -c promote_replica_in=us-east-2
+cdk deploy shop-us-east-2 --exclusively -c database_history=promote:us-east-2
 
-cdk deploy shop-dns --exclusively -c promote_replica_in=us-east-2
+cdk deploy shop-dns --exclusively -c database_history=promote:us-east-2
 ````
 
 ```{code-block} bash
 :caption: drill: recover
 
-cdk deploy shop-us-east-1 --exclusively -c promote_replica_in=us-east-2
+cdk deploy shop-us-east-1 --exclusively -c database_history=promote:us-east-2
 ```
 """
 
 
-def test_the_runbook_page_has_exactly_the_three_blocks_with_their_lines() -> None:
+def test_the_runbook_page_has_exactly_the_six_blocks_with_their_lines() -> None:
+    h2 = "promote:us-east-2,rebuild:us-east-1"
+    h3 = f"{h2},promote:us-east-1"
+    h4 = f"{h3},rebuild:us-east-2"
     assert read_runbook() == {
         "look": ("multiregion-tap status shop --regions us-east-1,us-east-2",),
         "failover": (
-            "cdk deploy shop-us-east-2 --exclusively -c promote_replica_in=us-east-2",
-            "cdk deploy shop-dns --exclusively -c promote_replica_in=us-east-2",
+            "cdk deploy shop-us-east-2 --exclusively -c database_history=promote:us-east-2",
+            "cdk deploy shop-dns --exclusively -c database_history=promote:us-east-2",
         ),
-        "recover": ("cdk deploy shop-us-east-1 --exclusively -c promote_replica_in=us-east-2",),
+        "recover": (
+            "cdk deploy shop-us-east-1 --exclusively -c database_history=promote:us-east-2",
+        ),
+        "rebuild": (
+            f"cdk deploy shop-us-east-1 --exclusively -c database_history={h2}",
+            f"cdk deploy shop-dns --exclusively -c database_history={h2}",
+        ),
+        "switch": (
+            f"cdk deploy shop-us-east-2 --exclusively -c database_history={h3}",
+            f"cdk deploy shop-us-east-1 --exclusively -c database_history={h3}",
+            f"cdk deploy shop-dns --exclusively -c database_history={h3}",
+        ),
+        "rebuild other": (
+            f"cdk deploy shop-us-east-2 --exclusively -c database_history={h4}",
+            f"cdk deploy shop-dns --exclusively -c database_history={h4}",
+        ),
     }
 
 
+REQUIRED = ("look", "failover", "recover")
+
+
 def test_blocks_are_read_with_their_options_longer_fences_and_comments() -> None:
-    blocks = runbook_blocks(PAGE)
+    blocks = runbook_blocks(PAGE, REQUIRED)
     assert blocks == {
         "look": ("multiregion-tap status shop --regions us-east-1,us-east-2",),
         "failover": (
-            "cdk deploy shop-us-east-2 --exclusively -c promote_replica_in=us-east-2",
-            "cdk deploy shop-dns --exclusively -c promote_replica_in=us-east-2",
+            "cdk deploy shop-us-east-2 --exclusively -c database_history=promote:us-east-2",
+            "cdk deploy shop-dns --exclusively -c database_history=promote:us-east-2",
         ),
-        "recover": ("cdk deploy shop-us-east-1 --exclusively -c promote_replica_in=us-east-2",),
+        "recover": (
+            "cdk deploy shop-us-east-1 --exclusively -c database_history=promote:us-east-2",
+        ),
     }
 
 
 def test_a_missing_caption_fails() -> None:
     page = PAGE.replace(":caption: drill: recover", ":caption: recover")
     with pytest.raises(RunbookError, match=r"^no code block captioned 'drill: recover'$"):
-        runbook_blocks(page)
+        runbook_blocks(page, REQUIRED)
 
 
 @pytest.mark.parametrize(
@@ -83,7 +106,8 @@ def test_a_missing_caption_fails() -> None:
         ),
         (
             lambda page: page.replace(
-                "cdk deploy shop-us-east-1 --exclusively -c promote_replica_in=us-east-2\n", ""
+                "cdk deploy shop-us-east-1 --exclusively -c database_history=promote:us-east-2\n",
+                "",
             ),
             r"^the code block captioned 'drill: recover' has no command$",
         ),
@@ -92,7 +116,7 @@ def test_a_missing_caption_fails() -> None:
 )
 def test_a_malformed_block_fails(change: object, message: str) -> None:
     with pytest.raises(RunbookError, match=message):
-        runbook_blocks(change(PAGE))  # type: ignore[operator]
+        runbook_blocks(change(PAGE), REQUIRED)  # type: ignore[operator]
 
 
 class _FakeDrill:

@@ -40,7 +40,7 @@ def defaults_scan() -> Scan:
         "Shop",
         app_name="shop",
         database=True,
-        dns=FailoverDnsProps(zone_name="example.com", record_name="www.example.com"),
+        dns=FailoverDnsProps(zone_name="mycompany.com", record_name="www.mycompany.com"),
     )
     # Imported certificates are plain ARNs (no cross-stack reference): a holder stack gives
     # them a scope before the app's regional stacks exist.
@@ -60,7 +60,7 @@ def defaults_scan() -> Scan:
             )
             for region in ("us-east-1", "us-east-2")
         },
-        dns=FailoverDnsProps(zone_name="example.org", record_name="www.example.org"),
+        dns=FailoverDnsProps(zone_name="mycompany.org", record_name="www.mycompany.org"),
     )
     try:
         app.synth()

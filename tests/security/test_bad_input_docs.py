@@ -54,7 +54,7 @@ def _database(**kw: Any) -> dict[str, Any]:
 
 
 def _dns(**kw: Any) -> dict[str, Any]:
-    props = {"zone_name": "example.com", "record_name": "www.example.com", **kw}
+    props = {"zone_name": "mycompany.com", "record_name": "www.mycompany.com", **kw}
     return {"dns": FailoverDnsProps(**props)}
 
 
@@ -110,6 +110,10 @@ CASES = [
          _database(database_name="my-db"), "my-db"),
     Case(DB, "promote_replica_in", "a secondary region with a replica",
          _database(promote_replica_in="us-east-1"), "us-east-1"),
+    Case(DB, "history", "no promotion of a superseded region before its rebuild",
+         _database(history="promote:us-east-2,promote:us-east-1"), "promote:us-east-1"),
+    Case(DB, "history", "'promote:<region>' or 'rebuild:<region>'",
+         _database(history=["promote us-east-2"]), "promote us-east-2"),
     Case(DNS, "record_name", "inside the hosted zone", _dns(record_name="shop.example.org"),
          "shop.example.org"),
     Case(DNS, "failure_threshold", "1 to 10", _dns(failure_threshold=11), 11),

@@ -185,8 +185,8 @@ def two_regions() -> Built:
         "FailoverDns",
         primary_load_balancer=primary.load_balancer,
         secondary_load_balancers=[secondary.load_balancer],
-        record_name="shop.example.com",
-        zone_name="example.com",
+        record_name="shop.mycompany.com",
+        zone_name="mycompany.com",
         health_check_path="/healthz",
         health_check_interval=cdk.Duration.seconds(10),
         failure_threshold=2,
@@ -241,8 +241,8 @@ def three_regions() -> Built:
             regions["us-east-2"].load_balancer,
             regions["us-west-2"].load_balancer,
         ],
-        record_name="www.shop.example.com.",
+        record_name="www.shop.mycompany.com.",
         existing_zone_id="Z0123456789ABCDEFGHIJ",
-        zone_name="shop.example.com",
+        zone_name="shop.mycompany.com",
     )
     return Built(shop, regions, dns, templates(shop), {})

@@ -30,7 +30,7 @@ def shop() -> MultiRegionApp:
         account="123456789012",
         service=RegionalServiceProps(container_port=8080, health_check_path="/health"),
         database=True,
-        dns=FailoverDnsProps(zone_name="example.com", record_name="shop.example.com"),
+        dns=FailoverDnsProps(zone_name="mycompany.com", record_name="shop.mycompany.com"),
     )
 
 
@@ -132,7 +132,7 @@ def test_failover_records_point_at_each_regions_load_balancer(
 ) -> None:
     records = _of_type(templates["shop-dns"], "AWS::Route53::RecordSet")
     failover = {r["Properties"]["Failover"]: r["Properties"] for r in records.values()}
-    assert failover["PRIMARY"]["Name"] == failover["SECONDARY"]["Name"] == "shop.example.com."
+    assert failover["PRIMARY"]["Name"] == failover["SECONDARY"]["Name"] == "shop.mycompany.com."
     assert failover["PRIMARY"]["Type"] == failover["SECONDARY"]["Type"] == "A"
     primary_target = json.dumps(failover["PRIMARY"]["AliasTarget"])
     secondary_target = json.dumps(failover["SECONDARY"]["AliasTarget"])
@@ -271,11 +271,11 @@ def test_without_a_database_the_regions_deploy_in_parallel() -> None:
         (
             {
                 "service": RegionalServiceProps(internet_facing=False),
-                "dns": FailoverDnsProps(zone_name="example.com", record_name="shop.example.com"),
+                "dns": FailoverDnsProps(zone_name="mycompany.com", record_name="shop.mycompany.com"),
             },
             r"^dns must be left unset while service.internet_facing is False: Route 53's health "
             r"checkers are on the internet and the service's load balancer is internal, "
-            r"got FailoverDnsProps\(record_name='shop.example.com'",
+            r"got FailoverDnsProps\(record_name='shop.mycompany.com'",
         ),
     ],
 )
@@ -317,7 +317,7 @@ def test_dns_health_check_path_follows_the_services(
         monitoring=False,
         service=RegionalServiceProps(health_check_path=service_path),
         dns=FailoverDnsProps(
-            zone_name="example.com", record_name="shop.example.com", health_check_path=dns_path
+            zone_name="mycompany.com", record_name="shop.mycompany.com", health_check_path=dns_path
         ),
     )
     assert shop.dns is not None
