@@ -143,6 +143,7 @@ class RegionalServiceProps:
     internet_facing: bool = True
     idle_timeout: cdk.Duration | None = None
     ssl_policy: elbv2.SslPolicy | None = None
+    dual_stack: bool = False
     web_acl_arn: str | None = None
     deployment_mode: DeploymentMode = DeploymentMode.BLUE_GREEN
     bake_time: cdk.Duration | None = None
@@ -371,6 +372,11 @@ class RegionalService(Construct):
     :param ssl_policy: TLS policy of the HTTPS listeners (production and test), for example
         ``elbv2.SslPolicy.TLS13_RES`` (TLS 1.3 only). Only with ``certificate``.
         Default: - ``elbv2.SslPolicy.RECOMMENDED_TLS``.
+    :param dual_stack: Serve IPv4 and IPv6: the load balancer is ``DUAL_STACK`` (its open
+        listeners also accept ``::/0``) and the created VPC gets an Amazon-provided IPv6
+        block, a /64 per subnet and an egress-only internet gateway; an ``existing_vpc`` must
+        have IPv6 subnets already. ``FailoverDns`` then adds ``AAAA`` records when every
+        region is dual stack. The targets stay IPv4. Default: ``False``
     :param web_acl_arn: ARN of a regional AWS WAF web ACL (scope ``REGIONAL``) of this
         stack's region and account to associate with the load balancer; a literal ARN of
         another region, partition or account is refused. Default: - no web ACL.
@@ -494,6 +500,7 @@ class RegionalService(Construct):
         internet_facing: bool = True,
         idle_timeout: cdk.Duration | None = None,
         ssl_policy: elbv2.SslPolicy | None = None,
+        dual_stack: bool = False,
         web_acl_arn: str | None = None,
         deployment_mode: DeploymentMode = DeploymentMode.BLUE_GREEN,
         bake_time: cdk.Duration | None = None,
@@ -580,6 +587,7 @@ class RegionalService(Construct):
             target_group_props=target_group_props,
             existing_repository=existing_repository,
             ssl_policy=ssl_policy,
+            dual_stack=dual_stack,
         )
         super().__init__(scope, id)
         require_replication_regions(cdk.Stack.of(self), settings.replication)

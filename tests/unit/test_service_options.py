@@ -731,3 +731,51 @@ def test_your_own_execution_role_gets_the_pull_and_log_permissions() -> None:
         "logs:CreateLogStream",
         "logs:PutLogEvents",
     } <= actions
+
+
+# ------------------------------------------------------------------ dual stack
+def test_dual_stack_load_balancer_and_vpc_are_nag_and_lint_clean() -> None:
+    app = app_with_nag()
+    stack = cdk.Stack(app, "Dual", env=cdk.Environment(region="us-east-2", account=ACCOUNT))
+    service = RegionalService(stack, "Service", dual_stack=True)
+    nagged = synth_with_nag(app)
+    assert nagged.findings == {}
+    assert cfn_lint_findings(nagged.template_paths.values()) == ""
+    raw = nagged.raw["Dual"]
+    _, block = _one(raw, "AWS::EC2::VPCCidrBlock")
+    assert block["Properties"]["AmazonProvidedIpv6CidrBlock"] is True
+    subnets = _resources(raw, "AWS::EC2::Subnet")
+    assert len(subnets) == 6
+    for subnet in subnets.values():
+        assert "Ipv6CidrBlock" in subnet["Properties"]
+        assert subnet["Properties"]["AssignIpv6AddressOnCreation"] is False
+    _one(raw, "AWS::EC2::EgressOnlyInternetGateway")
+    _, lb = _one(raw, "AWS::ElasticLoadBalancingV2::LoadBalancer")
+    assert lb["Properties"]["IpAddressType"] == "dualstack"
+    assert service.load_balancer.ip_address_type == elbv2.IpAddressType.DUAL_STACK
+    group = lb["Properties"]["SecurityGroups"][0]["Fn::GetAtt"][0]
+    ingress = raw["Resources"][group]["Properties"]["SecurityGroupIngress"]
+    assert sorted((r.get("CidrIp") or r.get("CidrIpv6"), r["FromPort"]) for r in ingress) == [
+        ("0.0.0.0/0", 80),
+        ("::/0", 80),
+    ]
+    # The targets stay IPv4 (ECS registers the tasks' IPv4 addresses).
+    for group in _resources(raw, "AWS::ElasticLoadBalancingV2::TargetGroup").values():
+        assert group["Properties"].get("IpAddressType", "ipv4") == "ipv4"
+
+
+def test_ip_address_type_is_owned_by_dual_stack() -> None:
+    stack = _stack()
+    with pytest.raises(ValidationError) as caught:
+        RegionalService(
+            stack,
+            "Service",
+            load_balancer_props={"ip_address_type": elbv2.IpAddressType.DUAL_STACK},
+        )
+    assert caught.value.message == (
+        "load_balancer_props['ip_address_type'] must not be given: the library sets it "
+        "(use dual_stack), got <IpAddressType.DUAL_STACK: 'DUAL_STACK'>"
+    )
+    with pytest.raises(ValidationError) as caught:
+        RegionalService(stack, "Service", dual_stack="yes")
+    assert caught.value.message == "dual_stack must be True or False, got 'yes'"

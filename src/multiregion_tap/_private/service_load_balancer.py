@@ -106,6 +106,8 @@ def build_load_balancer(
     lb_options: dict[str, Any] = {}
     if options.idle_timeout is not None:
         lb_options["idle_timeout"] = options.idle_timeout
+    if options.dual_stack:
+        lb_options["ip_address_type"] = elbv2.IpAddressType.DUAL_STACK
     load_balancer = elbv2.ApplicationLoadBalancer(
         scope,
         "LoadBalancer",

@@ -13,6 +13,7 @@ the order of the resources in the template."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_logs as logs
@@ -45,10 +46,19 @@ def build_network(scope: Construct, settings: ServiceSettings) -> Network:
         return Network(settings.existing_vpc, settings.existing_vpc.vpc_cidr_block)
     cidr = settings.cidr
     prefix = int(cidr.split("/")[1])
+    dual_stack: dict[str, Any] = {}
+    subnet_ipv6: dict[str, Any] = {}
+    if settings.options.dual_stack:
+        # An Amazon-provided IPv6 block, a /64 per subnet, and an egress-only internet
+        # gateway for the private subnets (CDK's DUAL_STACK layout). Nothing in the subnets
+        # gets an IPv6 address unasked: the load balancer takes its own, the tasks stay IPv4.
+        dual_stack["ip_protocol"] = ec2.IpProtocol.DUAL_STACK
+        subnet_ipv6["ipv6_assign_address_on_creation"] = False
     vpc = ec2.Vpc(
         scope,
         "Vpc",
         ip_addresses=ec2.IpAddresses.cidr(cidr),
+        **dual_stack,
         max_azs=settings.max_azs,
         nat_gateways=settings.nat_count,
         restrict_default_security_group=False,
@@ -58,16 +68,19 @@ def build_network(scope: Construct, settings: ServiceSettings) -> Network:
                 subnet_type=ec2.SubnetType.PUBLIC,
                 cidr_mask=prefix + PUBLIC_SUBNET_EXTRA_BITS,
                 map_public_ip_on_launch=False,
+                **subnet_ipv6,
             ),
             ec2.SubnetConfiguration(
                 name="Private",
                 subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS,
                 cidr_mask=prefix + PRIVATE_SUBNET_EXTRA_BITS,
+                **subnet_ipv6,
             ),
             ec2.SubnetConfiguration(
                 name="Isolated",
                 subnet_type=ec2.SubnetType.PRIVATE_ISOLATED,
                 cidr_mask=prefix + ISOLATED_SUBNET_EXTRA_BITS,
+                **subnet_ipv6,
             ),
         ],
     )

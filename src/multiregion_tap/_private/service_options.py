@@ -2,7 +2,8 @@
 
 :func:`resolve_service_options` checks the first-class options (CPU architecture, Fargate
 Spot and capacity provider strategies, ECS Exec, ephemeral storage, the container's command,
-entry point and health check, the load balancer's idle timeout and TLS policy) and the
+entry point and health check, the load balancer's idle timeout, TLS policy and dual stack)
+and the
 ``*_props``
 overrides, merged by the builders over the library's own keyword arguments in the manner of
 AWS Solutions Constructs. It runs inside :func:`.service_props.resolve_service_props`, before
@@ -108,6 +109,7 @@ OWNED_KEYS: Mapping[str, tuple[Callable[..., Any], Mapping[str, str]]] = {
             "security_group": "the load balancer uses load_balancer_security_group",
             "deletion_protection": "use removal_policy (RETAIN turns it on)",
             "idle_timeout": "use idle_timeout",
+            "ip_address_type": "use dual_stack",
         },
     ),
     "target_group_props": (
@@ -138,6 +140,7 @@ class ServiceOptions:
     enable_execute_command: bool = False
     idle_timeout: cdk.Duration | None = None
     ssl_policy: elbv2.SslPolicy | None = None
+    dual_stack: bool = False
     overrides: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def override(self, prop: str) -> dict[str, Any]:
@@ -163,6 +166,7 @@ def resolve_service_options(
     idle_timeout: cdk.Duration | None,
     ssl_policy: elbv2.SslPolicy | None,
     https: bool,
+    dual_stack: bool,
     task_definition_props: Mapping[str, Any] | None,
     container_props: Mapping[str, Any] | None,
     fargate_service_props: Mapping[str, Any] | None,
@@ -186,7 +190,11 @@ def resolve_service_options(
     entry_tuple = _strings("entry_point", entry_point)
     if container_health_check is not None:
         _require_container_health_check(container_health_check)
-    for prop, flag in (("spot", spot), ("enable_execute_command", enable_execute_command)):
+    for prop, flag in (
+        ("spot", spot),
+        ("enable_execute_command", enable_execute_command),
+        ("dual_stack", dual_stack),
+    ):
         if not isinstance(flag, bool):
             raise fail(prop, flag, "be True or False")
     require_exclusive(
@@ -234,6 +242,7 @@ def resolve_service_options(
         enable_execute_command=enable_execute_command,
         idle_timeout=idle_timeout,
         ssl_policy=ssl_policy,
+        dual_stack=dual_stack,
         overrides=overrides,
     )
 

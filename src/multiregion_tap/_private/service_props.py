@@ -184,6 +184,7 @@ def resolve_service_props(
     target_group_props: Mapping[str, Any] | None = None,
     existing_repository: ecr.IRepository | None = None,
     ssl_policy: elbv2.SslPolicy | None = None,
+    dual_stack: bool = False,
 ) -> ServiceSettings:
     """Check the props of a ``RegionalService`` ``id`` under ``scope`` and resolve defaults.
 
@@ -354,6 +355,7 @@ def resolve_service_props(
         idle_timeout=idle_timeout,
         ssl_policy=ssl_policy,
         https=certificate is not None,
+        dual_stack=dual_stack,
         task_definition_props=task_definition_props,
         container_props=container_props,
         fargate_service_props=fargate_service_props,
