@@ -566,11 +566,12 @@ def _guide_snippets() -> list[str]:
 
 
 def test_the_guide_shows_snippets() -> None:
-    assert len(_guide_snippets()) == 6
+    assert len(_guide_snippets()) == 7
 
 
 @pytest.mark.parametrize(
-    ("index", "builds"), [(0, True), (1, True), (2, False), (3, True), (4, True), (5, True)]
+    ("index", "builds"),
+    [(0, True), (1, True), (2, False), (3, True), (4, True), (5, True), (6, True)],
 )
 def test_guide_snippet_runs_and_synthesizes(index: int, builds: bool) -> None:
     """Each snippet of docs/guides/customizing.md runs as shown (its asserts included) and
