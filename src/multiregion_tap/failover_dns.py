@@ -120,7 +120,8 @@ class FailoverDns(Construct):
         53's health checkers cannot reach an internal one: refused). Its stack's region must
         be a literal region. An imported load balancer
         (``ApplicationLoadBalancer.from_application_load_balancer_attributes``, with its DNS
-        name and canonical hosted zone id) works: give ``health_check_protocol`` and
+        name and canonical hosted zone id, refused without them) works: give
+        ``health_check_protocol`` and
         ``health_check_port`` when it does not serve HTTP on port 80.
     :param secondary_load_balancers: The secondary regions' load balancers, in failover order,
         each in a distinct region other than the primary's, internet-facing like the
@@ -194,9 +195,9 @@ class FailoverDns(Construct):
             *(_region_of(f"secondary_load_balancers[{i}]", lb) for i, lb in enumerate(secondaries)),
         ]
         require_distinct("regions of the load balancers", regions)
-        _require_internet_facing("primary_load_balancer", primary_load_balancer)
+        _require_reachable("primary_load_balancer", primary_load_balancer)
         for index, secondary in enumerate(secondaries):
-            _require_internet_facing(f"secondary_load_balancers[{index}]", secondary)
+            _require_reachable(f"secondary_load_balancers[{index}]", secondary)
 
         require_exclusive(existing_zone=existing_zone, existing_zone_id=existing_zone_id)
         if existing_zone is None and zone_name is None:
@@ -473,11 +474,23 @@ def _region_of(prop: str, load_balancer: elbv2.IApplicationLoadBalancer) -> str:
     return require_region(f"region of {prop}", region)
 
 
-def _require_internet_facing(prop: str, load_balancer: elbv2.IApplicationLoadBalancer) -> None:
+def _require_reachable(prop: str, load_balancer: elbv2.IApplicationLoadBalancer) -> None:
     """Refuse an internal load balancer built in this app: Route 53's health checkers reach
     endpoints over the internet, so its health check would always fail (an imported load
-    balancer's scheme is unknown: it passes)."""
+    balancer's scheme is unknown: it passes). An imported one must know its DNS name and
+    canonical hosted zone id, which the health check and the alias records use."""
     if not isinstance(load_balancer, elbv2.ApplicationLoadBalancer):
+        try:
+            load_balancer.load_balancer_dns_name  # noqa: B018 - CDK raises when unknown
+            load_balancer.load_balancer_canonical_hosted_zone_id  # noqa: B018
+        except (RuntimeError, jsii.errors.JSIIError):
+            raise fail(
+                prop,
+                load_balancer.node.path,
+                "know its DNS name and canonical hosted zone id: import it with "
+                "ApplicationLoadBalancer.from_application_load_balancer_attributes("
+                "load_balancer_dns_name=..., load_balancer_canonical_hosted_zone_id=...)",
+            ) from None
         return
     cfn = load_balancer.node.default_child
     if isinstance(cfn, elbv2.CfnLoadBalancer) and cfn.scheme == "internal":

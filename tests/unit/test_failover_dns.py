@@ -616,6 +616,44 @@ def test_imported_load_balancer_health_check_uses_the_protocols_default_port(
     assert set(dns.records) == {"A"}
 
 
+@pytest.mark.parametrize(
+    "missing", ["load_balancer_dns_name", "load_balancer_canonical_hosted_zone_id"]
+)
+def test_imported_load_balancer_without_dns_name_or_zone_id_is_refused(missing: str) -> None:
+    """CDK would fail later with a jsii error; the message says what to import it with."""
+    shop = MultiRegionApp(cdk.App(), "Shop", app_name="shop", service=False)
+    attributes = {
+        "load_balancer_dns_name": "shop-1.us-east-2.elb.amazonaws.com",
+        "load_balancer_canonical_hosted_zone_id": "Z3AADJGX6KTTL2",
+    }
+    del attributes[missing]
+    imported = elbv2.ApplicationLoadBalancer.from_application_load_balancer_attributes(
+        shop.stack_for("us-east-2"),
+        "Alb",
+        load_balancer_arn=(
+            "arn:aws:elasticloadbalancing:us-east-2:123456789012:"
+            "loadbalancer/app/shop/0123456789abcdef"
+        ),
+        security_group_id="sg-12345678",
+        **attributes,
+    )
+    with pytest.raises(ValidationError) as caught:
+        FailoverDns(
+            shop.add_helper_stack("dns", region="us-west-2"),
+            "Dns",
+            primary_load_balancer=imported,
+            secondary_load_balancers=[],
+            record_name="shop.mycompany.com",
+            zone_name="mycompany.com",
+        )
+    assert caught.value.message == (
+        "primary_load_balancer must know its DNS name and canonical hosted zone id: import it "
+        "with ApplicationLoadBalancer.from_application_load_balancer_attributes("
+        "load_balancer_dns_name=..., load_balancer_canonical_hosted_zone_id=...), "
+        "got 'shop-us-east-2/Alb'"
+    )
+
+
 # ----------------------------------------------------------------------------- one region left
 def test_without_secondaries_both_records_point_at_the_primary() -> None:
     """After a failover with two regions only the promoted one serves: the name keeps one
