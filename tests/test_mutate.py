@@ -68,3 +68,49 @@ def test_mutate_command_runs_on_a_small_module() -> None:
     assert "3 mutants" in result.stdout
     assert len([line for line in result.stdout.splitlines() if line.startswith("[")]) == 3
     assert "score: " in result.stdout
+
+
+def test_every_equivalent_entry_names_a_mutant_of_the_module_as_it_is() -> None:
+    """An entry whose line was edited no longer matches: it must go, or the mutant is back."""
+    for module, entries in mutate.EQUIVALENT.items():
+        source = (mutate.PACKAGE / module).read_text(encoding="utf-8")
+        current = {(mutate._source_line(source, m), m.description) for m in mutate.mutants(source)}
+        for key, reason in entries.items():
+            assert key in current, (module, key)
+            assert reason.strip(), (module, key)
+
+
+def test_equivalent_mutants_are_found_by_their_line_not_its_number() -> None:
+    source = "def f(a):\n    assert a > 0 and a < 9\n    return a\n"
+    (m,) = [m for m in mutate.mutants(source) if m.description == "boolean And -> Or"]
+    key = ("assert a > 0 and a < 9", "boolean And -> Or")
+    mutate.EQUIVALENT["_test_only.py"] = {key: "an invariant"}
+    try:
+        assert mutate.equivalent_reason("_test_only.py", source, m) == "an invariant"
+        moved = "\n" + source
+        (m2,) = [m for m in mutate.mutants(moved) if m.description == "boolean And -> Or"]
+        assert m2.line == m.line + 1
+        assert mutate.equivalent_reason("_test_only.py", moved, m2) == "an invariant"
+        assert mutate.equivalent_reason("other.py", source, m) is None
+    finally:
+        del mutate.EQUIVALENT["_test_only.py"]
+
+
+def test_a_mutant_run_exits_with_the_sessions_status_without_waiting_for_threads(
+    tmp_path: Path,
+) -> None:
+    """The ``-p tools.mutate`` plugin: a failing test still fails the run, a passing one
+    passes, and a thread left blocked does not hold the exit."""
+    test_file = tmp_path / "test_x.py"
+    test_file.write_text(
+        "import os, threading, time\n"
+        "threading.Thread(target=time.sleep, args=(60,)).start()\n"
+        "def test_x():\n"
+        "    assert os.environ.get('MUTATE_PLUGIN_CASE') != 'fail'\n",
+        encoding="utf-8",
+    )
+    for case, passed in (("pass", True), ("fail", False)):
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("MUTATE_PLUGIN_CASE", case)
+            ok, seconds = mutate._run_tests(mutate.PACKAGE.parent, [str(test_file)], timeout=50)
+        assert (ok, seconds < 40) == (passed, True), case

@@ -55,7 +55,7 @@ _DISCOVERY_FAST_TESTS: dict[str, list[str]] = {
         "tests/unit/test_mutation_topology.py",
         "tests/unit/test_mutation_render.py",
     ],
-    "topology": ["tests/unit/test_mutation_topology.py"],
+    "topology": ["tests/unit/test_mutation_topology.py", "tests/unit/test_mutation_model.py"],
     "render": ["tests/unit/test_mutation_render.py", "tests/unit/test_mutation_topology.py"],
     "parse": ["tests/unit/test_mutation_parse.py", "tests/unit/test_mutation_dns.py"],
     "reach": ["tests/unit/test_mutation_reach.py"],
@@ -64,7 +64,7 @@ _DISCOVERY_FAST_TESTS: dict[str, list[str]] = {
     "advice": [],
     "walk": [],
     "aws": ["tests/unit/test_mutation_aws.py", "tests/unit/test_mutation_reach.py"],
-    "cli": [],
+    "cli": ["tests/unit/test_mutation_cli.py"],
 }
 
 #: Module (relative to src/multiregion_tap) -> the fast tests that cover it.
@@ -79,9 +79,15 @@ TESTS: dict[str, list[str]] = {
     ],
     "_private/dns_names.py": ["tests/unit/test_failover_dns.py"],
     "_private/dns_targets.py": ["tests/unit/test_failover_dns.py"],
-    "_private/database_engine.py": ["tests/unit/test_replicated_database.py"],
+    "_private/database_engine.py": [
+        "tests/unit/test_mutation_database_engine.py",
+        "tests/unit/test_replicated_database.py",
+    ],
     "_private/monitoring_checks.py": ["tests/unit/test_monitoring.py"],
-    "_private/service_checks.py": ["tests/unit/test_regional_service.py"],
+    "_private/service_checks.py": [
+        "tests/unit/test_mutation_service_checks.py",
+        "tests/unit/test_regional_service.py",
+    ],
     "_private/service_dependencies.py": ["tests/unit/test_regional_service.py"],
     "_private/outputs.py": [
         "tests/unit/test_regional_service.py",
@@ -137,6 +143,7 @@ _NO_DIGIT_FIRST = (
     "never runs: a letter-first rule's cut starts with a letter (_clean strips leading digits "
     "and hyphens; an empty cut becomes 'n'), so the line is kept only as a safety net"
 )
+_TYPEVAR_NAME = "a TypeVar's name: read by type checkers, nothing at run time"
 EQUIVALENT: dict[str, dict[tuple[str, str], str]] = {
     "_private/naming.py": {
         ('allowed: str = "a-zA-Z0-9-"', "string 'a-zA-Z0-9-' -> 'XX' + it"): _XX_IN_CLASS,
@@ -162,6 +169,22 @@ EQUIVALENT: dict[str, dict[tuple[str, str], str]] = {
         ): "an assertion of what the code above guarantees: weaker, it still never fails",
         ('result = ("n" + result)[: rule.max_length]', "operator Add -> Sub"): _NO_DIGIT_FIRST,
         ('result = ("n" + result)[: rule.max_length]', "string 'n' -> 'XX' + it"): _NO_DIGIT_FIRST,
+    },
+    "_private/validation.py": {
+        ("if value is None or isinstance(value, bool):", "boolean Or -> And"): (
+            "a shortcut: None and booleans get the same False below (neither is a string, "
+            "abs(True) is below 1e280, Token.is_unresolved(None) is False)"
+        ),
+        (
+            "return not abs(value) < _NO_NUMBER_TOKEN_BELOW and cdk.Token.is_unresolved(value)",
+            "comparison Lt -> LtE",
+        ): (
+            "differs only for abs(value) == 1e280 exactly, which Token.is_unresolved answers "
+            "False for too (number tokens are near 1.8e289)"
+        ),
+        ('_Init = TypeVar("_Init", bound=Callable[..., None])', "string '_Init' -> 'XX' + it"): (
+            _TYPEVAR_NAME
+        ),
     },
 }
 
@@ -417,6 +440,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max", type=int, default=None, help="run at most N mutants")
     parser.add_argument("--list", action="store_true", help="list the mutants and stop")
     parser.add_argument("--min-score", type=float, default=0.0, help="fail below this percent")
+    parser.add_argument(
+        "--tests",
+        nargs="+",
+        default=None,
+        metavar="FILE",
+        help="run these test files instead of the module's mapped ones (a score against fewer "
+        "tests can only be lower: say so when you record it)",
+    )
     args = parser.parse_args(argv)
 
     module = resolve_module(args.module)
@@ -429,7 +460,7 @@ def main(argv: list[str] | None = None) -> int:
             note = f"  [equivalent: {reason}]" if reason else ""
             print(f"#{m.index} line {m.line}: {m.description}: {_source_line(source, m)}{note}")
         return 0
-    tests = TESTS[module]
+    tests = args.tests or TESTS[module]
     print(f"mutating src/multiregion_tap/{module}: {len(chosen)} mutants; tests: {' '.join(tests)}")
 
     with tempfile.TemporaryDirectory(prefix="mutate-") as tmp:

@@ -156,6 +156,11 @@ def test_a_private_cidr_outside_rfc1918_is_refused(cidr: str) -> None:
 
 
 def test_cidr_prefix_bounds_are_named_exactly() -> None:
+    for cidr in ("10.0.0.0/16", "10.0.0.0/24", "172.16.0.0/20", "192.168.0.0/16"):
+        assert validation.require_cidr("vpc_cidr", cidr, min_prefix=16, max_prefix=24) is None
+    with pytest.raises(ValidationError, match=r"^vpc_cidr must be an IPv4 CIDR block .*/16'$"):
+        # host bits set: a network address is required, not an address in it
+        validation.require_cidr("vpc_cidr", "10.0.0.1/16", min_prefix=16, max_prefix=24)
     with _raises("vpc_cidr must have a prefix length between /16 and /24, got '10.0.0.0/25'"):
         validation.require_cidr("vpc_cidr", "10.0.0.0/25", min_prefix=16, max_prefix=24)
     with _raises("vpc_cidr must have a prefix length between /16 and /24, got '10.0.0.0/15'"):
@@ -173,6 +178,8 @@ def test_no_overlap_compares_every_pair_once_and_skips_tokens() -> None:
     assert validation.require_no_overlap("vpc_cidr", cidrs) is None
     token = cdk.Fn.import_value("cidr")
     assert validation.require_no_overlap("vpc_cidr", {"a": "10.0.0.0/16", "t": token}) is None
+    with _raises("vpc_cidr must not overlap: a has '10.0.0.0/16' and b has '10.0.1.0/24'"):
+        validation.require_no_overlap("vpc_cidr", {"b": "10.0.1.0/24", "a": "10.0.0.0/16"})
     with _raises("vpc_cidr must not overlap: a has '10.0.0.0/16' and c has '10.0.1.0/24'"):
         validation.require_no_overlap(
             "vpc_cidr", {"c": "10.0.1.0/24", "b": "10.1.0.0/16", "a": "10.0.0.0/16"}
