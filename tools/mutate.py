@@ -61,7 +61,7 @@ _DISCOVERY_FAST_TESTS: dict[str, list[str]] = {
     "reach": ["tests/unit/test_mutation_reach.py"],
     "dns": ["tests/unit/test_mutation_dns.py"],
     "status": [],
-    "advice": [],
+    "advice": ["tests/unit/test_mutation_advice.py"],
     "walk": [],
     "aws": ["tests/unit/test_mutation_aws.py", "tests/unit/test_mutation_reach.py"],
     "cli": ["tests/unit/test_mutation_cli.py"],
