@@ -14,16 +14,23 @@ region down, checking after each step what AWS would show:
    failover commands;
 3. the old primary comes back: ``drill: look`` warns of two writers and prints the command of
    ``drill: recover``; it runs; then the us-east-1 service runs no task, and ``drill: look``
-   shows one writer (us-east-2) and the DNS primary in us-east-2;
-4. unless ``--two-regions``, a second emulator with the example in
+   shows one writer (us-east-2), the DNS primary in us-east-2, and as its next step the
+   commands of ``drill: rebuild``;
+4. the fail-back, each block the next step ``drill: look`` prints: ``drill: rebuild`` (us-east-1's
+   database a replica of us-east-2's, its service up, DNS us-east-2 then us-east-1),
+   ``drill: switch`` (us-east-1's replica promoted, us-east-2 stood down, both records on
+   us-east-1) and ``drill: rebuild other`` (us-east-2's database a replica of us-east-1's:
+   the first deploy's layout; ``drill: look`` says ``next: nothing to do``);
+5. unless ``--two-regions``, at the same time, a second emulator with the example in
    us-east-1, us-east-2 and us-west-2 (``-c secondary_regions="us-east-2 us-west-2"``, the
    app's configuration, given to every ``cdk`` command): us-east-1 down, the failover block and
    the runbook's us-west-2 command (``cdk deploy shop-us-west-2 ...``, from its prose) run
    verbatim with no call to us-east-1; us-west-2's replica follows the promoted database and
    no DNS record or health check points at us-east-1.
 
-The commands come from the page's code blocks captioned ``drill: look``, ``drill: failover``
-and ``drill: recover`` (:func:`runbook_blocks`), so the page and the drill cannot diverge. Each
+The commands come from the page's code blocks captioned ``drill: look``, ``drill: failover``,
+``drill: recover``, ``drill: rebuild``, ``drill: switch`` and ``drill: rebuild other``
+(:func:`runbook_blocks`), so the page and the drill cannot diverge. Each
 line runs through ``/bin/sh`` in examples/shop with the emulator's client environment, where
 ``cdk`` is the pinned CDK CLI (tools/cdk-cli) that answers its own prompts the way an operator
 at a terminal does (``--require-approval never`` for ``deploy``; ``--ci``, no notices) and
@@ -36,12 +43,14 @@ failed check or command exits 1 with the step and the reason; the emulator is al
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import contextlib
 import os
 import re
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -640,55 +649,85 @@ def deployed_three_region_drill(
         server.stop()
 
 
-def run(workdir: Path, *, budget: float = BUDGET, three_regions: bool = True) -> int:
-    started = time.monotonic()
-    count = 0
-    current = "read the runbook"
-    summaries: list[str] = []
+class _Track:
+    """One of the drill's runs (two regions, three regions): its current step and its lines,
+    printed as they finish (a lock keeps the two runs' lines whole)."""
 
-    def summary(title: str, calls: dict[tuple[str, str], dict[str, int]]) -> None:
-        counts = ", ".join(f"{r}/{s} {v['calls']}" for (r, s), v in sorted(calls.items()))
-        summaries.append(f"calls during the {title}, by signed region and service: {counts}")
+    lock = threading.Lock()
 
-    def progress(step: str, seconds: float | None) -> None:
-        nonlocal count, current
+    def __init__(self, label: str = "") -> None:
+        self.label = label
+        self.current = "read the runbook"
+        self.count = 0
+        self.summaries: list[str] = []
+
+    def done(self, title: str, seconds: float) -> None:
+        with self.lock:
+            self.count += 1
+            print(f"[{seconds:5.1f} s] {self.label}{title}", flush=True)
+
+    def progress(self, step: str, seconds: float | None) -> None:
         if seconds is None:
-            current = f"emulator: {step}"
+            self.current = f"emulator: {step}"
         else:
-            count += 1
-            print(f"[{seconds:5.1f} s] emulator: {step}", flush=True)
+            self.done(f"emulator: {step}", seconds)
 
-    try:
-        with deployed_drill(workdir, progress) as drill:
-            for title, step in drill.steps():
-                current = title
-                began = time.monotonic()
-                step()
-                count += 1
-                print(f"[{time.monotonic() - began:5.1f} s] {title}", flush=True)
-            summary("failover", drill.failover_calls)
-            current = "teardown"
-        if three_regions:
-            current = "three regions: deploy"
-            with deployed_three_region_drill(workdir / "three-regions", progress) as drill:
-                current = "three regions: fail over (us-west-2 follows, no call to us-east-1)"
-                began = time.monotonic()
-                drill.three_region_failover()
-                summary("three-region failover", drill.failover_calls)
-                count += 1
-                print(f"[{time.monotonic() - began:5.1f} s] {current}", flush=True)
-                current = "three regions: teardown"
-        for line in summaries:
-            print(line, flush=True)
-    except (DrillError, RunbookError, DeployError, EmulatorError) as error:
-        print(f"drill: FAILED at step '{current}': {error}", file=sys.stderr)
+    def summary(self, title: str, calls: dict[tuple[str, str], dict[str, int]]) -> None:
+        counts = ", ".join(f"{r}/{s} {v['calls']}" for (r, s), v in sorted(calls.items()))
+        self.summaries.append(f"calls during the {title}, by signed region and service: {counts}")
+
+
+def _two_regions(workdir: Path, track: _Track) -> None:
+    with deployed_drill(workdir, track.progress) as drill:
+        for title, step in drill.steps():
+            track.current = title
+            began = time.monotonic()
+            step()
+            track.done(title, time.monotonic() - began)
+        track.summary("failover", drill.failover_calls)
+        track.current = "teardown"
+
+
+def _three_regions(workdir: Path, track: _Track) -> None:
+    track.current = "three regions: deploy"
+    with deployed_three_region_drill(workdir, track.progress) as drill:
+        track.current = "three regions: fail over (us-west-2 follows, no call to us-east-1)"
+        began = time.monotonic()
+        drill.three_region_failover()
+        track.summary("three-region failover", drill.failover_calls)
+        track.done(track.current, time.monotonic() - began)
+        track.current = "three regions: teardown"
+
+
+def run(workdir: Path, *, budget: float = BUDGET, three_regions: bool = True) -> int:
+    """The two-region drill and, unless ``three_regions`` is false, the three-region run on
+    its own emulator at the same time (two cores: each mostly waits on a ``cdk`` process)."""
+    started = time.monotonic()
+    tracks = [(_Track(), _two_regions, workdir)]
+    if three_regions:
+        tracks.append((_Track(), _three_regions, workdir / "three-regions"))
+    failures: list[tuple[_Track, Exception]] = []
+    with concurrent.futures.ThreadPoolExecutor(max_workers=len(tracks)) as pool:
+        futures = {pool.submit(job, path, track): track for track, job, path in tracks}
+        for future in concurrent.futures.as_completed(futures):
+            error = future.exception()
+            if isinstance(error, (DrillError, RunbookError, DeployError, EmulatorError)):
+                failures.append((futures[future], error))
+            elif error is not None:
+                raise error
+    if failures:
+        for track, error in failures:
+            print(f"drill: FAILED at step '{track.current}': {error}", file=sys.stderr)
         print(f"(logs: {workdir})", file=sys.stderr)
         return 1
+    for track, _, _ in tracks:
+        for line in track.summaries:
+            print(line, flush=True)
     total = time.monotonic() - started
     if total > budget:
         print(f"drill: FAILED: took {total:.0f} s, over the {budget:.0f} s budget", file=sys.stderr)
         return 1
-    print(f"drill: ok, {count} steps, {total:.0f} s")
+    print(f"drill: ok, {sum(t.count for t, _, _ in tracks)} steps, {total:.0f} s")
     return 0
 
 
