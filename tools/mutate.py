@@ -60,7 +60,7 @@ _DISCOVERY_FAST_TESTS: dict[str, list[str]] = {
     "parse": ["tests/unit/test_mutation_parse.py", "tests/unit/test_mutation_dns.py"],
     "reach": ["tests/unit/test_mutation_reach.py"],
     "dns": ["tests/unit/test_mutation_dns.py"],
-    "status": [],
+    "status": ["tests/unit/test_mutation_status.py"],
     "advice": ["tests/unit/test_mutation_advice.py"],
     "walk": [],
     "aws": ["tests/unit/test_mutation_aws.py", "tests/unit/test_mutation_reach.py"],
