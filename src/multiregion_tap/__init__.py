@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time, __getattr__ b
     )
     from .multi_region_app import MultiRegionApp
     from .outputs import OutputNames, RegionRole, StackNames, TagKeys
+    from .per_region import PerRegion
     from .regional_service import (
         DeploymentMode,
         RegionalService,
@@ -58,6 +59,7 @@ _LAZY: dict[str, str] = {
     "DatabaseReplica": ".replicated_database",
     "DeploymentMode": ".regional_service",
     "FailoverDns": ".failover_dns",
+    "PerRegion": ".per_region",
     "FailoverDnsProps": ".failover_dns",
     "HealthCheckAlarms": ".monitoring",
     "HealthCheckAlarmsProps": ".monitoring",
@@ -95,6 +97,7 @@ __all__ = [
     "OutputNames",
     "OverviewDashboard",
     "PeeredVpc",
+    "PerRegion",
     "RegionRole",
     "RegionalDatabase",
     "RegionalMetrics",

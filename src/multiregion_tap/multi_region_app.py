@@ -37,6 +37,8 @@ from .outputs import (
 
 if TYPE_CHECKING:
     from aws_cdk import aws_certificatemanager as acm
+    from aws_cdk import aws_ec2 as ec2
+    from aws_cdk import aws_ecr as ecr
 
     from .cross_region_peering import CrossRegionPeering, CrossRegionPeeringProps
     from .failover_dns import FailoverDns, FailoverDnsProps
@@ -46,6 +48,7 @@ if TYPE_CHECKING:
         RegionalMonitoring,
         RegionalMonitoringProps,
     )
+    from .per_region import PerRegion
     from .regional_service import RegionalService, RegionalServiceProps
     from .replicated_database import RegionalDatabase, ReplicatedDatabase, ReplicatedDatabaseProps
 
@@ -126,9 +129,21 @@ class MultiRegionApp(Construct):
         (:func:`~multiregion_tap.default_vpc_cidr`: us-east-1 ``10.0.0.0/16``, us-east-2
         ``10.1.0.0/16``, us-west-2 ``10.3.0.0/16``, ...), the same whatever the region list,
         so adding, removing or reordering regions never replaces a kept region's VPC.
-    :param certificates: ACM certificate per region (certificates are regional). A region with
-        one serves HTTPS (HTTP redirects to it), and its Route 53 health check uses HTTPS.
-        Default: - HTTP only.
+    :param certificates: ACM certificate per region (certificates are regional): a mapping
+        that names every region of the app (``None`` for a region served over HTTP, said
+        explicitly), or a :class:`~multiregion_tap.PerRegion`. A region with one serves HTTPS
+        (HTTP redirects to it), and its Route 53 health check uses HTTPS. A literal ARN of
+        another region is refused. Default: - HTTP only.
+    :param vpcs: An existing VPC per region (a mapping, regions left out get a created VPC, or
+        a :class:`~multiregion_tap.PerRegion` whose function imports it in the region's
+        stack, e.g. ``ec2.Vpc.from_lookup``). Its CIDR block must be literal and not overlap
+        the other regions' (peering routes and security group rules name it); ``vpc_cidrs``
+        must not name that region. Default: - a VPC created in every region.
+    :param repositories: An existing ECR repository per region to pull the service's image
+        from (a mapping, or a :class:`~multiregion_tap.PerRegion`). With any, the app creates
+        no repository in those regions and no ``AWS::ECR::ReplicationConfiguration``: you
+        push to (or replicate into) each region yourself. Default: - a repository per region,
+        replicated from the primary's.
     :param database: An encrypted RDS primary in the primary region (construct id
         ``Database``) and an encrypted read replica in every secondary region (construct id
         ``DatabaseReplica``): ``True`` for the defaults, a
@@ -195,6 +210,10 @@ class MultiRegionApp(Construct):
         replicate_images: bool = True,
         database_peer_access: bool = False,
         dns_region: str | None = None,
+        vpcs: Mapping[str, ec2.IVpc | None] | PerRegion[ec2.IVpc] | None = None,
+        repositories: Mapping[str, ecr.IRepository | None]
+        | PerRegion[ecr.IRepository]
+        | None = None,
     ) -> None:
         _validate_app_name(app_name)
         primary = require_region("primary_region", primary_region)
@@ -262,6 +281,8 @@ class MultiRegionApp(Construct):
             replicate_images=replicate_images,
             database_peer_access=database_peer_access,
             dns_region=self._dns_region(dns_region),
+            vpcs=vpcs,
+            repositories=repositories,
         )
 
     # ------------------------------------------------------------------ accessors

@@ -43,6 +43,7 @@ from ._private.service_props import require_replication_regions, resolve_service
 from ._private.service_registry import build_registry
 from ._private.service_routes import Routes
 from ._private.validation import fail, names_construct_path, require_int_range, require_region
+from .per_region import PerRegion
 
 __all__ = [
     "CONTAINER_NAME",
@@ -108,20 +109,22 @@ class RegionalServiceProps:
     that the app supplies itself: ``existing_vpc``, ``vpc_cidr``, ``certificate`` (ACM
     certificates are regional), ``existing_repository`` (so are repositories),
     ``image_replication_regions`` and ``output_suffix``.
-    Defaults and meaning are those of the constructor.
+    Defaults and meaning are those of the constructor. Any field may be a
+    :class:`~multiregion_tap.PerRegion` (a value per region, or a function that creates it in
+    each region's stack); the region-scoped ones (keys, web ACLs, images, secrets) usually are.
     """
 
     max_azs: int = 2
     nat_gateways: int | None = None
-    image: ecs.ContainerImage | None = None
+    image: ecs.ContainerImage | PerRegion[ecs.ContainerImage] | None = None
     image_tag: str | None = None
     container_port: int = 80
     cpu: int = 256
     memory_limit_mib: int = 512
     cpu_architecture: ecs.CpuArchitecture | None = None
     ephemeral_storage_gib: int | None = None
-    environment: Mapping[str, str] | None = None
-    secrets: Mapping[str, ecs.Secret] | None = None
+    environment: Mapping[str, str] | PerRegion[Mapping[str, str]] | None = None
+    secrets: Mapping[str, ecs.Secret] | PerRegion[Mapping[str, ecs.Secret]] | None = None
     command: Sequence[str] | None = None
     entry_point: Sequence[str] | None = None
     container_health_check: ecs.HealthCheck | None = None
@@ -144,7 +147,7 @@ class RegionalServiceProps:
     idle_timeout: cdk.Duration | None = None
     ssl_policy: elbv2.SslPolicy | None = None
     dual_stack: bool = False
-    web_acl_arn: str | None = None
+    web_acl_arn: str | PerRegion[str] | None = None
     deployment_mode: DeploymentMode = DeploymentMode.BLUE_GREEN
     bake_time: cdk.Duration | None = None
     traffic_shift_percent: float | None = None
@@ -157,7 +160,7 @@ class RegionalServiceProps:
     max_image_count: int = 30
     untagged_image_expiry_days: int = 7
     log_retention: logs.RetentionDays | None = None
-    log_encryption_key: kms.IKey | None = None
+    log_encryption_key: kms.IKey | PerRegion[kms.IKey] | None = None
     removal_policy: cdk.RemovalPolicy | None = None
     task_definition_props: Mapping[str, Any] | None = None
     container_props: Mapping[str, Any] | None = None

@@ -12,6 +12,8 @@ from typing import Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_certificatemanager as acm
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_ssm as ssm
 
@@ -24,6 +26,7 @@ from ..monitoring import (
     RegionalMonitoringProps,
 )
 from ..outputs import OutputNames, StackNames
+from ..per_region import PerRegion
 from ..regional_service import RegionalService, RegionalServiceProps, default_vpc_cidr
 from ..replicated_database import (
     DatabaseReplica,
@@ -85,7 +88,7 @@ def compose(
     *,
     service: RegionalServiceProps | bool,
     vpc_cidrs: Mapping[str, str] | None,
-    certificates: Mapping[str, acm.ICertificate] | None,
+    certificates: Mapping[str, acm.ICertificate | None] | PerRegion[acm.ICertificate] | None,
     database: ReplicatedDatabaseProps | bool,
     peering: CrossRegionPeeringProps | bool,
     dns: FailoverDnsProps | None,
@@ -93,6 +96,8 @@ def compose(
     replicate_images: bool,
     database_peer_access: bool = False,
     dns_region: str | None = None,
+    vpcs: Mapping[str, ec2.IVpc | None] | PerRegion[ec2.IVpc] | None = None,
+    repositories: Mapping[str, ecr.IRepository | None] | PerRegion[ecr.IRepository] | None = None,
 ) -> Composition:
     result = Composition()
     for prop, flag in (
@@ -108,11 +113,11 @@ def compose(
     if dns is not None and not isinstance(dns, FailoverDnsProps):
         raise fail("dns", dns, "be a FailoverDnsProps or None")
 
-    cidrs = _vpc_cidrs(app, vpc_cidrs)
-    certs = dict(certificates or {})
-    for region in certs:
-        if region not in app.regions:
-            raise fail("certificates", region, f"only name the app's regions {list(app.regions)!r}")
+    # Region-scoped values: a PerRegion, or a mapping (every region for certificates, which
+    # must not leave one region on HTTP behind the same name; any for VPCs and repositories).
+    certs = _per_region("certificates", certificates, app.regions, every_region=True)
+    existing_vpcs = _per_region("vpcs", vpcs, app.regions, every_region=False)
+    existing_repos = _per_region("repositories", repositories, app.regions, every_region=False)
 
     if service_props is None:
         for prop, given in (
@@ -123,8 +128,14 @@ def compose(
         ):
             if given is not None:
                 raise fail(prop, given, "be left unset when service=False (it needs the services)")
-        if vpc_cidrs or certs:
-            raise fail("service", False, "be enabled when vpc_cidrs or certificates are given")
+        for prop, given in (
+            ("vpc_cidrs", vpc_cidrs),
+            ("certificates", certificates),
+            ("vpcs", vpcs),
+            ("repositories", repositories),
+        ):
+            if given:
+                raise fail("service", False, f"be enabled when {prop} is given")
         return result
 
     if dns is not None and service_props.internet_facing is False:
@@ -156,16 +167,36 @@ def compose(
                     )
 
     # ---------------------------------------------------------------- services
+    service_kwargs = props_kwargs(service_props)
+    for name, value in service_kwargs.items():
+        if isinstance(value, PerRegion):
+            value.check(f"service.{name}", app.regions)
+    regional: dict[str, dict[str, Any]] = {}
+    for region in app.regions:
+        stack = app.stack_for(region)
+        regional[region] = {
+            "certificate": _resolve(certs, "certificates", stack, region),
+            "existing_vpc": _resolve(existing_vpcs, "vpcs", stack, region),
+            "existing_repository": _resolve(existing_repos, "repositories", stack, region),
+            **{
+                name: value.resolve(f"service.{name}", stack, region)
+                if isinstance(value, PerRegion)
+                else value
+                for name, value in service_kwargs.items()
+            },
+        }
+    cidrs = _vpc_cidrs(app, vpc_cidrs, {r: kw["existing_vpc"] for r, kw in regional.items()})
+    # The primary replicates its repository to the secondary regions, unless a region brings
+    # its own repository (then the app pushes nothing to replicate).
+    replicate = replicate_images and not any(kw["existing_repository"] for kw in regional.values())
     for region in app.regions:
         is_primary = region == app.primary_region
-        replication = app.secondary_regions if is_primary and replicate_images else None
         result.services[region] = RegionalService(
             app.stack_for(region),
             "Service",
-            vpc_cidr=cidrs[region],
-            certificate=certs.get(region),
-            image_replication_regions=replication,
-            **props_kwargs(service_props),
+            vpc_cidr=None if regional[region]["existing_vpc"] is not None else cidrs[region],
+            image_replication_regions=app.secondary_regions if is_primary and replicate else None,
+            **regional[region],
         )
 
     # ---------------------------------------------------------------- database
@@ -317,9 +348,54 @@ def _props(prop: str, value: Any, kind: type) -> Any:
     raise fail(prop, value, f"be True, False or a {kind.__name__}")
 
 
-def _vpc_cidrs(app: AppStacks, given: Mapping[str, str] | None) -> dict[str, str]:
+def _per_region(
+    prop: str, value: Any, regions: tuple[str, ...], *, every_region: bool
+) -> PerRegion[Any] | None:
+    """``value`` (a PerRegion, a mapping or None) as a checked PerRegion, or None."""
+    if value is None:
+        return None
+    if isinstance(value, PerRegion):
+        value.check(prop, regions)
+        return value
+    if not isinstance(value, Mapping):
+        raise fail(prop, value, "be a mapping of region to value, or a PerRegion")
+    for region in value:
+        if region not in regions:
+            raise fail(prop, region, f"only name the app's regions {list(regions)!r}")
+    if not every_region:
+        value = {region: value.get(region) for region in regions}
+    per_region: PerRegion[Any] = PerRegion(value)
+    per_region.check(prop, regions)
+    return per_region
+
+
+def _resolve(value: PerRegion[Any] | None, prop: str, stack: cdk.Stack, region: str) -> Any:
+    return None if value is None else value.resolve(prop, stack, region)
+
+
+def _vpc_cidrs(
+    app: AppStacks, given: Mapping[str, str] | None, existing: Mapping[str, ec2.IVpc | None]
+) -> dict[str, str]:
     # Per region, not per position: a region keeps its VPC whatever the region list becomes.
     cidrs = {region: default_vpc_cidr(region) for region in app.regions}
+    for region, vpc in existing.items():
+        if vpc is None:
+            continue
+        if region in (given or {}):
+            raise fail(
+                f"vpc_cidrs[{region!r}]",
+                (given or {})[region],
+                f"be left unset for a region with an existing VPC (vpcs[{region!r}])",
+            )
+        cidr = vpc.vpc_cidr_block
+        if is_token(cidr):
+            raise fail(
+                f"vpcs[{region!r}]",
+                vpc.node.path,
+                "have a literal CIDR block (ec2.Vpc.from_lookup, or from_vpc_attributes with "
+                "vpc_cidr_block): peering and the security group rules need it",
+            )
+        cidrs[region] = cidr
     for region, cidr in (given or {}).items():
         if region not in app.regions:
             raise fail("vpc_cidrs", region, f"only name the app's regions {list(app.regions)!r}")
