@@ -22,6 +22,7 @@ import pytest
 from multiregion_tap import (
     FailoverDnsProps,
     MultiRegionApp,
+    PerRegion,
     RegionalMonitoringProps,
     RegionalServiceProps,
     ReplicatedDatabaseProps,
@@ -63,6 +64,7 @@ def _monitoring(**kw: Any) -> dict[str, Any]:
 
 
 APP, SVC, DB = "MultiRegionApp", "RegionalService", "ReplicatedDatabase"
+ACCOUNT = "123456789012"
 DNS, MON = "FailoverDns", "RegionalMonitoring"
 
 CASES = [
@@ -99,6 +101,15 @@ CASES = [
     Case(SVC, "test_listener_port", "not a production port (80, 443)",
          _service(test_listener_port=443), 443),
     Case(SVC, "max_image_count", "1 to 1000", _service(max_image_count=0), 0),
+    Case(SVC, "web_acl_arn", "a web ACL of the stack's region (per region: PerRegion)",
+         _service(web_acl_arn=f"arn:aws:wafv2:us-east-1:{ACCOUNT}:regional/webacl/shop/1"),
+         "us-east-1"),
+    Case(SVC, "service.web_acl_arn", "PerRegion names every region of the app",
+         _service(web_acl_arn=PerRegion({"us-east-1": None})), ["us-east-1"]),
+    Case(SVC, "task_definition_props", "no key the library owns",
+         _service(task_definition_props={"cpu": 512}), "cpu"),
+    Case(APP, "certificates", "every region of the app (None for HTTP)",
+         {"certificates": {"us-east-1": None}}, ["us-east-1"]),
     Case(DB, "backup_retention_days", "1 to 35 (replicas need backups)",
          _database(backup_retention_days=0), 0),
     Case(DB, "allocated_storage_gib", "20 to 65536", _database(allocated_storage_gib=10), 10),
@@ -117,6 +128,8 @@ CASES = [
     Case(DNS, "record_name", "inside the hosted zone", _dns(record_name="shop.example.org"),
          "shop.example.org"),
     Case(DNS, "failure_threshold", "1 to 10", _dns(failure_threshold=11), 11),
+    Case(DNS, "zone_name", "not a name Route 53 reserves (example.com, .net, .org)",
+         _dns(zone_name="example.com", record_name="www.example.com"), "example.com"),
     Case(DNS, "health_check_interval", "10 or 30 seconds (fixed after creation)",
          _dns(health_check_interval=cdk.Duration.seconds(15))),
     Case(DNS, "health_check_protocol", "HTTP or HTTPS", _dns(health_check_protocol="TCP"), "TCP"),
