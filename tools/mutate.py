@@ -62,7 +62,7 @@ _DISCOVERY_FAST_TESTS: dict[str, list[str]] = {
     "dns": ["tests/unit/test_mutation_dns.py"],
     "status": ["tests/unit/test_mutation_status.py"],
     "advice": ["tests/unit/test_mutation_advice.py"],
-    "walk": [],
+    "walk": ["tests/unit/test_mutation_walk.py"],
     "aws": ["tests/unit/test_mutation_aws.py", "tests/unit/test_mutation_reach.py"],
     "cli": ["tests/unit/test_mutation_cli.py"],
 }
