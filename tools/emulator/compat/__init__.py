@@ -15,6 +15,9 @@ patches moto in the current process, once:
   AWS would accept it).
 - :mod:`.failures`: a resource that fails to create fails its stack (CREATE_FAILED event,
   ROLLBACK_COMPLETE), as CloudFormation reports it.
+- :mod:`.lifecycle`: stack deletion (retain, snapshot, deletion protection, DELETE_FAILED),
+  named resources that outlive their stack (AlreadyExists, ``ImportExistingResources``), ECR
+  replication of images pushed after the configuration exists.
 
 Only the emulator server process imports it (``python -m tools.emulator serve``).
 """
@@ -25,7 +28,7 @@ from ._guard import PINNED_MOTO_VERSION, MotoVersionError, require_pinned_moto
 
 require_pinned_moto()
 
-from . import failures, intrinsics, patches, resources  # noqa: E402
+from . import failures, intrinsics, lifecycle, patches, resources  # noqa: E402
 
 __all__ = ["PINNED_MOTO_VERSION", "MotoVersionError", "apply", "require_pinned_moto"]
 
@@ -41,6 +44,7 @@ def apply() -> None:
     failures.apply()
     patches.apply()
     intrinsics.apply()
+    lifecycle.apply()
     _APPLIED = True
 
 

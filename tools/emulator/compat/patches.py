@@ -296,6 +296,8 @@ def _create_db_instance(
         region_name,
         **kwargs,
     )
+    # moto dropped DeletionProtection (every instance could be deleted).
+    db.deletion_protection = as_bool(properties.get("DeletionProtection"))
     if subnet_group_name:
         backend = rds_models.rds_backends[account_id][region_name]
         db._db_subnet_group_name = subnet_group_name
@@ -337,7 +339,8 @@ def _update_db_instance(
     permissions (aws-cloudformation-resource-providers-rds, ``aws-rds-dbinstance.json``):
     removing the property from a replica promotes it in place; naming another source replaces
     the replica (a new instance; the old one is deleted unless deletion protection keeps it).
-    Any other change keeps the instance as it is (the drill needs no other update)."""
+    Any other change keeps the instance as it is (the drill needs no other update), except
+    ``DeletionProtection``, which is modified in place."""
     properties = cloudformation_json.get("Properties", {})
     source = properties.get("SourceDBInstanceIdentifier")
     if original_resource.is_replica and not source:
@@ -352,6 +355,7 @@ def _update_db_instance(
             with contextlib.suppress(Exception):
                 backend.delete_db_instance(original_resource.db_instance_identifier)
         return replacement
+    original_resource.deletion_protection = as_bool(properties.get("DeletionProtection"))
     return original_resource
 
 
