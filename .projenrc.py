@@ -173,6 +173,8 @@ pyproject.add_override(
             "integration: checks a deployed example app through discovery and boto3",
             "drill: runs the failover runbook's commands on the example in the emulator "
             "with a region down (tools/drill.py)",
+            "lifecycle: deploys, changes and redeploys the example in the emulator with the real "
+            "CDK CLI (tests/lifecycle)",
         ],
         "filterwarnings": ["error::pytest.PytestUnraisableExceptionWarning"],
     },
