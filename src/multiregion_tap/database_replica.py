@@ -64,7 +64,7 @@ class DatabaseReplica(RegionalDatabase):
             "ParameterGroup",
             engine=source.engine,
             description=f"{source.node.id} database replica: TLS required",
-            parameters=dict(source._facts.tls_parameters),
+            parameters={**source._options.parameters, **dict(source._facts.tls_parameters)},
             removal_policy=kept,
         )
         replica = rds.DatabaseInstanceReadReplica(
@@ -78,7 +78,6 @@ class DatabaseReplica(RegionalDatabase):
             security_groups=[self._security_group],
             port=source.port,
             storage_encryption_key=self._encryption_key,
-            storage_type=rds.StorageType.GP3,
             multi_az=multi_az,
             deletion_protection=source._protect,
             removal_policy=source._instance_removal,
@@ -90,6 +89,7 @@ class DatabaseReplica(RegionalDatabase):
             copy_tags_to_snapshot=True,
             publicly_accessible=False,
             delete_automated_backups=False,
+            **source._options.instance_kwargs(self._encryption_key),
         )
         self._instance = replica
         cfn = replica.node.default_child

@@ -44,12 +44,18 @@ step, only ever appended (``_private/database_plan.py`` replays it):
    creates a new primary (construct id ``Database``) in the other region's stack instead of
    keeping the promoted instance, and with deletion protection on the update fails rather
    than replacing anything.
+
+Why this module is long: its docstrings are the API reference of some 30 database props and
+of the failover runbook above; the logic lives in ``_private/database_plan`` (the history),
+``_private/database_instances`` (the primary region's instance) and
+``_private/database_options`` (the options and overrides).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import aws_cdk as cdk
 import jsii
@@ -73,6 +79,7 @@ from ._private.database_engine import (
     normalize_instance_class,
 )
 from ._private.database_instances import first_instance, rebuilt_instance
+from ._private.database_options import resolve_database_options
 from ._private.database_plan import PROMOTE, DatabasePlan, RegionDatabase, parse_history
 from ._private.validation import (
     fail,
@@ -128,6 +135,17 @@ class ReplicatedDatabaseProps:
     removal_policy: cdk.RemovalPolicy | None = None
     subnet_type: ec2.SubnetType | None = None
     allowed_cidrs: Sequence[str] | None = None
+    performance_insights: bool = False
+    performance_insights_retention: rds.PerformanceInsightRetention | None = None
+    backup_window: str | None = None
+    maintenance_window: str | None = None
+    parameters: Mapping[str, str] | None = None
+    storage_type: rds.StorageType | None = None
+    iops: int | None = None
+    storage_throughput: int | None = None
+    ca_certificate: rds.CaCertificate | None = None
+    snapshot_identifier: str | None = None
+    instance_props: Mapping[str, Any] | None = None
     promote_replica_in: str | None = None
     history: Sequence[str] | str | None = None
     output_suffix: str = ""
@@ -195,6 +213,34 @@ class ReplicatedDatabase(RegionalDatabase):
         Default: ``ec2.SubnetType.PRIVATE_ISOLATED``
     :param allowed_cidrs: Private IPv4 CIDR blocks allowed on the database port of the primary
         (for example the secondary regions' VPCs when they are peered). Default: - none.
+    :param performance_insights: Turn on Performance Insights for every instance, encrypted
+        with the database's key of its region. Default: ``False``
+    :param performance_insights_retention: How long Performance Insights keeps data (only with
+        ``performance_insights``). Default: - 7 days (the free tier).
+    :param backup_window: Daily automated backup window, ``"hh24:mi-hh24:mi"`` in UTC.
+        Default: - a 30-minute window RDS picks per region.
+    :param maintenance_window: Weekly maintenance window, ``"ddd:hh24:mi-ddd:hh24:mi"`` in
+        UTC (e.g. ``"sun:05:00-sun:06:00"``). Default: - a window RDS picks per region.
+    :param parameters: Engine parameters for the parameter groups of every instance (merged
+        with the one that forces TLS, which cannot be overridden). Default: - none.
+    :param storage_type: ``GP3``, ``IO1`` or ``IO2`` (these two with ``iops``).
+        Default: ``rds.StorageType.GP3``
+    :param iops: Provisioned IOPS (IO1/IO2: 1,000 to 256,000; GP3: 3,000 to 64,000, where RDS
+        allows it for the allocated storage). Default: - the storage type's baseline.
+    :param storage_throughput: GP3 throughput in MiB/s, 125 to 4,000. Default: - the baseline.
+    :param ca_certificate: The CA of the instances' server certificates (clients verify TLS
+        with it). Default: - RDS's default CA of the region.
+    :param snapshot_identifier: Restore the primary from this DB snapshot (name, or ARN of a
+        shared or copied snapshot) on its first deploy; the replicas copy it from there. Keep
+        it set for the life of the database: CloudFormation replaces an instance whose
+        ``DBSnapshotIdentifier`` changes or is removed. ``master_username`` must be the
+        snapshot's (the library sets a new generated password from its secret); encryption
+        follows the snapshot (restore encrypted snapshots only); ``database_name`` must be
+        left unset. Default: - a new, empty database.
+    :param instance_props: Keyword arguments of the primary's ``rds.DatabaseInstance``
+        merged over the library's, for any option without a prop here (for example
+        ``option_group``, ``timezone``, ``availability_zone``); keys the library sets itself
+        are refused, naming the prop to use instead. Default: - none.
     :param promote_replica_in: Promote the read replica of this secondary region to a
         standalone writable instance in the next deployment (see the module's runbook). The
         replica keeps its logical id and identifier, so CloudFormation promotes it in place.
@@ -237,6 +283,17 @@ class ReplicatedDatabase(RegionalDatabase):
         removal_policy: cdk.RemovalPolicy | None = None,
         subnet_type: ec2.SubnetType | None = None,
         allowed_cidrs: Sequence[str] | None = None,
+        performance_insights: bool = False,
+        performance_insights_retention: rds.PerformanceInsightRetention | None = None,
+        backup_window: str | None = None,
+        maintenance_window: str | None = None,
+        parameters: Mapping[str, str] | None = None,
+        storage_type: rds.StorageType | None = None,
+        iops: int | None = None,
+        storage_throughput: int | None = None,
+        ca_certificate: rds.CaCertificate | None = None,
+        snapshot_identifier: str | None = None,
+        instance_props: Mapping[str, Any] | None = None,
         promote_replica_in: str | None = None,
         history: Sequence[str] | str | None = None,
         output_suffix: str = "",
@@ -277,6 +334,21 @@ class ReplicatedDatabase(RegionalDatabase):
             database_name,
             DB_NAME_RE,
             "start with a letter and be at most 63 letters, digits and underscores",
+        )
+        options = resolve_database_options(
+            performance_insights=performance_insights,
+            performance_insights_retention=performance_insights_retention,
+            backup_window=backup_window,
+            maintenance_window=maintenance_window,
+            parameters=parameters,
+            tls_parameters=dict(facts.tls_parameters),
+            storage_type=storage_type,
+            iops=iops,
+            storage_throughput=storage_throughput,
+            ca_certificate=ca_certificate,
+            snapshot_identifier=snapshot_identifier,
+            database_name=database_name,
+            instance_props=instance_props,
         )
         monitoring = (
             cdk.Duration.seconds(60) if monitoring_interval is None else monitoring_interval
@@ -348,6 +420,7 @@ class ReplicatedDatabase(RegionalDatabase):
         self._subnet_type = subnet_type or ec2.SubnetType.PRIVATE_ISOLATED
         self._promote_replica_in = promote_replica_in
         self._plan = plan
+        self._options = options
         self._output_suffix = output_suffix
         self._name_prefix = app.app_name if app is not None else stack.stack_name
         self._replicas: dict[str, DatabaseReplica] = {}
@@ -370,7 +443,7 @@ class ReplicatedDatabase(RegionalDatabase):
             "ParameterGroup",
             engine=the_engine,
             description=f"{id} database: TLS required",
-            parameters=dict(facts.tls_parameters),
+            parameters={**options.parameters, **dict(facts.tls_parameters)},
             removal_policy=kept,
         )
         own = plan.region(stack.region)
