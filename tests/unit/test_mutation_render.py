@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
+import pytest
+
 from multiregion_tap.discovery import model
 from multiregion_tap.discovery.render import (
     TableRow,
@@ -377,3 +379,12 @@ def test_jsonable() -> None:
     assert jsonable({1: (2, [3])}) == {"1": [2, [3]]}
     assert jsonable(model.RegionTopology) is model.RegionTopology
     assert "found" not in out
+
+
+def test_table_rows_are_frozen_and_hashable() -> None:
+    import dataclasses
+
+    row = TableRow("us-east-1", "primary", "stack", "shop-us-east-1", "ok")
+    assert len({row, TableRow("us-east-1", "primary", "stack", "shop-us-east-1", "ok")}) == 1
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        row.details = "x"  # type: ignore[misc]
