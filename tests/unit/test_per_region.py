@@ -230,3 +230,16 @@ def test_the_guides_per_region_app_synthesizes_as_shown() -> None:
         (task,) = _of_type(template, "AWS::ECS::TaskDefinition").values()
         (secret,) = task["Properties"]["ContainerDefinitions"][0]["Secrets"]
         assert secret["Name"] == "API_KEY" and f":{region}:" in str(secret["ValueFrom"])
+
+
+def test_a_per_region_database_variable_is_refused_like_a_plain_one() -> None:
+    with pytest.raises(
+        ValidationError,
+        match=r"^service\.environment must not set DATABASE_HOST, .*got 'DATABASE_HOST'",
+    ):
+        _shop(
+            database=True,
+            service=RegionalServiceProps(
+                environment=PerRegion({E1: {"MODE": "a"}, E2: {"DATABASE_HOST": "elsewhere"}})
+            ),
+        )

@@ -155,16 +155,6 @@ def compose(
             f"name at most {MAX_READ_REPLICAS} regions with database: RDS allows "
             f"{MAX_READ_REPLICAS} read replicas per source instance",
         )
-    if database_props is not None:
-        for prop in ("environment", "secrets"):
-            for key in getattr(service_props, prop) or {}:
-                if key in DATABASE_ENV:
-                    raise fail(
-                        f"service.{prop}",
-                        key,
-                        f"not set {', '.join(DATABASE_ENV)}: with database the app sets them "
-                        "to the region's own database",
-                    )
 
     # ---------------------------------------------------------------- services
     service_kwargs = props_kwargs(service_props)
@@ -185,6 +175,17 @@ def compose(
                 for name, value in service_kwargs.items()
             },
         }
+    if database_props is not None:
+        for kwargs in regional.values():
+            for prop in ("environment", "secrets"):
+                for key in kwargs[prop] or {}:
+                    if key in DATABASE_ENV:
+                        raise fail(
+                            f"service.{prop}",
+                            key,
+                            f"not set {', '.join(DATABASE_ENV)}: with database the app sets "
+                            "them to the region's own database",
+                        )
     cidrs = _vpc_cidrs(app, vpc_cidrs, {r: kw["existing_vpc"] for r, kw in regional.items()})
     # The primary replicates its repository to the secondary regions, unless a region brings
     # its own repository (then the app pushes nothing to replicate).

@@ -66,6 +66,17 @@ def skip_checkov_checks(
         "This bucket receives the load balancer's access logs; logging it would need "
         "another bucket, recursively (same as the acknowledged AwsSolutions-S1).",
     )
+    if settings.options.enable_execute_command:
+        # CDK adds the ECS Exec statements to the task role's default policy.
+        policy = tasks.task_definition.task_role.node.try_find_child("DefaultPolicy")
+        if policy is not None:
+            skip_checkov(
+                policy,
+                "CKV_AWS_111",
+                "ECS Exec (enable_execute_command): the ssmmessages channel actions support no "
+                "resource-level permissions (AWS documents Resource '*'); the session log "
+                "actions CDK adds name the service's log group.",
+            )
     if settings.log_encryption_key is None:
         groups = [g for g in (tasks.log_group, network.flow_log_group) if g is not None]
         for group in groups:
