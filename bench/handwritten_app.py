@@ -407,7 +407,7 @@ def main() -> None:
 
     # ---------------------------------------------------------------- DNS
     dns = stack("dns", PRIMARY)
-    zone = route53.PublicHostedZone(dns, "Zone", zone_name="shop.example.com")
+    zone = route53.PublicHostedZone(dns, "Zone", zone_name="shop.mycompany.com")
     dns_key = kms.Key(dns, "TopicKey", enable_key_rotation=True)
     dns_topic = sns.Topic(dns, "Alarms", master_key=dns_key, enforce_ssl=True)
     checks = {}
@@ -429,7 +429,7 @@ def main() -> None:
             dns,
             f"Record-{region}",
             zone=zone,
-            record_name="www.shop.example.com.",
+            record_name="www.shop.mycompany.com.",
             target=route53.RecordTarget.from_alias(
                 targets.LoadBalancerTarget(r.alb, EvaluateTargetHealth())
             ),

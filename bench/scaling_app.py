@@ -36,7 +36,7 @@ shop = MultiRegionApp(
     secondary_regions=regions[1:],
     account=ACCOUNT,
     database=True,
-    dns=FailoverDnsProps(zone_name="shop.example.com", record_name="www.shop.example.com"),
+    dns=FailoverDnsProps(zone_name="shop.mycompany.com", record_name="www.shop.mycompany.com"),
 )
 app.synth()
 
