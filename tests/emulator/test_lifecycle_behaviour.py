@@ -359,3 +359,121 @@ def test_replication_configured_by_a_stack_copies_later_pushes(cfn: Deployer) ->
     cfn.deploy("replicated", template, change_set=True)
     push(cfn, "shop/service", "v2")
     assert tags(cfn, "shop/service", "us-east-2") == {"v2"}
+
+
+# --------------------------------------------------------------------------- Route 53 updates
+def _dns(role: str, fqdn: str) -> dict[str, Any]:
+    return _template(
+        {
+            "Zone": {
+                "Type": "AWS::Route53::HostedZone",
+                "Properties": {
+                    "Name": "shop.example.org.",
+                    "HostedZoneTags": [{"Key": "role", "Value": role}],
+                },
+            },
+            "Check": {
+                "Type": "AWS::Route53::HealthCheck",
+                "Properties": {
+                    "HealthCheckConfig": {
+                        "Type": "HTTP",
+                        "FullyQualifiedDomainName": fqdn,
+                        "Port": 80,
+                        "ResourcePath": "/health",
+                    }
+                },
+            },
+            "Record": {
+                "Type": "AWS::Route53::RecordSet",
+                "Properties": {
+                    "HostedZoneId": {"Ref": "Zone"},
+                    "Name": "www.shop.example.org.",
+                    "Type": "CNAME",
+                    "TTL": "60",
+                    "ResourceRecords": [fqdn],
+                    "HealthCheckId": {"Ref": "Check"},
+                },
+            },
+        }
+    )
+
+
+def test_zone_tags_and_health_check_target_update_in_place(cfn: Deployer) -> None:
+    """HostedZoneTags and HealthCheckConfig update without replacement (same zone, same health
+    check id): the DNS stack of an app whose load balancers were replaced, or whose region
+    list changed."""
+    cfn.deploy("dns", _dns("global", "old.example.org"))
+    zone_id = cfn.physical_id("dns", "Zone")
+    check_id = cfn.physical_id("dns", "Check")
+    _update(cfn, "dns", _dns("secondary", "new.example.org"))
+    route53 = cfn.client("route53")
+    assert cfn.physical_id("dns", "Zone") == zone_id
+    assert cfn.physical_id("dns", "Check") == check_id
+    check = route53.get_health_check(HealthCheckId=check_id)["HealthCheck"]
+    assert check["HealthCheckConfig"]["FullyQualifiedDomainName"] == "new.example.org"
+    tags = route53.list_tags_for_resource(
+        ResourceType="hostedzone", ResourceId=zone_id.split("/")[-1]
+    )
+    assert tags["ResourceTagSet"]["Tags"] == [{"Key": "role", "Value": "secondary"}]
+    records = route53.list_resource_record_sets(HostedZoneId=zone_id)["ResourceRecordSets"]
+    (www,) = [r for r in records if r["Name"] == "www.shop.example.org."]
+    assert www["ResourceRecords"] == [{"Value": "new.example.org"}]
+    assert www["HealthCheckId"] == check_id
+
+
+# --------------------------------------------------------------------------- replacement
+def _served(name: str, *, protected: bool) -> dict[str, Any]:
+    resources = _network()
+    resources["Alb"] = _alb(
+        Name=name,
+        LoadBalancerAttributes=[
+            {"Key": "deletion_protection.enabled", "Value": str(protected).lower()}
+        ],
+    )
+    resources["Listener"] = {
+        "Type": "AWS::ElasticLoadBalancingV2::Listener",
+        "Properties": {
+            "LoadBalancerArn": {"Ref": "Alb"},
+            "Port": 80,
+            "Protocol": "HTTP",
+            "DefaultActions": [
+                {
+                    "Type": "fixed-response",
+                    "FixedResponseConfig": {"StatusCode": "200"},
+                }
+            ],
+        },
+    }
+    return _template(resources, outputs={"Dns": {"Fn::GetAtt": ["Alb", "DNSName"]}})
+
+
+@pytest.mark.parametrize("protected", [False, True])
+def test_a_new_load_balancer_name_replaces_it_and_its_listener(
+    cfn: Deployer, protected: bool
+) -> None:
+    """``Name`` of a load balancer: "Update requires: Replacement". The listener (its
+    ``LoadBalancerArn`` changed) is replaced too, the outputs name the new load balancer, and
+    the old one is deleted, unless deletion protection keeps it in the account."""
+    first = cfn.deploy("web", _served("web-blue", protected=protected))
+    old_arn = cfn.physical_id("web", "Alb")
+    outputs = _update(cfn, "web", _served("web-green", protected=protected))
+    new_arn = cfn.physical_id("web", "Alb")
+    elbv2 = cfn.client("elbv2")
+    assert new_arn != old_arn
+    (new,) = elbv2.describe_load_balancers(LoadBalancerArns=[new_arn])["LoadBalancers"]
+    assert new["LoadBalancerName"] == "web-green"
+    assert outputs["Dns"] == new["DNSName"] != first["Dns"]
+    listeners = elbv2.describe_listeners(LoadBalancerArn=new_arn)["Listeners"]
+    assert [x["ListenerArn"] for x in listeners] == [cfn.physical_id("web", "Listener")]
+    remaining = [lb["LoadBalancerArn"] for lb in elbv2.describe_load_balancers()["LoadBalancers"]]
+    assert (old_arn in remaining) is protected
+
+
+def test_a_changed_load_balancer_attribute_keeps_the_load_balancer(cfn: Deployer) -> None:
+    cfn.deploy("web", _served("web-blue", protected=True))
+    arn = cfn.physical_id("web", "Alb")
+    _update(cfn, "web", _served("web-blue", protected=False))
+    assert cfn.physical_id("web", "Alb") == arn
+    attributes = cfn.client("elbv2").describe_load_balancer_attributes(LoadBalancerArn=arn)
+    values = {a["Key"]: a["Value"] for a in attributes["Attributes"]}
+    assert values["deletion_protection.enabled"] == "false"

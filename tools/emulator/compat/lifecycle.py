@@ -247,6 +247,204 @@ def _load_balancer_create(original: Any) -> Any:
     return classmethod(create)
 
 
+# --------------------------------------------------------------------------- replacements
+#: Properties whose change replaces the resource ("Update requires: Replacement" in each
+#: type's CloudFormation reference), for the types whose replacement the library's templates
+#: go through: a load balancer (``Name``, ``Scheme``, ``Type``), then its listeners
+#: (``LoadBalancerArn``) and their rules (``ListenerArn``).
+REPLACING = {
+    "AWS::ElasticLoadBalancingV2::LoadBalancer": ("Name", "Scheme", "Type"),
+    "AWS::ElasticLoadBalancingV2::Listener": ("LoadBalancerArn",),
+    "AWS::ElasticLoadBalancingV2::ListenerRule": ("ListenerArn",),
+}
+
+
+def _build_resource_diff(
+    self: Any, other_template: dict[str, Any], parameters: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """moto's diff compares template text only. CloudFormation also updates every resource
+    that reads a replaced one (its Ref or GetAtt value changed), and updates in dependency
+    order: both are added here."""
+    diff = _ORIGINAL["build_resource_diff"](self, other_template, parameters)
+    old = self._resource_json_map
+    new = other_template.get("Resources", {})
+    needs = dependencies(other_template)
+    replaced = {
+        name
+        for name in diff["Modify"]
+        if any(
+            (old[name].get("Properties") or {}).get(key)
+            != (new[name].get("Properties") or {}).get(key)
+            for key in REPLACING.get(str(new[name].get("Type")), ())
+        )
+    }
+    modify = list(diff["Modify"])
+    todo = list(replaced)
+    while todo:
+        target = todo.pop()
+        for name, wants in needs.items():
+            if target in wants and name in old and name not in modify:
+                modify.append(name)
+                todo.append(name)
+    ordered: list[str] = []
+    pending = set(modify)
+    while pending:
+        ready = sorted(n for n in pending if not (needs.get(n, set()) & pending)) or sorted(pending)
+        ordered.append(ready[0])
+        pending.discard(ready[0])
+    diff["Modify"] = ordered
+    _STATE.replacing = replaced
+    return diff
+
+
+def _differs(original: Any, kind: str, properties: dict[str, Any]) -> bool:
+    from ._util import physical_id
+
+    if kind == "AWS::ElasticLoadBalancingV2::Listener":
+        return str(physical_id(properties.get("LoadBalancerArn"))) != str(
+            original.load_balancer_arn
+        )
+    if kind == "AWS::ElasticLoadBalancingV2::ListenerRule":
+        return str(physical_id(properties.get("ListenerArn"))) != str(original.listener_arn)
+    return False
+
+
+def _cleanup(original: Any, kind: str, account_id: str, region_name: str) -> None:
+    """Delete the replaced resource, as CloudFormation does once the update succeeded; a
+    delete AWS refuses (deletion protection) leaves it in the account and the update
+    complete (CloudFormation reports the failure during UPDATE_COMPLETE_CLEANUP_IN_PROGRESS)."""
+    from moto.elbv2.models import elbv2_backends
+
+    backend = elbv2_backends[account_id][region_name]
+    try:
+        if kind == "AWS::ElasticLoadBalancingV2::LoadBalancer":
+            _check_deletable(original, {"Type": kind})
+            backend.delete_load_balancer(original.arn)
+        elif kind == "AWS::ElasticLoadBalancingV2::Listener":
+            backend.delete_listener(original.arn)
+        elif kind == "AWS::ElasticLoadBalancingV2::ListenerRule":
+            backend.delete_rule(original.arn)
+    except Exception as error:
+        _LOG.info("cleanup of the replaced %s %s: %s", kind, original.arn, error)
+
+
+def _parse_and_update_resource(
+    logical_id: str,
+    resource_json: dict[str, Any],
+    resources_map: Any,
+    account_id: str,
+    region_name: str,
+) -> Any:
+    from moto.cloudformation import parsing
+
+    kind = str(resource_json.get("Type"))
+    parsed = parsing.parse_resource_and_generate_name(logical_id, resource_json, resources_map)
+    if not parsed:
+        return None
+    resource_class, cleaned, name = parsed
+    original = resources_map[logical_id]
+    if kind not in REPLACING:
+        if not hasattr(resource_class.update_from_cloudformation_json, "__isabstractmethod__"):
+            return _ORIGINAL["parse_and_update_resource"](
+                logical_id, resource_json, resources_map, account_id, region_name
+            )
+        # moto has no update for this type (it dropped the resource from the stack): delete
+        # and create it again, which is what an update amounts to for the emulator's models.
+        if original is not None and not isinstance(original, str):
+            try:
+                original.delete(account_id, region_name)
+            except Exception as error:
+                _LOG.info("update of %s by delete and create: %s", logical_id, error)
+        resource = resource_class.create_from_cloudformation_json(
+            name, cleaned, account_id, region_name
+        )
+        if resource is not None:
+            resource.cf_resource_type = kind
+            resource.logical_resource_id = logical_id
+        return resource
+    properties = cleaned.get("Properties") or {}
+    if logical_id in getattr(_STATE, "replacing", set()) or _differs(original, kind, properties):
+        resource = resource_class.create_from_cloudformation_json(
+            name, cleaned, account_id, region_name
+        )
+        resource.cf_resource_type = kind
+        resource.logical_resource_id = logical_id
+        _cleanup(original, kind, account_id, region_name)
+        return resource
+    if kind == "AWS::ElasticLoadBalancingV2::LoadBalancer":
+        for attribute in properties.get("LoadBalancerAttributes", []):
+            original.attrs[str(attribute["Key"])] = str(attribute["Value"]).lower()
+        return original
+    return _ORIGINAL["parse_and_update_resource"](
+        logical_id, resource_json, resources_map, account_id, region_name
+    )
+
+
+# --------------------------------------------------------------------------- Route 53 updates
+def _route53_backend(account_id: str, region_name: str) -> Any:
+    from moto.route53.models import route53_backends
+    from moto.utilities.utils import get_partition
+
+    return route53_backends[account_id][get_partition(region_name)]
+
+
+def _update_hosted_zone(
+    cls: Any,
+    original_resource: Any,
+    new_resource_name: str,
+    cloudformation_json: Any,
+    account_id: str,
+    region_name: str,
+) -> Any:
+    """``HostedZoneTags`` and ``HostedZoneConfig`` update without interruption (same zone).
+    moto had no update: the stack lost the zone and every record naming it failed."""
+    tags = cloudformation_json.get("Properties", {}).get("HostedZoneTags") or []
+    backend = _route53_backend(account_id, region_name)
+    zone_id = str(original_resource.id).split("/")[-1]
+    old = backend.list_tags_for_resource(zone_id) or {}
+    keep = {t["Key"] for t in tags}
+    backend.change_tags_for_resource("hostedzone", zone_id, tags, [k for k in old if k not in keep])
+    return original_resource
+
+
+#: AWS::Route53::HealthCheck ``HealthCheckConfig`` keys and the model's attributes.
+_HEALTH_CHECK_FIELDS = {
+    "IPAddress": "ip_address",
+    "Port": "port",
+    "ResourcePath": "resource_path",
+    "FullyQualifiedDomainName": "fqdn",
+    "SearchString": "search_string",
+    "FailureThreshold": "failure_threshold",
+    "Inverted": "inverted",
+    "Disabled": "disabled",
+    "EnableSNI": "enable_sni",
+}
+
+
+def _update_health_check(
+    cls: Any,
+    original_resource: Any,
+    new_resource_name: str,
+    cloudformation_json: Any,
+    account_id: str,
+    region_name: str,
+) -> Any:
+    """A health check is updated in place, same id (``UpdateHealthCheck``); moto had no
+    update: the stack lost the health check. ``Type`` and ``RequestInterval`` cannot change
+    (Route 53's UpdateHealthCheck has neither)."""
+    config = cloudformation_json["Properties"]["HealthCheckConfig"]
+    for key, attribute in _HEALTH_CHECK_FIELDS.items():
+        if key in config:
+            setattr(original_resource, attribute, config[key])
+    original_resource.health_check_version += 1
+    tags = cloudformation_json["Properties"].get("HealthCheckTags") or []
+    if tags:
+        _route53_backend(account_id, region_name).change_tags_for_resource(
+            "healthcheck", str(original_resource.id), tags, []
+        )
+    return original_resource
+
+
 # --------------------------------------------------------------------------- import existing
 def _create_change_set_response(self: Any) -> Any:
     result = _ORIGINAL["create_change_set_response"](self)
@@ -400,9 +598,15 @@ def _put_image(
 
 
 def apply() -> None:
+    from moto.cloudformation import parsing
     from moto.cloudformation.models import CloudFormationBackend
     from moto.cloudformation.responses import CloudFormationResponse
     from moto.ecr.models import ECRBackend, Repository
+
+    _ORIGINAL["build_resource_diff"] = parsing.ResourceMap.build_resource_diff
+    parsing.ResourceMap.build_resource_diff = _build_resource_diff  # type: ignore[method-assign]
+    _ORIGINAL["parse_and_update_resource"] = parsing.parse_and_update_resource
+    parsing.parse_and_update_resource = _parse_and_update_resource
 
     CloudFormationBackend.delete_stack = _delete_stack  # type: ignore[method-assign]
     _ORIGINAL["create_change_set_response"] = CloudFormationResponse.create_change_set
@@ -413,6 +617,10 @@ def apply() -> None:
         Repository.__dict__["create_from_cloudformation_json"]
     )
     from moto.elbv2.models import FakeLoadBalancer
+    from moto.route53.models import FakeZone, HealthCheck
+
+    FakeZone.update_from_cloudformation_json = classmethod(_update_hosted_zone)  # type: ignore[method-assign,assignment]
+    HealthCheck.update_from_cloudformation_json = classmethod(_update_health_check)  # type: ignore[method-assign,assignment]
 
     FakeLoadBalancer.create_from_cloudformation_json = _load_balancer_create(  # type: ignore[method-assign]
         FakeLoadBalancer.__dict__["create_from_cloudformation_json"]
