@@ -184,6 +184,30 @@ EQUIVALENT: dict[str, dict[tuple[str, str], str]] = {
         ('result = ("n" + result)[: rule.max_length]', "operator Add -> Sub"): _NO_DIGIT_FIRST,
         ('result = ("n" + result)[: rule.max_length]', "string 'n' -> 'XX' + it"): _NO_DIGIT_FIRST,
     },
+    "discovery/aws.py": {
+        ('or code == "ResourceNotFound"', "string 'ResourceNotFound' -> 'XX' + it"): (
+            "the line before, '\"NotFound\" in code', already takes ResourceNotFound"
+        ),
+    },
+    "discovery/dns.py": {
+        (
+            "records.sort(key=lambda r: (order.get(r.failover, 2), r.name, "
+            'r.set_identifier or ""))',
+            "constant 2 -> 3",
+        ): "any rank above SECONDARY's 1 sorts the other records last alike",
+    },
+    "discovery/parse.py": {
+        ('return arn.rsplit(":", 1)[-1].rsplit("/", 1)[-1]', "constant 1 -> 2"): (
+            "the last piece of an rsplit is the same whatever the number of splits"
+        ),
+        ('name=str(raw.get("serviceName", arn_tail(arn))),', "string 'serviceName' -> 'XX' + it"): (
+            "an ECS service ARN ends with the service name (short and long format): the "
+            "fallback gives the same name"
+        ),
+        ('key = (name or "").lower().rstrip(".")', "string '.' -> 'XX' + it"): (
+            "after lower() the name holds no 'X' to strip"
+        ),
+    },
     "discovery/render.py": {
         (
             '_TABLE_COLUMNS = ("region", "role", "kind", "name", "details")',

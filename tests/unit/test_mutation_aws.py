@@ -241,3 +241,14 @@ def test_without_boto3_the_error_names_the_extra(monkeypatch: pytest.MonkeyPatch
         "multiregion_tap.discovery needs boto3, which is not installed: "
         "pip install 'multiregion-tap[discovery]'"
     )
+
+
+def test_the_endpoint_is_the_error_s_else_the_client_s() -> None:
+    from botocore.exceptions import ConnectionError as BotocoreConnectionError
+
+    with pytest.raises(RegionUnreachableError) as caught:
+        aws.call(FakeClient(error=EndpointConnectionError(endpoint_url="https://err")), "op")
+    assert caught.value.endpoint_url == "https://err"
+    with pytest.raises(RegionUnreachableError) as caught:
+        aws.call(FakeClient(error=BotocoreConnectionError(error="reset")), "op")
+    assert caught.value.endpoint_url == "https://cloudformation.us-east-2.amazonaws.com"
