@@ -158,6 +158,9 @@ _NO_DIGIT_FIRST = (
     "and hyphens; an empty cut becomes 'n'), so the line is kept only as a safety net"
 )
 _TYPEVAR_NAME = "a TypeVar's name: read by type checkers, nothing at run time"
+_RANGE_END = (
+    "a range's end one or two past its last value, the step being 1024 or more: the same sizes"
+)
 EQUIVALENT: dict[str, dict[tuple[str, str], str]] = {
     "_private/naming.py": {
         ('allowed: str = "a-zA-Z0-9-"', "string 'a-zA-Z0-9-' -> 'XX' + it"): _XX_IN_CLASS,
@@ -183,6 +186,20 @@ EQUIVALENT: dict[str, dict[tuple[str, str], str]] = {
         ): "an assertion of what the code above guarantees: weaker, it still never fails",
         ('result = ("n" + result)[: rule.max_length]', "operator Add -> Sub"): _NO_DIGIT_FIRST,
         ('result = ("n" + result)[: rule.max_length]', "string 'n' -> 'XX' + it"): _NO_DIGIT_FIRST,
+    },
+    "_private/service_checks.py": {
+        ("512: tuple(range(1024, 4096 + 1, 1024)),", "constant 4096 -> 4097"): _RANGE_END,
+        ("512: tuple(range(1024, 4096 + 1, 1024)),", "constant 1 -> 2"): _RANGE_END,
+        ("1024: tuple(range(2048, 8192 + 1, 1024)),", "constant 8192 -> 8193"): _RANGE_END,
+        ("1024: tuple(range(2048, 8192 + 1, 1024)),", "constant 1 -> 2"): _RANGE_END,
+        ("2048: tuple(range(4096, 16384 + 1, 1024)),", "constant 16384 -> 16385"): _RANGE_END,
+        ("2048: tuple(range(4096, 16384 + 1, 1024)),", "constant 1 -> 2"): _RANGE_END,
+        ("4096: tuple(range(8192, 30720 + 1, 1024)),", "constant 30720 -> 30721"): _RANGE_END,
+        ("4096: tuple(range(8192, 30720 + 1, 1024)),", "constant 1 -> 2"): _RANGE_END,
+        ("8192: tuple(range(16384, 61440 + 1, 4096)),", "constant 61440 -> 61441"): _RANGE_END,
+        ("8192: tuple(range(16384, 61440 + 1, 4096)),", "constant 1 -> 2"): _RANGE_END,
+        ("16384: tuple(range(32768, 122880 + 1, 8192)),", "constant 122880 -> 122881"): _RANGE_END,
+        ("16384: tuple(range(32768, 122880 + 1, 8192)),", "constant 1 -> 2"): _RANGE_END,
     },
     "discovery/aws.py": {
         ('or code == "ResourceNotFound"', "string 'ResourceNotFound' -> 'XX' + it"): (
@@ -492,6 +509,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--list", action="store_true", help="list the mutants and stop")
     parser.add_argument("--min-score", type=float, default=0.0, help="fail below this percent")
     parser.add_argument(
+        "--run-equivalent",
+        action="store_true",
+        help="also run the mutants EQUIVALENT explains (by default they are counted as "
+        "survivors without a test run)",
+    )
+    parser.add_argument(
         "--tests",
         nargs="+",
         default=None,
@@ -541,6 +564,15 @@ def main(argv: list[str] | None = None) -> int:
         killed = 0
         start = time.monotonic()
         for n, mutant in enumerate(chosen, 1):
+            known = equivalent_reason(module, source, mutant)
+            if known and not args.run_equivalent:
+                print(
+                    f"[{n}/{len(chosen)}] #{mutant.index} line {mutant.line}: "
+                    f"{mutant.description}: equivalent, not run: {known}",
+                    flush=True,
+                )
+                survivors.append(mutant)
+                continue
             target.write_text(mutated_source(source, mutant.index), encoding="utf-8")
             passed, seconds, killer = _run_staged(parent, stages)
             reason = equivalent_reason(module, source, mutant) if passed else None
