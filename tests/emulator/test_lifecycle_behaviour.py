@@ -477,3 +477,14 @@ def test_a_changed_load_balancer_attribute_keeps_the_load_balancer(cfn: Deployer
     attributes = cfn.client("elbv2").describe_load_balancer_attributes(LoadBalancerArn=arn)
     values = {a["Key"]: a["Value"] for a in attributes["Attributes"]}
     assert values["deletion_protection.enabled"] == "false"
+
+
+def test_a_resource_removed_then_added_again_is_created_again(cfn: Deployer) -> None:
+    """A region removed from an app, then added back: its resources come back."""
+    topic = {"Topic": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": "back"}}}
+    cfn.deploy("again", _template({"Keep": {"Type": "AWS::SNS::Topic"}, **topic}))
+    _update(cfn, "again", _template({"Keep": {"Type": "AWS::SNS::Topic"}}))
+    sns = cfn.client("sns")
+    assert not [t for t in sns.list_topics()["Topics"] if t["TopicArn"].endswith(":back")]
+    _update(cfn, "again", _template({"Keep": {"Type": "AWS::SNS::Topic"}, **topic}))
+    assert [t for t in sns.list_topics()["Topics"] if t["TopicArn"].endswith(":back")]

@@ -380,6 +380,15 @@ def _parse_and_update_resource(
     )
 
 
+def _delete_resource(self: Any, parsed_resource: Any, resource_json: dict[str, Any]) -> None:
+    """moto deleted a resource removed from the template but kept it in the stack's map: added
+    again later (a region removed, then added back), it was never created again."""
+    _ORIGINAL["delete_resource"](self, parsed_resource, resource_json)
+    for logical_id, model in list(self._parsed_resources.items()):
+        if model is parsed_resource:
+            del self._parsed_resources[logical_id]
+
+
 # --------------------------------------------------------------------------- Route 53 updates
 def _route53_backend(account_id: str, region_name: str) -> Any:
     from moto.route53.models import route53_backends
@@ -605,6 +614,8 @@ def apply() -> None:
 
     _ORIGINAL["build_resource_diff"] = parsing.ResourceMap.build_resource_diff
     parsing.ResourceMap.build_resource_diff = _build_resource_diff  # type: ignore[method-assign]
+    _ORIGINAL["delete_resource"] = parsing.ResourceMap._delete_resource
+    parsing.ResourceMap._delete_resource = _delete_resource  # type: ignore[method-assign]
     _ORIGINAL["parse_and_update_resource"] = parsing.parse_and_update_resource
     parsing.parse_and_update_resource = _parse_and_update_resource
 
