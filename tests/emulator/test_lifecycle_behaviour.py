@@ -488,3 +488,40 @@ def test_a_resource_removed_then_added_again_is_created_again(cfn: Deployer) -> 
     assert not [t for t in sns.list_topics()["Topics"] if t["TopicArn"].endswith(":back")]
     _update(cfn, "again", _template({"Keep": {"Type": "AWS::SNS::Topic"}, **topic}))
     assert [t for t in sns.list_topics()["Topics"] if t["TopicArn"].endswith(":back")]
+
+
+def test_a_route_removed_from_the_template_is_deleted(cfn: Deployer) -> None:
+    """Routes to a removed region's VPC go with it, and come back when it is added again."""
+    base = {
+        "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.0.0.0/16"}},
+        "Igw": {"Type": "AWS::EC2::InternetGateway"},
+        "Attach": {
+            "Type": "AWS::EC2::VPCGatewayAttachment",
+            "Properties": {"VpcId": {"Ref": "Vpc"}, "InternetGatewayId": {"Ref": "Igw"}},
+        },
+        "Table": {"Type": "AWS::EC2::RouteTable", "Properties": {"VpcId": {"Ref": "Vpc"}}},
+    }
+    route = {
+        "Route": {
+            "Type": "AWS::EC2::Route",
+            "DependsOn": "Attach",
+            "Properties": {
+                "RouteTableId": {"Ref": "Table"},
+                "DestinationCidrBlock": "10.1.0.0/16",
+                "GatewayId": {"Ref": "Igw"},
+            },
+        }
+    }
+    cfn.deploy("routes", _template({**base, **route}))
+    table_id = cfn.physical_id("routes", "Table")
+    ec2 = cfn.client("ec2")
+
+    def destinations() -> list[str]:
+        (table,) = ec2.describe_route_tables(RouteTableIds=[table_id])["RouteTables"]
+        return sorted(r.get("DestinationCidrBlock", "") for r in table["Routes"])
+
+    assert "10.1.0.0/16" in destinations()
+    _update(cfn, "routes", _template(base))
+    assert "10.1.0.0/16" not in destinations()
+    _update(cfn, "routes", _template({**base, **route}))
+    assert "10.1.0.0/16" in destinations()

@@ -389,6 +389,20 @@ def _delete_resource(self: Any, parsed_resource: Any, resource_json: dict[str, A
             del self._parsed_resources[logical_id]
 
 
+def _route_delete(self: Any, account_id: str, region_name: str) -> None:
+    """A route removed from a template (or deleted with its stack) is deleted: moto's delete
+    was a no-op, so a route added back later (a region removed, then added again) failed with
+    ``The route identified by <cidr> already exists``."""
+    from moto.ec2.models import ec2_backends
+
+    ec2_backends[account_id][region_name].delete_route(
+        self.route_table.id,
+        self.destination_cidr_block,
+        getattr(self, "destination_ipv6_cidr_block", None),
+        getattr(self, "destination_prefix_list_id", None),
+    )
+
+
 # --------------------------------------------------------------------------- Route 53 updates
 def _route53_backend(account_id: str, region_name: str) -> Any:
     from moto.route53.models import route53_backends
@@ -614,6 +628,9 @@ def apply() -> None:
 
     _ORIGINAL["build_resource_diff"] = parsing.ResourceMap.build_resource_diff
     parsing.ResourceMap.build_resource_diff = _build_resource_diff  # type: ignore[method-assign]
+    from moto.ec2.models.route_tables import Route
+
+    Route.delete = _route_delete  # type: ignore[attr-defined]
     _ORIGINAL["delete_resource"] = parsing.ResourceMap._delete_resource
     parsing.ResourceMap._delete_resource = _delete_resource  # type: ignore[method-assign]
     _ORIGINAL["parse_and_update_resource"] = parsing.parse_and_update_resource
