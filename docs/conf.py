@@ -54,6 +54,10 @@ nitpick_ignore_regex = [
     # Not public (see the API page): types of multiregion_tap._private appear in signatures
     # (the AppStacks interface constructs take their app through) but are not documented.
     (r"py:.*", r"multiregion_tap\._private\..*"),
+    # ... and under their bare names where a public signature names one (DatabaseReplica's
+    # internal ``state``); PerRegion's type variable.
+    (r"py:class", r"RegionDatabase"),
+    (r"py:.*", r"multiregion_tap\.per_region\.T"),
 ]
 intersphinx_mapping: dict[str, tuple[str, str | None]] = {}
 myst_heading_anchors = 3

@@ -196,3 +196,40 @@ def test_write_docs_replaces_only_the_generated_block(tmp_path: Path) -> None:
         ["b", "c"],
         ["d"],
     ]
+
+
+def _load_deploy_waves() -> object:
+    spec = importlib.util.spec_from_file_location(
+        "deploy_waves", ROOT / "bench" / "deploy_waves.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_deploy_waves_reads_the_waves_from_the_manifest_and_renders_them(tmp_path: Path) -> None:
+    """bench/deploy_waves.py: the waves from an assembly's manifest (stack artifacts only,
+    asset manifests left out) and the table of the guide."""
+    waves = _load_deploy_waves()
+    artifacts = {
+        "a": {"type": "aws:cloudformation:stack", "dependencies": ["a.assets"]},
+        "a.assets": {"type": "cdk:asset-manifest"},
+        "b": {"type": "aws:cloudformation:stack", "dependencies": ["a", "b.assets"]},
+        "b.assets": {"type": "cdk:asset-manifest"},
+        "c": {"type": "aws:cloudformation:stack", "dependencies": ["a"]},
+        "d": {"type": "aws:cloudformation:stack", "dependencies": ["b", "c"]},
+    }
+    (tmp_path / "manifest.json").write_text(json.dumps({"artifacts": artifacts}))
+    assert waves.assembly_waves(tmp_path) == [["a"], ["b", "c"], ["d"]]  # type: ignore[attr-defined]
+    text = waves.markdown(  # type: ignore[attr-defined]
+        {
+            "steps": {"start": 1.0, "bootstrap": 2.0, "synth": 3.0},
+            "concurrency": 4,
+            "load": [[1.0, 1.0, 1.0], [2.0, 2.0, 2.0]],
+            "waves": [{"stacks": ["a"], "seconds": 5.25}, {"stacks": ["b", "c"], "seconds": 2}],
+        }
+    )
+    assert "| 1 | `a` | 5.2 s |" in text and "| 2 | `b`, `c` | 2.0 s |" in text
+    assert "All waves: 7.2 s." in text
+    assert text.startswith(waves.BEGIN) and text.rstrip().endswith(waves.END)  # type: ignore[attr-defined]

@@ -251,6 +251,9 @@ class MultiRegionApp(Construct):
         root = _stack_root(scope)
         super().__init__(scope, id)
         self._root = root
+        # Read once (each read is a jsii round trip): _claim needs them for every stack.
+        self._app_root = self.node.root
+        self._path = self.node.path
 
         self._app_name = app_name
         self._primary_region = primary
@@ -580,11 +583,10 @@ class MultiRegionApp(Construct):
         return stack
 
     def _claim(self, stack_name: str, region: str) -> None:
-        root = self.node.root
-        taken = _TAKEN.setdefault(root, {})
+        taken = _TAKEN.setdefault(self._app_root, {})
         key = (self._account or "(any account)", f"{region}/{stack_name}")
         owner = taken.get(key)
-        if owner is not None and owner != self.node.path:
+        if owner is not None and owner != self._path:
             raise fail(
                 "app_name",
                 self._app_name,
@@ -601,7 +603,7 @@ class MultiRegionApp(Construct):
                 "there already. Two apps of one app_name (one per account, say) each need "
                 "their own cdk.Stage: MultiRegionApp(cdk.Stage(app, 'Prod', ...), ...)",
             )
-        taken[key] = self.node.path
+        taken[key] = self._path
 
 
 def _validate_app_name(app_name: Any) -> None:

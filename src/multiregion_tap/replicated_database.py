@@ -33,9 +33,10 @@ step, only ever appended (``_private/database_plan.py`` replays it):
    :meth:`ReplicatedDatabase.add_replica`). Other replicas follow the promoted one, under new
    identifiers. The old primary is *superseded*: its instance is retained and nothing may
    write to it (:attr:`RegionalDatabase.role`).
-3. :attr:`DatabaseReplica.read_only` becomes ``False``, so services built from it get a
-   writable database. The credentials stay valid: the promoted instance keeps the primary's
-   master password, which the region's replica of the secret holds.
+3. :attr:`RegionalDatabase.read_only` of the promoted replica becomes ``False``, so
+   services built from it get a writable database. The credentials stay valid: the
+   promoted instance keeps the primary's master password, which the region's replica of the
+   secret holds.
 4. Fail back (planned, once the primary region is healthy again), three more entries, each
    its own deploy: ``"rebuild:<primary region>"`` replaces the diverged instance (retained in
    the account) by a fresh read replica of the writer under the same logical id;

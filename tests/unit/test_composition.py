@@ -271,7 +271,9 @@ def test_without_a_database_the_regions_deploy_in_parallel() -> None:
         (
             {
                 "service": RegionalServiceProps(internet_facing=False),
-                "dns": FailoverDnsProps(zone_name="mycompany.com", record_name="shop.mycompany.com"),
+                "dns": FailoverDnsProps(
+                    zone_name="mycompany.com", record_name="shop.mycompany.com"
+                ),
             },
             r"^dns must be left unset while service.internet_facing is False: Route 53's health "
             r"checkers are on the internet and the service's load balancer is internal, "

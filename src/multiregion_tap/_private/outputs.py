@@ -26,7 +26,7 @@ def add_well_known_output(
     """
     if name not in _KNOWN:
         raise ValueError(f"{name!r} is not one of OutputNames")
-    stack = scope if isinstance(scope, cdk.Stack) else cdk.Stack.of(scope)
+    stack = stack_of(scope)
     output_name = f"{name}{suffix}"
     construct_id = f"Output{output_name}"
     # Remembered in Python (no jsii round trips per output); a construct of the same id
@@ -37,7 +37,24 @@ def add_well_known_output(
             f"stack {stack.stack_name!r} already has the output {output_name!r}: "
             "two constructs of the same kind in one stack need distinct output suffixes"
         )
-    output = cdk.CfnOutput(stack, construct_id, value=value, description=description)
-    output.override_logical_id(output_name)
+    # ``key`` is the output's logical id (one jsii call, not two with override_logical_id).
+    output = cdk.CfnOutput(
+        stack, construct_id, value=value, description=description, key=output_name
+    )
     taken.add(construct_id)
     return output
+
+
+#: ``cdk.Stack.of`` per construct, remembered in Python: a construct never changes stack, and
+#: each call is a jsii round trip (a service adds some 15 outputs).
+_STACKS: weakref.WeakKeyDictionary[Construct, cdk.Stack] = weakref.WeakKeyDictionary()
+
+
+def stack_of(scope: Construct) -> cdk.Stack:
+    """The stack of ``scope`` (``scope`` itself when it is one)."""
+    if isinstance(scope, cdk.Stack):
+        return scope
+    stack = _STACKS.get(scope)
+    if stack is None:
+        stack = _STACKS[scope] = cdk.Stack.of(scope)
+    return stack

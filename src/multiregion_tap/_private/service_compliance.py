@@ -28,8 +28,7 @@ __all__ = ["acknowledge_findings", "acknowledgments", "skip_checkov_checks"]
 def acknowledge_findings(scope: Construct, settings: ServiceSettings, network: Network) -> None:
     """Acknowledge :func:`acknowledgments` on ``scope`` (the whole construct)."""
     internet_facing = settings.internet_facing
-    validations = cdk.Validations.of(scope)
-    for rule, reason in acknowledgments(
+    found = acknowledgments(
         native=settings.native,
         https=settings.certificate is not None,
         internet_facing=internet_facing,
@@ -40,8 +39,11 @@ def acknowledge_findings(scope: Construct, settings: ServiceSettings, network: N
         token_cidr_ingress=is_token(network.vpc_cidr)
         and (not internet_facing or settings.test_listener_port is not None),
         execute_command=settings.options.enable_execute_command,
-    ):
-        validations.acknowledge(cdk.Acknowledgment(id=rule, reason=reason))
+    )
+    # One call for all of them (each call is a jsii round trip).
+    cdk.Validations.of(scope).acknowledge(
+        *(cdk.Acknowledgment(id=rule, reason=reason) for rule, reason in found)
+    )
 
 
 def skip_checkov_checks(

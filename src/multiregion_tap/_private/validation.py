@@ -187,8 +187,10 @@ _Init = TypeVar("_Init", bound=Callable[..., None])
 
 
 @contextlib.contextmanager
-def at_construct_path(path: str) -> Iterator[None]:
-    """Make a :class:`ValidationError` raised inside the block name the construct ``path``.
+def at_construct_path(path: str | Callable[[], str]) -> Iterator[None]:
+    """Make a :class:`ValidationError` raised inside the block name the construct ``path``
+    (or what ``path()`` returns: computed only when an error is raised, since reading a
+    construct's path is a jsii round trip).
 
     An error that already names a path (from a construct built inside this one) is passed on
     unchanged, so the innermost construct is the one named.
@@ -198,7 +200,8 @@ def at_construct_path(path: str) -> Iterator[None]:
     except ValidationError as error:
         if error.construct_path is not None:
             raise
-        raise ValidationError(error.message, construct_path=path) from None
+        where = path() if callable(path) else path
+        raise ValidationError(error.message, construct_path=where) from None
 
 
 def names_construct_path(init: _Init) -> _Init:
@@ -208,8 +211,11 @@ def names_construct_path(init: _Init) -> _Init:
 
     @functools.wraps(init)
     def wrapper(self: Any, scope: Construct, id: str, *args: Any, **kwargs: Any) -> None:
-        parent = scope.node.path if isinstance(scope, Construct) else ""
-        with at_construct_path(f"{parent}/{id}" if parent else str(id)):
+        def path() -> str:
+            parent = scope.node.path if isinstance(scope, Construct) else ""
+            return f"{parent}/{id}" if parent else str(id)
+
+        with at_construct_path(path):
             init(self, scope, id, *args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
