@@ -525,3 +525,18 @@ def test_a_route_removed_from_the_template_is_deleted(cfn: Deployer) -> None:
     assert "10.1.0.0/16" not in destinations()
     _update(cfn, "routes", _template({**base, **route}))
     assert "10.1.0.0/16" in destinations()
+
+
+def test_a_hosted_zone_is_deleted_with_its_stack_unless_retained(cfn: Deployer) -> None:
+    route53 = cfn.client("route53")
+    template = _dns("global", "old.example.org")
+    cfn.deploy("zone", template)
+    assert _delete(cfn, "zone") is None, "the record and health check go first"
+    assert route53.list_hosted_zones()["HostedZones"] == []
+
+    template["Resources"]["Zone"]["DeletionPolicy"] = "Retain"
+    cfn.deploy("kept", template)
+    zone_id = cfn.physical_id("kept", "Zone")
+    assert _delete(cfn, "kept") is None
+    (zone,) = route53.list_hosted_zones()["HostedZones"]
+    assert zone["Id"].split("/")[-1] == zone_id.split("/")[-1]

@@ -46,6 +46,7 @@ _REFUSALS = {
     "InvalidParameterCombination",  # RDS: deletion protection
     "RepositoryNotEmptyException",
     "BucketNotEmpty",
+    "HostedZoneNotEmpty",
     "DeleteRefusedError",
 }
 
@@ -403,6 +404,12 @@ def _route_delete(self: Any, account_id: str, region_name: str) -> None:
     )
 
 
+def _zone_delete(self: Any, account_id: str, region_name: str) -> None:
+    """A hosted zone is deleted with its stack (moto kept it); Route 53 refuses while records
+    other than its NS and SOA are in it (``HostedZoneNotEmpty``)."""
+    _route53_backend(account_id, region_name).delete_hosted_zone(str(self.id))
+
+
 # --------------------------------------------------------------------------- Route 53 updates
 def _route53_backend(account_id: str, region_name: str) -> Any:
     from moto.route53.models import route53_backends
@@ -647,6 +654,7 @@ def apply() -> None:
     from moto.elbv2.models import FakeLoadBalancer
     from moto.route53.models import FakeZone, HealthCheck
 
+    FakeZone.delete = _zone_delete  # type: ignore[attr-defined]
     FakeZone.update_from_cloudformation_json = classmethod(_update_hosted_zone)  # type: ignore[method-assign,assignment]
     HealthCheck.update_from_cloudformation_json = classmethod(_update_health_check)  # type: ignore[method-assign,assignment]
 
