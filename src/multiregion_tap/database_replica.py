@@ -15,6 +15,7 @@ from aws_cdk import aws_rds as rds
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
+from ._private.database_instances import instance_settings
 from ._private.database_plan import RegionDatabase
 from ._private.validation import names_construct_path
 from .regional_database import RegionalDatabase
@@ -79,17 +80,8 @@ class DatabaseReplica(RegionalDatabase):
             port=source.port,
             storage_encryption_key=self._encryption_key,
             multi_az=multi_az,
-            deletion_protection=source._protect,
-            removal_policy=source._instance_removal,
             parameter_group=self._parameter_group,
-            iam_authentication=source._iam_authentication,
-            cloudwatch_logs_exports=list(source._facts.log_exports),
-            monitoring_interval=source._monitoring,
-            auto_minor_version_upgrade=True,
-            copy_tags_to_snapshot=True,
-            publicly_accessible=False,
-            delete_automated_backups=False,
-            **source._options.instance_kwargs(self._encryption_key),
+            **instance_settings(source, self._encryption_key),
         )
         self._instance = replica
         cfn = replica.node.default_child

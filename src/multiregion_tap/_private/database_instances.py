@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_rds as rds
 
 from .checkov import skip_checkov
@@ -20,7 +21,26 @@ from .database_plan import RegionDatabase
 if TYPE_CHECKING:
     from ..replicated_database import ReplicatedDatabase
 
-__all__ = ["first_instance", "rebuilt_instance"]
+__all__ = ["first_instance", "instance_settings", "rebuilt_instance"]
+
+
+def instance_settings(db: ReplicatedDatabase, key: kms.IKey) -> dict[str, Any]:
+    """The settings every instance of ``db`` shares, in every region (``key``: the region's
+    database key, for Performance Insights): protection and removal, IAM authentication,
+    every engine log exported, enhanced monitoring, minor upgrades, tags copied to
+    snapshots, never public, automated backups kept on delete, and the options."""
+    return dict(
+        deletion_protection=db._protect,
+        removal_policy=db._instance_removal,
+        iam_authentication=db._iam_authentication,
+        cloudwatch_logs_exports=list(db._facts.log_exports),
+        monitoring_interval=db._monitoring,
+        auto_minor_version_upgrade=True,
+        copy_tags_to_snapshot=True,
+        publicly_accessible=False,
+        delete_automated_backups=False,
+        **db._options.instance_kwargs(key),
+    )
 
 
 def first_instance(
@@ -47,17 +67,8 @@ def first_instance(
         max_allocated_storage=max_storage,
         multi_az=db._multi_az,
         backup_retention=cdk.Duration.days(db._backup_retention_days),
-        delete_automated_backups=False,
-        deletion_protection=db._protect,
-        removal_policy=db._instance_removal,
         parameter_group=db._parameter_group,
-        iam_authentication=db._iam_authentication,
-        cloudwatch_logs_exports=list(db._facts.log_exports),
-        monitoring_interval=db._monitoring,
-        auto_minor_version_upgrade=True,
-        copy_tags_to_snapshot=True,
-        publicly_accessible=False,
-        **options.instance_kwargs(db._encryption_key),
+        **instance_settings(db, db._encryption_key),
     )
     common.update(options.instance_props)
     if options.snapshot_identifier is not None:
@@ -127,15 +138,6 @@ def rebuilt_instance(
         port=db._port,
         storage_encryption_key=db._encryption_key,
         multi_az=db._multi_az,
-        deletion_protection=db._protect,
-        removal_policy=db._instance_removal,
         parameter_group=db._parameter_group,
-        iam_authentication=db._iam_authentication,
-        cloudwatch_logs_exports=list(db._facts.log_exports),
-        monitoring_interval=db._monitoring,
-        auto_minor_version_upgrade=True,
-        copy_tags_to_snapshot=True,
-        publicly_accessible=False,
-        delete_automated_backups=False,
-        **db._options.instance_kwargs(db._encryption_key),
+        **instance_settings(db, db._encryption_key),
     )
