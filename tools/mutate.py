@@ -509,6 +509,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--list", action="store_true", help="list the mutants and stop")
     parser.add_argument("--min-score", type=float, default=0.0, help="fail below this percent")
     parser.add_argument(
+        "--index",
+        type=int,
+        nargs="+",
+        default=None,
+        metavar="N",
+        help="run only these mutants (their # in --list): to check that a new test kills them",
+    )
+    parser.add_argument(
         "--run-equivalent",
         action="store_true",
         help="also run the mutants EQUIVALENT explains (by default they are counted as "
@@ -528,6 +536,8 @@ def main(argv: list[str] | None = None) -> int:
     path = PACKAGE / module
     source = path.read_text(encoding="utf-8")
     chosen = _pick(mutants(source), args.max)
+    if args.index is not None:
+        chosen = [m for m in chosen if m.index in set(args.index)]
     if args.list:
         for m in chosen:
             reason = equivalent_reason(module, source, m)

@@ -331,3 +331,17 @@ def test_without_boto3_the_command_says_which_extra(
 def test_command_error_keeps_its_code() -> None:
     error = cli.CommandError("x", 7)
     assert (str(error), error.code) == ("x", 7)
+
+
+def test_python_dash_m_runs_the_command() -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "multiregion_tap.discovery.cli", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.startswith("usage: multiregion-tap [-h] COMMAND ...\n")

@@ -90,3 +90,13 @@ def test_default_engine_is_postgres_17_6() -> None:
     assert engine.engine_type == "postgres"
     assert engine.engine_version is not None
     assert engine.engine_version.full_version == "17.6"
+
+
+def test_engine_facts_are_frozen_and_hashable() -> None:
+    import dataclasses
+
+    facts = de.facts_for("postgres")
+    assert facts is not None
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        facts.default_port = 1  # type: ignore[misc]
+    assert hash(facts) == hash(de.facts_for("postgres"))
