@@ -1,0 +1,301 @@
+"""Lifecycle tests: the example app deployed, changed and deployed again through the real CDK
+CLI on the local emulator, as docs/guides/deploying.md tells an operator to do it.
+
+Each test module owns one emulator and walks one sequence of deploys; its tests share the
+states of that sequence (:class:`Sequence`), so a deploy is never repeated for another test.
+The app is ``tests/lifecycle/app`` (the example's code with one more context value, see its
+docstring). The emulator has no Docker registry: :meth:`Operator.push` stands for
+``docker push`` / ``tools/push_image.sh`` and ends as they do, with ECR's PutImage.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from multiregion_tap.discovery import Topology, discover
+from tools.emulator import EmulatorServer
+from tools.emulator.deploy import DeployError, bootstrap, run_cdk
+from tools.emulator.server import ACCOUNT
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = ROOT / "tests" / "lifecycle" / "app"
+APP_NAME = "shop"
+REPOSITORY = "shop/service"
+ALL_REGIONS = ("us-east-1", "us-east-2", "us-west-2")
+
+#: A manifest like the one ``docker push`` sends last; ``tag`` makes each image distinct.
+MANIFEST = {
+    "schemaVersion": 2,
+    "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+    "config": {
+        "mediaType": "application/vnd.docker.container.image.v1+json",
+        "size": 1,
+        "digest": "sha256:" + "0" * 64,
+    },
+    "layers": [],
+}
+
+
+class Operator:
+    """What the operator of the deploying guide runs, against one emulator."""
+
+    def __init__(self, server: EmulatorServer, work: Path) -> None:
+        self.server = server
+        self.work = work
+        self.log = work / "cdk.log"
+        self.assembly: Path | None = None
+        self.timings: dict[str, float] = {}
+        self._runs = 0
+
+    def client(self, service: str, region: str) -> Any:
+        return self.server.boto3_client(service, region)
+
+    def _timed(self, name: str, started: float) -> None:
+        self.timings[name] = round(self.timings.get(name, 0.0) + time.monotonic() - started, 1)
+
+    def bootstrap(self, regions: tuple[str, ...] = ALL_REGIONS) -> None:
+        started = time.monotonic()
+        bootstrap(self.server, APP, regions, log=self.log, output=self.work / "cdk.out")
+        self._timed("bootstrap", started)
+
+    def cdk(self, *args: str, timeout: float = 300) -> str:
+        """One CDK CLI command in the app's directory (``cdk ...``); DeployError on failure."""
+        started = time.monotonic()
+        try:
+            return run_cdk(
+                list(args), server=self.server, app_dir=APP, timeout=timeout, log=self.log
+            )
+        finally:
+            self._timed(args[0], started)
+
+    def deploy(self, *, import_existing: bool = True, again: bool = False, **context: str) -> str:
+        """``cdk deploy --all [--import-existing-resources] -c key=value ...``; the cloud
+        assembly it synthesized is kept for :meth:`destroy`. ``again``: deploy the app as it
+        was last deployed (the same cloud assembly, no new synth)."""
+        flags = ["--import-existing-resources"] if import_existing else []
+        if again:
+            assert self.assembly is not None, "deploy first"
+            where = ["--app", str(self.assembly)]
+        else:
+            self._runs += 1
+            self.assembly = self.work / f"cdk.out.{self._runs}"
+            where = [*_context_args(context), "--output", str(self.assembly)]
+        return self.cdk(
+            "deploy",
+            "--all",
+            *flags,
+            *where,
+            "--require-approval",
+            "never",
+            "--concurrency",
+            "8",
+            "--method",
+            "change-set",
+        )
+
+    def destroy(self) -> str:
+        """``cdk destroy --all --force`` of the app as it was last deployed."""
+        assert self.assembly is not None, "deploy first"
+        return self.cdk("destroy", "--all", "--force", "--app", str(self.assembly))
+
+    def destroy_fails(self) -> str:
+        """:meth:`destroy`, which must fail; the CLI's output."""
+        try:
+            output = self.destroy()
+        except DeployError as error:
+            return str(error)
+        raise AssertionError(f"cdk destroy succeeded:\n{output[-2000:]}")
+
+    def push(self, tag: str, regions: tuple[str, ...]) -> None:
+        """Create the repository where it is missing (``aws ecr create-repository``) and push
+        ``tag`` to each region where it is not there yet (``tools/push_image.sh``)."""
+        for region in regions:
+            ecr = self.client("ecr", region)
+            if REPOSITORY not in repositories(self, region):
+                ecr.create_repository(
+                    repositoryName=REPOSITORY,
+                    imageTagMutability="IMMUTABLE",
+                    imageScanningConfiguration={"scanOnPush": True},
+                )
+            if tag in image_tags(self, region):
+                continue
+            manifest = {**MANIFEST, "annotations": {"tag": tag}}
+            ecr.put_image(
+                repositoryName=REPOSITORY, imageManifest=json.dumps(manifest), imageTag=tag
+            )
+
+    def turn_off_deletion_protection(self, region: str) -> None:
+        """The guide's two commands per region: the load balancers' and databases'."""
+        elbv2 = self.client("elbv2", region)
+        for lb in elbv2.describe_load_balancers()["LoadBalancers"]:
+            elbv2.modify_load_balancer_attributes(
+                LoadBalancerArn=lb["LoadBalancerArn"],
+                Attributes=[{"Key": "deletion_protection.enabled", "Value": "false"}],
+            )
+        rds = self.client("rds", region)
+        for db in rds.describe_db_instances()["DBInstances"]:
+            rds.modify_db_instance(
+                DBInstanceIdentifier=db["DBInstanceIdentifier"],
+                DeletionProtection=False,
+                ApplyImmediately=True,
+            )
+
+    def delete_stacks(self, region: str, names: list[str]) -> None:
+        """``aws cloudformation delete-stack`` of stacks no longer in the app, in order."""
+        cfn = self.client("cloudformation", region)
+        for name in names:
+            cfn.delete_stack(StackName=name)
+            status = stack_status(self, region, name)
+            assert status in (None, "DELETE_COMPLETE"), (name, status)
+
+    def discover(self, regions: tuple[str, ...]) -> Topology:
+        started = time.monotonic()
+        try:
+            return discover(
+                APP_NAME,
+                list(regions),
+                helper_regions=[r for r in ALL_REGIONS if r not in regions],
+                client_factory=lambda s, r: self.server.boto3_client(s, r),
+            )
+        finally:
+            self._timed("discover", started)
+
+
+def _context_args(context: dict[str, str]) -> list[str]:
+    args: list[str] = []
+    for key, value in context.items():
+        args += ["-c", f"{key}={value}"]
+    return args
+
+
+def repositories(operator: Operator, region: str) -> set[str]:
+    found = operator.client("ecr", region).describe_repositories()["repositories"]
+    return {r["repositoryName"] for r in found}
+
+
+def image_tags(operator: Operator, region: str) -> set[str]:
+    if REPOSITORY not in repositories(operator, region):
+        return set()
+    images = operator.client("ecr", region).describe_images(repositoryName=REPOSITORY)
+    return {t for image in images["imageDetails"] for t in image.get("imageTags", [])}
+
+
+def stack_status(operator: Operator, region: str, name: str) -> str | None:
+    """The status of the stack ``name`` as DescribeStacks lists it (None: not listed)."""
+    for stack in operator.client("cloudformation", region).describe_stacks()["Stacks"]:
+        if stack["StackName"] == name:
+            return str(stack["StackStatus"])
+    return None
+
+
+def app_stacks(operator: Operator) -> dict[str, tuple[str, str]]:
+    """Every listed stack of the app: name -> (region, status)."""
+    found: dict[str, tuple[str, str]] = {}
+    for region in ALL_REGIONS:
+        for stack in operator.client("cloudformation", region).describe_stacks()["Stacks"]:
+            if stack["StackName"].startswith(f"{APP_NAME}-"):
+                found[f"{stack['StackName']}@{region}"] = (region, str(stack["StackStatus"]))
+    return found
+
+
+@dataclass(frozen=True)
+class Teardown:
+    """What ``cdk destroy`` left."""
+
+    output: str
+    stacks: dict[str, tuple[str, str]]
+    databases: dict[str, list[str]]
+    load_balancers: dict[str, list[str]]
+    snapshots: dict[str, list[str]]
+    images: dict[str, set[str]]
+    repositories: dict[str, set[str]] = field(default_factory=dict)
+
+
+def teardown(operator: Operator, regions: tuple[str, ...], output: str) -> Teardown:
+    """What is left in ``regions`` after a ``cdk destroy`` that printed ``output``."""
+    databases: dict[str, list[str]] = {}
+    load_balancers: dict[str, list[str]] = {}
+    snapshots: dict[str, list[str]] = {}
+    images: dict[str, set[str]] = {}
+    found: dict[str, set[str]] = {}
+    for region in regions:
+        rds = operator.client("rds", region)
+        databases[region] = [
+            d["DBInstanceIdentifier"] for d in rds.describe_db_instances()["DBInstances"]
+        ]
+        snapshots[region] = [
+            s["DBInstanceIdentifier"]
+            for s in rds.describe_db_snapshots(SnapshotType="manual")["DBSnapshots"]
+        ]
+        elbv2 = operator.client("elbv2", region)
+        load_balancers[region] = [
+            lb["LoadBalancerArn"] for lb in elbv2.describe_load_balancers()["LoadBalancers"]
+        ]
+        images[region] = image_tags(operator, region)
+        found[region] = repositories(operator, region)
+    return Teardown(
+        output, app_stacks(operator), databases, load_balancers, snapshots, images, found
+    )
+
+
+@dataclass
+class Sequence:
+    """Steps run once, in order, on first need; each records what the tests read."""
+
+    steps: list[tuple[str, Callable[[], Any]]]
+    done: dict[str, Any] = field(default_factory=dict)
+    failed: dict[str, BaseException] = field(default_factory=dict)
+
+    def reach(self, name: str) -> Any:
+        for step, run in self.steps:
+            if step in self.failed:
+                pytest.fail(f"step {step!r} failed earlier: {self.failed[step]}")
+            if step not in self.done:
+                try:
+                    self.done[step] = run()
+                except (DeployError, AssertionError, Exception) as error:
+                    self.failed[step] = error
+                    raise
+            if step == name:
+                return self.done[step]
+        raise KeyError(name)
+
+
+@pytest.fixture(scope="module")
+def operator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Operator]:
+    """One emulator for the module, bootstrapped in every region the sequences use."""
+    work = tmp_path_factory.mktemp("lifecycle")
+    server = EmulatorServer(log_path=work / "server.log")
+    operator = Operator(server, work)
+    started = time.monotonic()
+    try:
+        server.start(timeout=60)
+        operator._timed("start", started)
+        operator.bootstrap()
+        yield operator
+    finally:
+        server.stop()
+        print("\nlifecycle seconds per command:", operator.timings)
+
+
+__all__ = [
+    "ACCOUNT",
+    "ALL_REGIONS",
+    "APP",
+    "REPOSITORY",
+    "Operator",
+    "Sequence",
+    "Teardown",
+    "app_stacks",
+    "image_tags",
+    "repositories",
+    "stack_status",
+    "teardown",
+]
