@@ -112,9 +112,11 @@ def test_an_error_that_is_neither_an_answer_nor_a_connection_error_is_raised() -
 
 def test_a_region_that_never_answers_is_given_up_at_the_deadline() -> None:
     release = threading.Event()
+    threads: list[str] = []
 
     class Silent(Client):
         def describe_stacks(self, **kwargs: Any) -> dict[str, Any]:
+            threads.append(threading.current_thread().name)
             release.wait(10)
             return {}
 
@@ -127,4 +129,17 @@ def test_a_region_that_never_answers_is_given_up_at_the_deadline() -> None:
         release.set()
     assert result == {
         "us-east-2": "cannot reach cloudformation in region us-east-2: no answer within 1.15 s"
+    }
+    # the probe threads are named for a thread dump
+    assert [name.split("_")[0] for name in threads] == ["multiregion-tap-probe"]
+
+
+def test_star_import_gives_the_public_names() -> None:
+    namespace: dict[str, object] = {}
+    exec("from multiregion_tap.discovery.reach import *", namespace)
+    assert {k for k in namespace if not k.startswith("__")} == {
+        "DEFAULT_PROBE_TIMEOUT",
+        "one_line",
+        "probe_deadline",
+        "probe_regions",
     }
