@@ -55,7 +55,7 @@ def _events(cfn: Deployer, name: str, status: str, region: str = "us-east-1") ->
 
 # --------------------------------------------------------------------------- deletion protection
 def test_deletion_protection_of_a_db_instance_fails_the_stack_delete(cfn: Deployer) -> None:
-    """RDS: "You can't delete a DB instance that has deletion protection turned on"; the
+    """RDS: delete only once "deletion protection is turned off" (Deleting a DB instance); the
     stack ends DELETE_FAILED and keeps the instance and its network; turned off, the delete
     completes and ``DeletionPolicy: Snapshot`` leaves a final snapshot."""
     resources = _db_resources("us-east-1", "10.0.0.0/16")
@@ -94,7 +94,7 @@ def test_deletion_protection_of_a_db_instance_fails_the_stack_delete(cfn: Deploy
 
 
 def test_deletion_protection_of_a_load_balancer_fails_the_stack_delete(cfn: Deployer) -> None:
-    """ELB: "you can't delete the load balancer if deletion protection is enabled"."""
+    """ELB: "you must disable delete protection before you can delete the load balancer"."""
     resources = _network()
     resources["Alb"] = _alb(
         LoadBalancerAttributes=[{"Key": "deletion_protection.enabled", "Value": "true"}]
