@@ -103,8 +103,8 @@ def markdown(result: dict[str, Any]) -> str:
         BEGIN,
         "",
         f"Measured {time.strftime('%Y-%m-%d')} with `bench/deploy_waves.py --write-docs`: "
-        "examples/shop deployed to the local emulator, one "
-        f"`cdk deploy <stacks> --exclusively --concurrency {result['concurrency']}` per wave "
+        "examples/shop deployed to the local emulator, one CLI deploy of the wave's stacks "
+        f"per wave (`--exclusively`, `--concurrency {result['concurrency']}`) "
         f"(after start {result['steps']['start']:.1f} s, bootstrap "
         f"{result['steps']['bootstrap']:.1f} s and one synth {result['steps']['synth']:.1f} s). "
         f"Load average (1, 5, 15 min) before / after: {result['load'][0]} / {result['load'][1]} "
