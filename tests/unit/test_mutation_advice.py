@@ -220,3 +220,14 @@ def test_the_first_region_unreachable_is_the_primary_when_no_role_says_so() -> N
         deploy(E2, "promote:us-east-2"),
         deploy("dns", "promote:us-east-2"),
     ]
+
+
+def test_region_state_is_keyword_only_frozen_and_hashable() -> None:
+    import dataclasses
+
+    s = RegionState(region=E1, reachable=True)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        s.writer = True  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        RegionState(E1, True)  # type: ignore[misc]
+    assert len({s, RegionState(region=E1, reachable=True)}) == 1

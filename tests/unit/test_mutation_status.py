@@ -540,3 +540,39 @@ def test_no_dns_stack_names_where_it_was_looked_for() -> None:
     assert status._dns_status(clients, none).error == (
         "stack shop-dns not found in any region (unreachable: us-east-2)"
     )
+
+
+@pytest.mark.parametrize(
+    "cls", [status.RegionStatus, status.HealthCheckStatus, status.DnsStatus, status.AppStatus]
+)
+def test_status_types_are_keyword_only_frozen_and_hashable(cls: type) -> None:
+    import dataclasses
+
+    required = {
+        f.name: "x"
+        for f in dataclasses.fields(cls)
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+    }
+    instance = cls(**required)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        setattr(instance, dataclasses.fields(cls)[0].name, "y")
+    if required:
+        with pytest.raises(TypeError):
+            cls(*required.values())
+    assert hash(instance) == hash(cls(**required))
+
+
+def test_app_status_asks_only_the_given_client_factory(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.unit.test_mutation_walk import world
+
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    aws = world()
+    found = status.app_status("shop", [E1, E2], client_factory=aws, timeout=1)
+    assert [(r.region, r.reachable, r.writer) for r in found.regional] == [
+        (E1, True, True),
+        (E2, True, False),
+    ]
+    assert found.regional[1].replica_lag_note == "no ReplicaLag datapoint in the last 5 minutes"
+    assert found.dns.error == "the DNS stack has no HostedZoneId or FailoverRecordName output"
+    assert (found.writers, found.warnings, found.next) == ((E1,), (), ("next: nothing to do",))
+    assert ("cloudwatch", E2, "get_metric_statistics") in [c[:3] for c in aws.calls]
