@@ -22,12 +22,30 @@ def _zones(operator: Operator) -> list[str]:
     return [z["Id"] for z in zones if z["Name"] == ZONE]
 
 
+def _task_image(operator: Operator, region: str) -> str:
+    ecs = operator.client("ecs", region)
+    families = ecs.list_task_definitions()["taskDefinitionArns"]
+    images = {
+        c["image"]
+        for arn in families
+        for c in ecs.describe_task_definition(taskDefinition=arn)["taskDefinition"][
+            "containerDefinitions"
+        ]
+    }
+    (image,) = images
+    return str(image)
+
+
 @pytest.fixture(scope="module")
 def sequence(operator: Operator) -> Sequence:
-    def deployed() -> list[str]:
+    def deployed() -> tuple[list[str], dict[str, tuple[str, set[str]]]]:
         operator.deploy(throwaway="true", secondary_regions="us-east-2", dns_region="us-east-2")
+        before_push = {
+            region: (_task_image(operator, region), image_tags(operator, region))
+            for region in REGIONS
+        }
         operator.push("v1", REGIONS)
-        return _zones(operator)
+        return _zones(operator), before_push
 
     def destroyed() -> Teardown:
         return teardown(operator, REGIONS, operator.destroy())
@@ -40,7 +58,7 @@ def sequence(operator: Operator) -> Sequence:
 
 
 def test_destroy_removes_a_throwaway_app_completely(sequence: Sequence, operator: Operator) -> None:
-    zones: list[str] = sequence.reach("deployed")
+    zones, _ = sequence.reach("deployed")
     assert len(zones) == 1
     gone: Teardown = sequence.reach("destroyed")
     assert gone.stacks == {}
@@ -63,3 +81,15 @@ def test_a_throwaway_app_deploys_again_under_the_same_name(
         assert image_tags(operator, region) == set(), "a new, empty repository"
         rds = operator.client("rds", region)
         assert len(rds.describe_db_instances()["DBInstances"]) == 1, region
+
+
+def test_without_the_push_step_the_task_points_at_an_image_that_is_not_there(
+    sequence: Sequence,
+) -> None:
+    """Why the deploying guide pushes before (or, for a throwaway app, right after) the first
+    deploy: with the default image settings the task runs ``shop/service:v1`` from the
+    repository its own stack created, which is empty until someone pushes."""
+    _, before_push = sequence.reach("deployed")
+    for region, (image, tags) in before_push.items():
+        assert image.endswith(f".dkr.ecr.{region}.amazonaws.com/{REPOSITORY}:v1"), image
+        assert tags == set(), region
