@@ -429,7 +429,10 @@ class RegionalService(Construct):
         Default: - CloudWatch Logs' own encryption.
     :param removal_policy: What happens to the repository, log groups and access log bucket
         when they leave the stack. ``RETAIN`` also turns on the load balancer's deletion
-        protection. Use ``DESTROY`` only for throwaway environments: the repository is then
+        protection: ``cdk destroy`` of the stack then ends ``DELETE_FAILED`` until it is
+        turned off (the deploying guide's tear-down steps), and a change that replaces the
+        load balancer leaves the old one in the account to delete by hand. Use ``DESTROY``
+        only for throwaway environments: the repository is then
         deleted with its images, but an access log bucket that still holds objects cannot be
         deleted (empty it before ``cdk destroy``). Default: - ``RemovalPolicy.RETAIN``.
     :param task_definition_props: Keyword arguments of ``ecs.FargateTaskDefinition`` merged
