@@ -538,7 +538,9 @@ class Drill:
         self.check(step, not failed_region, f"the failover called {PRIMARY}: {failed_region}")
         step = "three regions: check the failover"
         outputs = read_outputs(self.server, ["shop-us-east-2"], [SECONDARY])
-        outputs.update(read_outputs(self.server, [f"shop-{THIRD}", "shop-dns"], [THIRD]))
+        outputs.update(read_outputs(self.server, [f"shop-{THIRD}"], [THIRD]))
+        # The DNS stack lives in the first secondary region (dns_region's default).
+        outputs.update(read_outputs(self.server, ["shop-dns"], [SECONDARY]))
         promoted_id = outputs["shop-us-east-2"]["DatabaseIdentifier"]
         (promoted,) = self.client("rds", SECONDARY).describe_db_instances(
             DBInstanceIdentifier=promoted_id

@@ -104,7 +104,7 @@ class FailoverDns(Construct):
     (``Fn::GetStackOutput``), so that stack depends on the regional stacks and must not be one
     of them (the regional stacks must not depend on it). With
     :class:`~multiregion_tap.MultiRegionApp` it goes in the helper stack ``<app_name>-dns``,
-    outside the primary region (by default in the last secondary region), so that moving the
+    outside the primary region (by default in the first secondary region), so that moving the
     records after losing the primary region needs nothing from that region; the health-check
     alarms (:class:`~multiregion_tap.HealthCheckAlarms`) go to a ``us-east-1`` stack, where
     Route 53 publishes the health checks' metrics::

@@ -170,8 +170,10 @@ class MultiRegionApp(Construct):
         internet). Default: - no DNS records.
     :param dns_region: The region of the ``<app_name>-dns`` stack. Route 53 is global; the
         stack's region decides which region's CloudFormation must answer to change the
-        records, so it should not be the region you fail over from. Default: - the last
-        secondary region.
+        records, so it should not be the region you fail over from. Default: - the first
+        secondary region (the first failover target), which adding a region at the end of
+        ``secondary_regions`` does not move; pin it before prepending a region or removing
+        the first one.
     :param monitoring: Alarms to an SNS topic and a dashboard per region, Route 53 health-check
         alarms with ``dns``, and an overview dashboard of every region in the helper stack
         ``<app_name>-monitoring``: ``True``, ``False`` or a

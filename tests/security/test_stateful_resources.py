@@ -59,7 +59,7 @@ PINNED: dict[tuple[str, str], tuple[str, str]] = {
     ("shop-us-east-2", "DatabaseReplicaEncryptionKey03603E51"): ("AWS::KMS::Key", "Retain"),
     ("shop-us-east-2", "DatabaseReplicaInstance9B17AE41"): ("AWS::RDS::DBInstance", "Snapshot"),
     ("shop-us-east-2", "MonitoringAlarmTopicKey22E4A359"): ("AWS::KMS::Key", "Retain"),
-    # DNS helper stack (the last secondary region since 0.2: a documented breaking change,
+    # DNS helper stack (a secondary region since 0.2: a documented breaking change,
     # see CHANGELOG "the <app_name>-dns stack moves")
     ("shop-dns", "FailoverDnsZoneCAFB7B81"): ("AWS::Route53::HostedZone", "Retain"),
     # Health-check alarms (us-east-1, where Route 53 publishes the metrics): moved out of the

@@ -296,11 +296,11 @@ def compose(
         path = service_props.health_check_path
         if dns.health_check_path == "/" and path != "/":
             dns_kwargs["health_check_path"] = path
-        # The DNS stack lives outside the primary region (by default in the last secondary
+        # The DNS stack lives outside the primary region (by default in the first secondary
         # region), so moving the records after losing the primary region deploys nothing
         # there. After a failover the superseded primary is out of the records.
         dns_stack = app.add_helper_stack(
-            StackNames.DNS, region=dns_region or app.secondary_regions[-1]
+            StackNames.DNS, region=dns_region or app.secondary_regions[0]
         )
         serving = [writer, *(r for r in app.regions if r != writer)]
         if result.database is not None:

@@ -3,7 +3,8 @@
 context values: ``load_balancer_name``, whose change replaces every region's load balancer
 (``Name`` is a replacing property of ``AWS::ElasticLoadBalancingV2::LoadBalancer``), and
 ``dns_region`` (default ``us-west-2``), pinned as docs/guides/deploying.md advises for an app
-whose region list will change: by default the DNS stack follows the last secondary region.
+whose region list will change in front (by default the DNS stack is in the first secondary
+region, which adding a region at the end does not move).
 ``monitoring`` (default ``false`` here, to keep the lifecycle tests within their time budget:
 the monitoring stacks take no part in the behaviour under test) turns the example's
 monitoring on with ``true``.
