@@ -492,23 +492,30 @@ deploy.add_jobs(
                     name="Push the image and deploy every stack",
                     working_directory="examples/shop",
                     timeout_minutes=90,
+                    # The deploying guide's sequence (docs/guides/deploying.md, "From an empty
+                    # account to a serving app"): the services pull image_tag from their own
+                    # region's repository (shop/service), so the repository and the image come
+                    # first in every region and the deploy adopts the retained repositories
+                    # (--import-existing-resources). It works in an empty account, for a region
+                    # added later and after a destroy. A throwaway environment deletes its
+                    # repositories with its stacks (nothing to adopt): CDK builds the image and
+                    # pushes it to the bootstrap repositories (context image=asset).
                     # `--all` selects every stack of the app (they sit at the App's root).
-                    # The regional stacks create the ECR repositories (shop/service) the services
-                    # pull from. On the first deploy they do not exist yet: CDK then builds
-                    # examples/shop/service itself and pushes it to the bootstrap repositories
-                    # (context image=asset). Later deploys push the image built above to every
-                    # region (a tag the replication already delivered is skipped) and deploy it
-                    # by tag, which rolls it out blue/green.
                     run=(
-                        'if aws ecr describe-repositories --region "${PRIMARY_REGION}" '
-                        "--repository-names shop/service > /dev/null 2>&1; then\n"
+                        'if [ "${THROWAWAY}" = "true" ]; then\n'
+                        "  image_args=(-c image=asset)\n"
+                        "else\n"
+                        "  for region in ${PRIMARY_REGION} ${SECONDARY_REGIONS}; do\n"
+                        '    aws ecr describe-repositories --region "${region}" '
+                        "--repository-names shop/service > /dev/null 2>&1 ||\n"
+                        '      aws ecr create-repository --region "${region}" '
+                        "--repository-name shop/service --image-tag-mutability IMMUTABLE "
+                        "--image-scanning-configuration scanOnPush=true > /dev/null\n"
+                        "  done\n"
                         "  # shellcheck disable=SC2086 # the region list splits on spaces\n"
                         '  bash ../../tools/push_image.sh "shop-service:${IMAGE_TAG}" shop/service '
                         '"${IMAGE_TAG}" ${PRIMARY_REGION} ${SECONDARY_REGIONS}\n'
-                        '  image_args=(-c "image_tag=${IMAGE_TAG}")\n'
-                        "else\n"
-                        '  echo "First deploy: CDK builds the image from examples/shop/service"\n'
-                        "  image_args=(-c image=asset)\n"
+                        '  image_args=(-c "image_tag=${IMAGE_TAG}" --import-existing-resources)\n'
                         "fi\n"
                         f'{CDK} deploy --all "${{image_args[@]}}" {CDK_CONTEXT} '
                         "--require-approval never --concurrency 4 "
