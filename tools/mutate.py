@@ -225,6 +225,13 @@ EQUIVALENT: dict[str, dict[tuple[str, str], str]] = {
             "after lower() the name holds no 'X' to strip"
         ),
     },
+    "discovery/status.py": {
+        (
+            'info = health_check_info((found or {}).get("HealthCheck", {"Id": check_id}), '
+            "lb_regions)",
+            "string 'Id' -> 'XX' + it",
+        ): "the status takes health_check_id from check_id itself, never from this Id",
+    },
     "discovery/render.py": {
         (
             '_TABLE_COLUMNS = ("region", "role", "kind", "name", "details")',

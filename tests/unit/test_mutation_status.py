@@ -556,9 +556,8 @@ def test_status_types_are_keyword_only_frozen_and_hashable(cls: type) -> None:
     instance = cls(**required)
     with pytest.raises(dataclasses.FrozenInstanceError):
         setattr(instance, dataclasses.fields(cls)[0].name, "y")
-    if required:
-        with pytest.raises(TypeError):
-            cls(*required.values())
+    with pytest.raises(TypeError):
+        cls(*required.values(), "x")  # one positional argument too many, or any at all
     assert hash(instance) == hash(cls(**required))
 
 
@@ -576,3 +575,25 @@ def test_app_status_asks_only_the_given_client_factory(monkeypatch: pytest.Monke
     assert found.dns.error == "the DNS stack has no HostedZoneId or FailoverRecordName output"
     assert (found.writers, found.warnings, found.next) == ((E1,), (), ("next: nothing to do",))
     assert ("cloudwatch", E2, "get_metric_statistics") in [c[:3] for c in aws.calls]
+
+
+def test_app_status_uses_the_session_it_is_given(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    from tests.unit.test_mutation_walk import world
+
+    # a default boto3 session here would find no credentials and fail at once
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    aws = world()
+
+    class Session:
+        def client(self, service_name: str, region_name: str | None = None, **kw: Any) -> Any:
+            return aws(service_name, str(region_name))
+
+    found = status.app_status("shop", [E1, E2], session=Session(), timeout=1)
+    assert found.next == ("next: nothing to do",)
+    assert ("cloudformation", E1, "describe_stacks") in [c[:3] for c in aws.calls]
