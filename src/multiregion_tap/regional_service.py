@@ -296,7 +296,10 @@ class RegionalService(Construct):
         ``existing_vpc``. Default: - one per availability zone (``max_azs``).
     :param image: The container image. Not with ``image_tag``. A literal private ECR image
         URI must name this stack's region (refused otherwise: the region would pull from
-        another one). Default: - this construct's ECR repository at ``image_tag``.
+        another one). With an image the construct creates no ECR repository and no
+        replication configuration (``repository`` is ``None``; not with ``repository_name``
+        or ``image_replication_regions``). Default: - this construct's ECR repository at
+        ``image_tag``.
     :param image_tag: Tag of the image in this construct's ECR repository. Tags are immutable:
         push every build under a new tag (for example the commit id) and deploy by changing
         this value. Default: ``"v1"``
@@ -732,9 +735,10 @@ class RegionalService(Construct):
         return self._network.flow_log_group
 
     @property
-    def repository(self) -> ecr.IRepository:
+    def repository(self) -> ecr.IRepository | None:
         """The ECR repository: the one created (an ``ecr.Repository``) or
-        ``existing_repository``."""
+        ``existing_repository``; ``None`` with ``image`` (the service pulls that image, so no
+        repository is created)."""
         return self._registry.repository
 
     @property

@@ -13,6 +13,7 @@ import pytest
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecr as ecr
+from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
@@ -242,4 +243,27 @@ def test_a_per_region_database_variable_is_refused_like_a_plain_one() -> None:
             service=RegionalServiceProps(
                 environment=PerRegion({E1: {"MODE": "a"}, E2: {"DATABASE_HOST": "elsewhere"}})
             ),
+        )
+
+
+def test_an_image_per_region_means_no_repository_and_no_replication() -> None:
+    shop = _shop(
+        peering=False,
+        service=RegionalServiceProps(
+            image=PerRegion(
+                {
+                    region: ecs.ContainerImage.from_registry(f"public.ecr.aws/team/web:{region}")
+                    for region in (E1, E2)
+                }
+            )
+        ),
+    )
+    templates = raw_templates(shop)
+    for region in (E1, E2):
+        template = templates[f"shop-{region}"]
+        assert _of_type(template, "AWS::ECR::Repository") == {}
+        assert _of_type(template, "AWS::ECR::ReplicationConfiguration") == {}
+        (task,) = _of_type(template, "AWS::ECS::TaskDefinition").values()
+        assert task["Properties"]["ContainerDefinitions"][0]["Image"] == (
+            f"public.ecr.aws/team/web:{region}"
         )

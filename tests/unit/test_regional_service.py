@@ -873,7 +873,11 @@ def test_existing_vpc_linear_internal(variants: dict[str, Any]) -> None:
             ]
         },
     )
-    template.has_resource("AWS::ECR::Repository", {"DeletionPolicy": "Delete"})
+    # An image of its own: no repository, no replication configuration, no repository output.
+    template.resource_count_is("AWS::ECR::Repository", 0)
+    template.resource_count_is("AWS::ECR::ReplicationConfiguration", 0)
+    assert service.repository is None and service.replication_configuration is None
+    assert "RepositoryUri" not in raw(variants, "us-west-2")["Outputs"]
     template.has_resource_properties(
         "AWS::ECS::TaskDefinition",
         {
@@ -1204,3 +1208,17 @@ def test_cdk_nag_and_cfn_lint_clean(tmp_path: Path) -> None:
     templates = sorted(str(p) for p in tmp_path.rglob("*.template.json"))
     assert len(templates) == 5
     assert cfn_lint_findings(templates) == ""
+
+
+def test_an_image_of_its_own_names_and_replicates_no_repository(scratch: cdk.Stack) -> None:
+    image = ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:stable")
+    with pytest.raises(
+        ValidationError,
+        match=r"^image and repository_name are mutually exclusive.*repository_name='team/web'",
+    ):
+        build(scratch, image=image, repository_name="team/web")
+    with pytest.raises(
+        ValidationError,
+        match=r"^image and image_replication_regions are mutually exclusive",
+    ):
+        build(scratch, image=image, image_replication_regions=["us-east-2"])

@@ -188,8 +188,10 @@ def compose(
                         )
     cidrs = _vpc_cidrs(app, vpc_cidrs, {r: kw["existing_vpc"] for r, kw in regional.items()})
     # The primary replicates its repository to the secondary regions, unless a region brings
-    # its own repository (then the app pushes nothing to replicate).
-    replicate = replicate_images and not any(kw["existing_repository"] for kw in regional.values())
+    # its own repository or an image (then the app has no repository to replicate).
+    replicate = replicate_images and not any(
+        kw["existing_repository"] is not None or kw["image"] is not None for kw in regional.values()
+    )
     for region in app.regions:
         is_primary = region == app.primary_region
         result.services[region] = RegionalService(

@@ -44,7 +44,7 @@ def build_tasks(
     scope: Construct,
     settings: ServiceSettings,
     vpc: ec2.IVpc,
-    repository: ecr.IRepository,
+    repository: ecr.IRepository | None,
     container_name: str,
 ) -> Tasks:
     """``Cluster``, ``LogGroup`` and ``TaskDefinition`` with the container ``Container``.
@@ -89,11 +89,11 @@ def build_tasks(
             options.override("task_definition_props"),
         ),
     )
-    image = (
-        settings.image
-        if settings.image is not None
-        else ecs.ContainerImage.from_ecr_repository(repository, settings.tag)
-    )
+    if settings.image is not None:
+        image = settings.image
+    else:
+        assert repository is not None  # without an image there is always a repository
+        image = ecs.ContainerImage.from_ecr_repository(repository, settings.tag)
     container_options: dict[str, Any] = {}
     if options.command is not None:
         container_options["command"] = list(options.command)

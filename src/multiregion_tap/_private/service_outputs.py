@@ -34,7 +34,12 @@ def add_service_outputs(
     outputs: list[tuple[str, str, str]] = [
         (OutputNames.VPC_ID, network.vpc.vpc_id, "VPC of the regional service"),
         (OutputNames.VPC_CIDR, network.vpc_cidr, "IPv4 CIDR block of the VPC"),
-        (OutputNames.REPOSITORY_URI, registry.repository.repository_uri, "ECR repository URI"),
+        # No repository with ``image``: the service pulls that image.
+        *(
+            [(OutputNames.REPOSITORY_URI, registry.repository.repository_uri, "ECR repository URI")]
+            if registry.repository is not None
+            else []
+        ),
         (OutputNames.CLUSTER_NAME, tasks.cluster.cluster_name, "ECS cluster name"),
         (OutputNames.SERVICE_NAME, service.service_name, "ECS service name"),
         (OutputNames.SERVICE_ARN, service.service_arn, "ECS service ARN"),

@@ -200,6 +200,11 @@ def resolve_service_props(
         require_exclusive(existing_vpc=existing_vpc, nat_gateways=nat_gateways)
     require_exclusive(image=image, image_tag=image_tag)
     require_exclusive(image=image, existing_repository=existing_repository)
+    if image is not None:
+        # With an image of its own the service pulls nothing from a repository of the app's:
+        # none is created, so none is named or replicated.
+        require_exclusive(image=image, repository_name=repository_name)
+        require_exclusive(image=image, image_replication_regions=image_replication_regions or None)
     if existing_repository is not None:
         require_exclusive(existing_repository=existing_repository, repository_name=repository_name)
         require_exclusive(

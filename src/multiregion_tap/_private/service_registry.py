@@ -2,7 +2,7 @@
 
 A ``service_*`` builder (see :mod:`.service_network`): creates the ECR repository and, with
 ``image_replication_regions``, the registry's replication configuration, on the construct
-under its usual ids; with ``existing_repository`` it creates neither.
+under its usual ids; with ``existing_repository`` or ``image`` it creates neither.
 """
 
 from __future__ import annotations
@@ -20,9 +20,10 @@ __all__ = ["Registry", "build_registry"]
 
 @dataclass(frozen=True)
 class Registry:
-    """The repository; the replication configuration with ``image_replication_regions``."""
+    """The repository (``None`` with ``image``); the replication configuration with
+    ``image_replication_regions``."""
 
-    repository: ecr.IRepository
+    repository: ecr.IRepository | None
     replication: ecr.CfnReplicationConfiguration | None
 
     @property
@@ -33,9 +34,12 @@ class Registry:
 
 def build_registry(scope: Construct, settings: ServiceSettings) -> Registry:
     """``Repository`` and, with replication regions, ``ReplicationConfiguration``; nothing
-    with ``existing_repository`` (its lifecycle and replication are the owner's)."""
+    with ``existing_repository`` (its lifecycle and replication are the owner's) or with
+    ``image`` (the service pulls that image, not one of the app's repository)."""
     if settings.existing_repository is not None:
         return Registry(settings.existing_repository, None)
+    if settings.image is not None:
+        return Registry(None, None)
     removal = settings.removal
     expiry_days = settings.untagged_image_expiry_days
     repository = ecr.Repository(
