@@ -614,3 +614,16 @@ def test_a_bad_probe_timeout_is_refused(aws: Any, timeout: Any) -> None:
         rf"got {re.escape(repr(timeout))}$",
     ):
         discover("shop", [EAST1], session=aws, tolerate_unreachable=True, probe_timeout=timeout)
+
+
+def test_session_and_client_factory_together_are_refused(aws: Any) -> None:
+    """As discover: one way to reach AWS, never a silent choice between two."""
+    with pytest.raises(
+        ValidationError, match=r"^session and client_factory are mutually exclusive"
+    ):
+        app_status(
+            "shop",
+            [EAST1],
+            session=aws,
+            client_factory=lambda service, region: aws.client(service, region_name=region),
+        )

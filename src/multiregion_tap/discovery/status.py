@@ -381,18 +381,18 @@ def app_status(
 
     :raises AppNotFoundError: when no stack of the app exists in any region and every region
         answered.
+    :raises ValidationError: for both ``session`` and ``client_factory`` (as ``discover``).
     """
-    if session is not None and client_factory is None:
-        client_factory = session_factory(session)
     topology = discover(
         app_name,
         regions,
+        session=session,
         client_factory=client_factory,
         helper_regions=helper_regions,
         tolerate_unreachable=True,
         probe_timeout=timeout,
     )
-    clients = Clients(client_factory or session_factory(None))
+    clients = Clients(client_factory or session_factory(session))
     regional = tuple(_region_status(clients, reg) for reg in topology.regional)
     dns = _dns_status(clients, topology)
     writers = [r for r in regional if r.reachable and r.writer and not r.stood_down]
