@@ -120,9 +120,33 @@ TESTS: dict[str, list[str]] = {
     "_private/service_deployment.py": ["tests/unit/test_regional_service.py"],
     "_private/service_compliance.py": ["tests/unit/test_regional_service.py"],
     "_private/service_outputs.py": ["tests/unit/test_regional_service.py"],
-    "replicated_database.py": ["tests/unit/test_replicated_database.py"],
-    "regional_database.py": ["tests/unit/test_replicated_database.py"],
-    "database_replica.py": ["tests/unit/test_replicated_database.py"],
+    "replicated_database.py": [
+        "tests/unit/test_replicated_database.py",
+        "tests/unit/test_fail_back.py",
+        "tests/unit/test_database_options.py",
+    ],
+    "regional_database.py": [
+        "tests/unit/test_replicated_database.py",
+        "tests/unit/test_fail_back.py",
+    ],
+    "database_replica.py": [
+        "tests/unit/test_replicated_database.py",
+        "tests/unit/test_fail_back.py",
+        "tests/unit/test_database_options.py",
+    ],
+    "_private/database_plan.py": [
+        "tests/unit/test_database_plan.py",
+        "tests/unit/test_fail_back.py",
+    ],
+    "_private/database_instances.py": [
+        "tests/unit/test_fail_back.py",
+        "tests/unit/test_database_options.py",
+    ],
+    "_private/database_options.py": ["tests/unit/test_database_options.py"],
+    "per_region.py": ["tests/unit/test_per_region.py"],
+    "_private/arns.py": ["tests/unit/test_region_scoped_values.py"],
+    "_private/service_options.py": ["tests/unit/test_service_options.py"],
+    "_private/dns_producers.py": ["tests/lifecycle/test_dns_follows.py"],
     "monitoring.py": ["tests/unit/test_monitoring.py"],
     "alarm_topic.py": [
         "tests/unit/test_mutation_alarm_topic.py",

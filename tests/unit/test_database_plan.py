@@ -140,3 +140,32 @@ def test_regions_are_independent_records() -> None:
 def test_a_history_that_cannot_be_made_safe(history: str, message: str) -> None:
     with pytest.raises(ValidationError, match=message):
         plan(history)
+
+
+def test_a_second_failover_leaves_the_first_superseded_region_as_it_was() -> None:
+    # us-east-1 superseded by the first promotion; the second promotion re-sources the
+    # readers only: us-east-1's diverged instance keeps no source and its identifier.
+    history = "promote:us-east-2,promote:us-west-2"
+    assert state(history, E1) == ("superseded", None, False, False, ())
+    assert state(history, E2) == ("superseded", None, True, True, ())
+    assert state(history, W2) == ("writer", None, True, True, ("from", "use2"))
+
+
+def test_region_records_are_immutable_and_the_module_exports_its_api() -> None:
+    import dataclasses
+
+    from multiregion_tap._private import database_plan
+
+    record = plan("").region(E2)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        record.role = "writer"  # type: ignore[misc]
+    assert sorted(database_plan.__all__) == [
+        "DatabasePlan",
+        "PROMOTE",
+        "REBUILD",
+        "RegionDatabase",
+        "Role",
+        "format_history",
+        "parse_history",
+    ]
+    assert (database_plan.PROMOTE, database_plan.REBUILD) == ("promote", "rebuild")
