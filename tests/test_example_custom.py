@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.conftest import Scan
-from tests.support.lint import cfn_lint_findings
-from tools.dev import ensure_checkov
+from tests.support.lint import cfn_lint_findings, checkov_report
 from tools.synth import read_validation_report, synth_app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,27 +65,7 @@ def test_cfn_lint_clean(custom: Scan) -> None:
 
 
 def test_checkov_clean(custom: Scan) -> None:
-    result = subprocess.run(
-        [
-            str(ensure_checkov()),
-            "--config-file",
-            str(ROOT / ".checkov.yaml"),
-            "--directory",
-            str(custom.template_paths[0].parent),
-            "--output",
-            "json",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    reports = json.loads(result.stdout)
-    reports = reports if isinstance(reports, list) else [reports]
-    (report,) = [r for r in reports if r.get("check_type") == "cloudformation"]
-    failed = [
-        f"{c['check_id']} {c['resource']}: {c['check_name']}"
-        for c in report["results"]["failed_checks"]
-    ]
+    report, failed, _ = checkov_report(custom.template_paths[0].parent)
     assert failed == [], "\n".join(failed)
     assert report["summary"]["resource_count"] >= 100, report["summary"]
 

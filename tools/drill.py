@@ -461,6 +461,12 @@ class Drill:
                 )
         return found
 
+    def _check_records(self, step: str, wanted: dict[str, str]) -> dict[str, str]:
+        """The failover records' regions (:meth:`_records`), which must be ``wanted``."""
+        records = self._records()
+        self.check(step, records == wanted, f"records {records}, not {wanted}")
+        return records
+
     def _fail_back_step(self, step: str, block: str) -> None:
         look = self.look(f"{step}: look")
         wanted = list(self.runbook[block])
@@ -481,9 +487,7 @@ class Drill:
         )
         counts = self._desired_counts(PRIMARY)
         self.check(step, bool(counts) and 0 not in counts, f"desired counts {counts}")
-        records = self._records()
-        wanted = {"PRIMARY": SECONDARY, "SECONDARY": PRIMARY}
-        self.check(step, records == wanted, f"records {records}, not {wanted}")
+        records = self._check_records(step, {"PRIMARY": SECONDARY, "SECONDARY": PRIMARY})
         return {"rebuilt": rebuilt, "records": records}
 
     def switch(self) -> dict[str, Any]:
@@ -498,9 +502,7 @@ class Drill:
         )
         counts = self._desired_counts(SECONDARY)
         self.check(step, set(counts) == {0}, f"desired counts in {SECONDARY}: {counts}")
-        records = self._records()
-        wanted = {"PRIMARY": PRIMARY, "SECONDARY": PRIMARY}
-        self.check(step, records == wanted, f"records {records}, not {wanted}")
+        records = self._check_records(step, {"PRIMARY": PRIMARY, "SECONDARY": PRIMARY})
         return {"writer": writer, "records": records}
 
     def rebuild_other(self) -> dict[str, Any]:
@@ -514,9 +516,7 @@ class Drill:
             source == writer["DBInstanceArn"],
             f"{replica['DBInstanceIdentifier']} replicates {source}, not the writer",
         )
-        records = self._records()
-        wanted = {"PRIMARY": PRIMARY, "SECONDARY": SECONDARY}
-        self.check(step, records == wanted, f"records {records}, not {wanted}")
+        records = self._check_records(step, {"PRIMARY": PRIMARY, "SECONDARY": SECONDARY})
         look = self.look(f"{step}: look")
         self.check(step, look.writers == [PRIMARY], f"writers {look.writers}:\n{look.output}")
         self.check(step, look.dns_primary == PRIMARY, f"DNS primary {look.dns_primary}")

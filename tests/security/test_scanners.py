@@ -13,13 +13,11 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.support.lint import cfn_lint_findings
-from tools.dev import ensure_checkov
+from tests.support.lint import cfn_lint_findings, checkov_report
 from tools.synth import Finding
 
 from .conftest import ROOT, Scan
@@ -154,29 +152,7 @@ def test_https_listener_gets_no_http_skips(defaults_scan: Scan) -> None:
 
 @pytest.mark.slow
 def test_checkov_example_no_failed_check(shop_scan: Scan) -> None:
-    checkov = ensure_checkov()
-    directory = shop_scan.template_paths[0].parent
-    result = subprocess.run(
-        [
-            str(checkov),
-            "--config-file",
-            str(ROOT / ".checkov.yaml"),
-            "--directory",
-            str(directory),
-            "--output",
-            "json",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    reports = json.loads(result.stdout)
-    reports = reports if isinstance(reports, list) else [reports]
-    (report,) = [r for r in reports if r.get("check_type") == "cloudformation"]
-    failed = [
-        f"{c['check_id']} {c['resource']} ({Path(c['file_path']).name}): {c['check_name']}"
-        for c in report["results"]["failed_checks"]
-    ]
+    report, failed, result = checkov_report(shop_scan.template_paths[0].parent)
     assert failed == [], "\n".join(failed)
     assert report["summary"]["parsing_errors"] == 0
     # Every stack's resources were scanned, not an empty directory.
