@@ -162,7 +162,7 @@ def test_three_region_pictures(site: Path) -> None:
         "shop-peering-us-west-2": "us-west-2",
         "shop-credentials-us-east-2": "us-east-2",
         "shop-credentials-us-west-2": "us-west-2",
-        "shop-dns": "us-west-2",
+        "shop-dns": "us-east-2",  # the first secondary region (dns_region default)
         "shop-dns-alarms": "us-east-1",
         "shop-monitoring": "us-east-1",
     }
