@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from moto.core.common_models import CloudFormationModel
@@ -57,3 +58,27 @@ def register_models(*models: type[CloudFormationModel]) -> None:
     parsing.get_model_list.cache_clear()
     parsing.get_model_map.cache_clear()
     parsing.get_name_type_map.cache_clear()
+
+
+def after_create(
+    original: Any, then: Callable[[Any, dict[str, Any], str, str], None]
+) -> classmethod:  # type: ignore[type-arg]
+    """moto's ``create_from_cloudformation_json`` (the classmethod ``original``), followed by
+    ``then(resource, properties, account_id, region_name)`` for what moto left out."""
+
+    def create(
+        cls: Any,
+        resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> Any:
+        resource = original.__func__(
+            cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
+        )
+        if resource is not None:
+            then(resource, cloudformation_json.get("Properties") or {}, account_id, region_name)
+        return resource
+
+    return classmethod(create)

@@ -227,25 +227,13 @@ def _delete_stack(self: Any, name_or_stack_id: str) -> None:
 
 def _load_balancer_create(original: Any) -> Any:
     """moto dropped ``LoadBalancerAttributes`` (deletion protection among them)."""
+    from ._util import after_create
 
-    def create(
-        cls: Any,
-        resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> Any:
-        load_balancer = original.__func__(
-            cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
-        )
-        for attribute in cloudformation_json.get("Properties", {}).get(
-            "LoadBalancerAttributes", []
-        ):
+    def attributes(load_balancer: Any, props: dict[str, Any], *_: str) -> None:
+        for attribute in props.get("LoadBalancerAttributes", []):
             load_balancer.attrs[str(attribute["Key"])] = str(attribute["Value"]).lower()
-        return load_balancer
 
-    return classmethod(create)
+    return after_create(original, attributes)
 
 
 # --------------------------------------------------------------------------- replacements

@@ -14,7 +14,7 @@ from moto.kms import models as kms_models
 from moto.rds import models as rds_models
 from moto.route53 import models as route53_models
 
-from ._util import as_bool, camel, physical_id, tag_list
+from ._util import after_create, as_bool, camel, physical_id, tag_list
 
 _ORIGINAL: dict[str, Any] = {}
 
@@ -535,23 +535,11 @@ def _load_balancer_type(original: Any) -> Any:
     """moto created every CloudFormation load balancer as ``application`` whatever its
     ``Type``; the type decides its ``CanonicalHostedZoneID`` (see intrinsics.ELB_HOSTED_ZONES)."""
 
-    def create(
-        cls: Any,
-        resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> Any:
-        resource = original.__func__(
-            cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
-        )
-        lb_type = (cloudformation_json.get("Properties") or {}).get("Type")
-        if lb_type:
-            resource.type = str(lb_type)
-        return resource
+    def set_type(resource: Any, props: dict[str, Any], *_: str) -> None:
+        if props.get("Type"):
+            resource.type = str(props["Type"])
 
-    return classmethod(create)
+    return after_create(original, set_type)
 
 
 def _tag_ecs(resource: Any, tags: list[dict[str, str]], account_id: str, region: str) -> None:
@@ -580,23 +568,12 @@ def _route53_tagger(resource_type: str, id_attribute: str) -> Any:
 
 
 def _tagged_create(original: Any, prop: str, tagger: Any) -> Any:
-    def create(
-        cls: Any,
-        resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> Any:
-        resource = original.__func__(
-            cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
-        )
-        tags = tag_list((cloudformation_json.get("Properties") or {}).get(prop))
-        if tags and resource is not None:
+    def tag(resource: Any, props: dict[str, Any], account_id: str, region_name: str) -> None:
+        tags = tag_list(props.get(prop))
+        if tags:
             tagger(resource, tags, account_id, region_name)
-        return resource
 
-    return classmethod(create)
+    return after_create(original, tag)
 
 
 def _resource_taggers() -> list[tuple[type, str, Any]]:
