@@ -267,3 +267,24 @@ def test_an_image_per_region_means_no_repository_and_no_replication() -> None:
         assert task["Properties"]["ContainerDefinitions"][0]["Image"] == (
             f"public.ecr.aws/team/web:{region}"
         )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"vpcs": {E2: "vpc-0123456789abcdef0"}}, r"^vpcs\['us-east-2'\] must be a VPC"),
+        (
+            {"repositories": PerRegion(lambda scope, region: "team/web")},
+            r"^repositories\['us-east-1'\] must be an ECR repository .*got 'team/web'",
+        ),
+        (
+            {"certificates": {E1: "arn:aws:acm:us-east-1:1:certificate/x", E2: None}},
+            r"^certificates\['us-east-1'\] must be an ACM certificate",
+        ),
+    ],
+)
+def test_a_per_region_value_of_the_wrong_kind_is_refused(
+    kwargs: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ValidationError, match=message):
+        _shop(peering=False, **kwargs)

@@ -165,9 +165,13 @@ def compose(
     for region in app.regions:
         stack = app.stack_for(region)
         regional[region] = {
-            "certificate": _resolve(certs, "certificates", stack, region),
-            "existing_vpc": _resolve(existing_vpcs, "vpcs", stack, region),
-            "existing_repository": _resolve(existing_repos, "repositories", stack, region),
+            "certificate": _resolve(
+                certs, "certificates", stack, region, "certificate_arn", "an ACM certificate"
+            ),
+            "existing_vpc": _resolve(existing_vpcs, "vpcs", stack, region, "vpc_id", "a VPC"),
+            "existing_repository": _resolve(
+                existing_repos, "repositories", stack, region, "repository_uri", "an ECR repository"
+            ),
             **{
                 name: value.resolve(f"service.{name}", stack, region)
                 if isinstance(value, PerRegion)
@@ -372,8 +376,22 @@ def _per_region(
     return per_region
 
 
-def _resolve(value: PerRegion[Any] | None, prop: str, stack: cdk.Stack, region: str) -> Any:
-    return None if value is None else value.resolve(prop, stack, region)
+def _resolve(
+    value: PerRegion[Any] | None,
+    prop: str,
+    stack: cdk.Stack,
+    region: str,
+    attribute: str,
+    kind: str,
+) -> Any:
+    """``region``'s value of ``prop``, which must be ``None`` or have ``attribute`` (a CDK
+    object of the expected kind, not, say, a plain id string)."""
+    found = None if value is None else value.resolve(prop, stack, region)
+    if found is not None and not hasattr(found, attribute):
+        raise fail(
+            f"{prop}[{region!r}]", found, f"be {kind} (a CDK object), or None for the default"
+        )
+    return found
 
 
 def _vpc_cidrs(
