@@ -142,6 +142,7 @@ class RegionalServiceProps:
     health_check_healthy_threshold: int = 2
     health_check_unhealthy_threshold: int = 3
     health_check_healthy_http_codes: str = "200-399"
+    health_check_grpc_codes: str | None = None
     health_check_grace_period: cdk.Duration | None = None
     internet_facing: bool = True
     idle_timeout: cdk.Duration | None = None
@@ -364,7 +365,16 @@ class RegionalService(Construct):
     :param health_check_unhealthy_threshold: Consecutive failures before a target is
         unhealthy, 2 to 10. Default: ``3``
     :param health_check_healthy_http_codes: Success codes, 200 to 499, such as ``"200"``,
-        ``"200,204"`` or ``"200-299"``. Default: ``"200-399"``
+        ``"200,204"`` or ``"200-299"``; with a gRPC target group leave it unset (the check
+        matches ``health_check_grpc_codes``). Default: ``"200-399"``
+    :param health_check_grpc_codes: gRPC status codes (0 to 99: ``"0"``, ``"0,12"``,
+        ``"0-99"``) that mark a target healthy, only with
+        ``target_group_props={"protocol_version": elbv2.ApplicationProtocolVersion.GRPC}``.
+        A gRPC target group (like an ``HTTP2`` one) needs a ``certificate`` (an ALB takes
+        HTTP/2 and gRPC on HTTPS listeners only), and its ``health_check_path`` must be a gRPC
+        method, ``"/package.service/method"`` (``"/AWS.ALB/healthcheck"`` is ALB's own,
+        which a live gRPC server answers with ``12``, UNIMPLEMENTED). Default: - ``"12"``
+        with the path ``"/AWS.ALB/healthcheck"``, else ``"0"`` (OK).
     :param health_check_grace_period: Time ECS ignores failing load balancer health checks of
         a new task. Default: - 60 seconds.
     :param certificate: ACM certificate of this region for the HTTPS listener (port 443,
@@ -462,7 +472,9 @@ class RegionalService(Construct):
         over the library's for both the blue and the green group (``slow_start``,
         ``deregistration_delay``, ``load_balancing_algorithm_type``, ``protocol_version``,
         stickiness, ...); ``vpc``, ``port``, ``protocol``, ``target_type``, ``targets``,
-        ``health_check`` and ``target_group_name`` are refused. Default: - none.
+        ``health_check`` and ``target_group_name`` are refused. ``protocol_version``
+        ``HTTP2`` or ``GRPC`` needs a ``certificate`` (and ``load_balancer_props`` must not
+        turn ``http2_enabled`` off); see ``health_check_grpc_codes``. Default: - none.
     :param output_suffix: Appended to the well-known output names, for several services in
         one stack (letters and digits). Default: - no suffix.
     """
@@ -504,6 +516,7 @@ class RegionalService(Construct):
         health_check_healthy_threshold: int = 2,
         health_check_unhealthy_threshold: int = 3,
         health_check_healthy_http_codes: str = "200-399",
+        health_check_grpc_codes: str | None = None,
         health_check_grace_period: cdk.Duration | None = None,
         certificate: acm.ICertificate | None = None,
         internet_facing: bool = True,
@@ -597,6 +610,7 @@ class RegionalService(Construct):
             existing_repository=existing_repository,
             ssl_policy=ssl_policy,
             dual_stack=dual_stack,
+            health_check_grpc_codes=health_check_grpc_codes,
         )
         super().__init__(scope, id)
         require_replication_regions(cdk.Stack.of(self), settings.replication)

@@ -780,3 +780,166 @@ def test_ip_address_type_is_owned_by_dual_stack() -> None:
     with pytest.raises(ValidationError) as caught:
         RegionalService(stack, "Service", dual_stack="yes")
     assert caught.value.message == "dual_stack must be True or False, got 'yes'"
+
+
+# ------------------------------------------------------------------ gRPC and HTTP/2 targets
+GRPC = {"protocol_version": elbv2.ApplicationProtocolVersion.GRPC}
+HTTP2 = {"protocol_version": elbv2.ApplicationProtocolVersion.HTTP2}
+
+
+def _with_certificate(**kwargs: Any) -> dict[str, Any]:
+    stack = _stack()
+    certificate = acm.Certificate.from_certificate_arn(
+        stack, "Cert", f"arn:aws:acm:us-east-2:{ACCOUNT}:certificate/abcd"
+    )
+    RegionalService(stack, "Service", certificate=certificate, **kwargs)
+    return Template.from_stack(stack).to_json()
+
+
+def _groups(raw: dict[str, Any]) -> list[dict[str, Any]]:
+    groups = _resources(raw, "AWS::ElasticLoadBalancingV2::TargetGroup").values()
+    return [g["Properties"] for g in groups]
+
+
+@pytest.mark.parametrize(
+    ("path", "codes", "matcher"),
+    [
+        ("/grpc.health.v1.Health/Check", None, "0"),
+        ("/AWS.ALB/healthcheck", None, "12"),
+        ("/shop.v1.Cart/Ping", "0-99", "0-99"),
+        ("/Ping/Check", "0,12", "0,12"),
+    ],
+)
+def test_grpc_target_groups_match_grpc_status_codes(
+    path: str, codes: str | None, matcher: str
+) -> None:
+    raw = _with_certificate(
+        health_check_path=path, health_check_grpc_codes=codes, target_group_props=GRPC
+    )
+    groups = _groups(raw)
+    assert len(groups) == 2  # blue and green alike
+    for group in groups:
+        assert group["ProtocolVersion"] == "GRPC"
+        assert group["Matcher"] == {"GrpcCode": matcher}
+        assert group["HealthCheckPath"] == path
+
+
+def test_http2_target_groups_keep_http_codes() -> None:
+    for group in _groups(_with_certificate(target_group_props=HTTP2)):
+        assert group["ProtocolVersion"] == "HTTP2"
+        assert group["Matcher"] == {"HttpCode": "200-399"}
+
+
+def test_grpc_service_is_cdk_nag_and_cfn_lint_clean() -> None:
+    app = app_with_nag()
+    stack = cdk.Stack(app, "Grpc", env=cdk.Environment(region="us-east-2", account=ACCOUNT))
+    certificate = acm.Certificate.from_certificate_arn(
+        stack, "Cert", f"arn:aws:acm:us-east-2:{ACCOUNT}:certificate/abcd"
+    )
+    RegionalService(
+        stack,
+        "Service",
+        certificate=certificate,
+        health_check_path="/grpc.health.v1.Health/Check",
+        target_group_props=GRPC,
+        test_listener_port=8443,
+    )
+    nagged = synth_with_nag(app)
+    assert nagged.findings == {}
+    assert cfn_lint_findings(nagged.template_paths.values()) == ""
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "certificate", "message"),
+    [
+        (
+            {"target_group_props": GRPC, "health_check_path": "/a.B/C"},
+            False,
+            "target_group_props['protocol_version'] must be used with a certificate: an ALB "
+            "accepts HTTP/2 and gRPC requests on HTTPS listeners only, and answers HTTP/1.1 "
+            "requests to such a target group with 464, got 'GRPC'",
+        ),
+        (
+            {"target_group_props": HTTP2},
+            False,
+            "target_group_props['protocol_version'] must be used with a certificate: an ALB "
+            "accepts HTTP/2 and gRPC requests on HTTPS listeners only, and answers HTTP/1.1 "
+            "requests to such a target group with 464, got 'HTTP2'",
+        ),
+        (
+            {"target_group_props": HTTP2, "load_balancer_props": {"http2_enabled": False}},
+            True,
+            "load_balancer_props['http2_enabled'] must not be False with "
+            "target_group_props['protocol_version'] HTTP2: the load balancer would accept no "
+            "HTTP/2 request for the targets, got False",
+        ),
+        (
+            {"health_check_grpc_codes": "0"},
+            True,
+            "health_check_grpc_codes must be given only with "
+            "target_group_props['protocol_version'] ApplicationProtocolVersion.GRPC (other "
+            "targets answer the health check with HTTP codes: health_check_healthy_http_codes), "
+            "got '0'",
+        ),
+        (
+            {"health_check_grpc_codes": "0", "target_group_props": HTTP2},
+            True,
+            "health_check_grpc_codes must be given only with "
+            "target_group_props['protocol_version'] ApplicationProtocolVersion.GRPC (other "
+            "targets answer the health check with HTTP codes: health_check_healthy_http_codes), "
+            "got '0'",
+        ),
+        (
+            {"target_group_props": GRPC},
+            True,
+            "health_check_path must be a gRPC method '/package.service/method' with "
+            "target_group_props['protocol_version'] GRPC, such as '/AWS.ALB/healthcheck' or "
+            "'/grpc.health.v1.Health/Check', got '/'",
+        ),
+        (
+            {
+                "target_group_props": GRPC,
+                "health_check_path": "/a.B/C",
+                "health_check_healthy_http_codes": "200",
+            },
+            True,
+            "health_check_healthy_http_codes must be left at its default with "
+            "target_group_props['protocol_version'] GRPC: a gRPC health check matches gRPC "
+            "status codes (health_check_grpc_codes), got '200'",
+        ),
+        (
+            {
+                "target_group_props": GRPC,
+                "health_check_path": "/a.B/C",
+                "health_check_grpc_codes": "200",
+            },
+            True,
+            "health_check_grpc_codes must be gRPC status codes from 0 to 99 as a value, list "
+            "or range, such as '0', '0,12' or '0-99', got '200'",
+        ),
+        (
+            {
+                "target_group_props": GRPC,
+                "health_check_path": "/a.B/C",
+                "health_check_grpc_codes": "12-3",
+            },
+            True,
+            "health_check_grpc_codes must have ranges low-high, not '12-3', got '12-3'",
+        ),
+    ],
+)
+def test_inconsistent_grpc_and_http2_settings_are_refused(
+    kwargs: dict[str, Any], certificate: bool, message: str
+) -> None:
+    stack = _stack()
+    if certificate:
+        kwargs = {
+            **kwargs,
+            "certificate": acm.Certificate.from_certificate_arn(
+                stack, "Cert", f"arn:aws:acm:us-east-2:{ACCOUNT}:certificate/abcd"
+            ),
+        }
+    with pytest.raises(ValidationError) as caught:
+        RegionalService(stack, "Service", **kwargs)
+    assert caught.value.message == message
+    assert not Template.from_stack(stack).to_json().get("Resources")

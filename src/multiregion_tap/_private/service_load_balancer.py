@@ -130,6 +130,12 @@ def build_load_balancer(
     )
     load_balancer.log_access_logs(access_logs_bucket, "alb")
 
+    # A gRPC target group (target_group_props' protocol_version) matches gRPC status codes.
+    matcher: dict[str, str] = (
+        {"healthy_grpc_codes": settings.healthy_grpc_codes}
+        if settings.healthy_grpc_codes is not None
+        else {"healthy_http_codes": settings.healthy_http_codes}
+    )
     health_check = elbv2.HealthCheck(
         enabled=True,
         path=settings.health_check_path,
@@ -137,8 +143,8 @@ def build_load_balancer(
         timeout=settings.timeout,
         healthy_threshold_count=settings.healthy_threshold,
         unhealthy_threshold_count=settings.unhealthy_threshold,
-        healthy_http_codes=settings.healthy_http_codes,
         protocol=elbv2.Protocol.HTTP,
+        **matcher,
     )
     group_props = options.override("target_group_props")
     blue = _target_group(scope, "BlueTargetGroup", vpc, health_check, group_props)

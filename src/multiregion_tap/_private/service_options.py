@@ -13,6 +13,7 @@ anything is created; the builders read the result as ``settings.options``.
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,10 +26,12 @@ from .service_checks import require_seconds
 from .validation import fail, is_token, require_exclusive, require_int_range
 
 __all__ = [
+    "ALB_GRPC_HEALTH_CHECK_PATH",
     "OWNED_KEYS",
     "SPOT_STRATEGIES",
     "ServiceOptions",
     "merged",
+    "resolve_health_check_matcher",
     "resolve_service_options",
 ]
 
@@ -45,6 +48,14 @@ CONTAINER_CHECK_INTERVAL = (5, 300)
 CONTAINER_CHECK_TIMEOUT = (2, 120)
 CONTAINER_CHECK_RETRIES = (1, 10)
 CONTAINER_CHECK_START_PERIOD = (0, 300)
+# gRPC health checks (ELBv2 API reference, Matcher.GrpcCode): status codes 0 to 99, as a
+# value, a list or a range; the method is "/package.service/method". ALB's own default check
+# calls /AWS.ALB/healthcheck, which a gRPC server answers with 12 (UNIMPLEMENTED): up.
+GRPC_CODES_RE = re.compile(r"\d{1,2}(?:-\d{1,2})?(?:,\d{1,2}(?:-\d{1,2})?)*")
+_IDENTIFIER = r"[A-Za-z_][A-Za-z0-9_]*"
+GRPC_METHOD_RE = re.compile(rf"/{_IDENTIFIER}(?:\.{_IDENTIFIER})*/{_IDENTIFIER}")
+ALB_GRPC_HEALTH_CHECK_PATH = "/AWS.ALB/healthcheck"
+DEFAULT_HEALTHY_HTTP_CODES = "200-399"
 
 #: Per ``*_props`` override: the CDK class whose keyword arguments it may hold, and the keys
 #: the library sets itself, each with the prop (or reason) that decides it instead.
@@ -335,3 +346,80 @@ def _override(prop: str, value: Any) -> Mapping[str, Any]:
                 f"(unknown key {key!r})",
             )
     return dict(value)
+
+
+def resolve_health_check_matcher(
+    options: ServiceOptions,
+    *,
+    https: bool,
+    health_check_path: str,
+    healthy_http_codes: str,
+    grpc_codes: str | None,
+) -> str | None:
+    """The gRPC status codes of the target groups' health check (``None``: HTTP codes), after
+    checking the protocol version of ``target_group_props`` against the other props.
+
+    HTTP/2 and gRPC target groups take only HTTP/2 requests, which an ALB accepts from
+    clients on HTTPS listeners only; a gRPC group's health check calls a gRPC method and
+    matches gRPC status codes.
+
+    :raises ValidationError: naming the prop (or override key) that does not fit.
+    """
+    group_version = options.overrides.get("target_group_props", {}).get("protocol_version")
+    version = getattr(group_version, "name", None)
+    at = "target_group_props['protocol_version']"
+    if version in ("GRPC", "HTTP2"):
+        if not https:
+            raise fail(
+                at,
+                version,
+                "be used with a certificate: an ALB accepts HTTP/2 and gRPC requests on HTTPS "
+                "listeners only, and answers HTTP/1.1 requests to such a target group with 464",
+            )
+        http2 = options.overrides.get("load_balancer_props", {}).get("http2_enabled")
+        if http2 is False:
+            raise fail(
+                "load_balancer_props['http2_enabled']",
+                http2,
+                f"not be False with {at} {version}: the load balancer would accept no HTTP/2 "
+                "request for the targets",
+            )
+    if version != "GRPC":
+        if grpc_codes is not None:
+            raise fail(
+                "health_check_grpc_codes",
+                grpc_codes,
+                f"be given only with {at} ApplicationProtocolVersion.GRPC (other targets "
+                "answer the health check with HTTP codes: health_check_healthy_http_codes)",
+            )
+        return None
+    if healthy_http_codes != DEFAULT_HEALTHY_HTTP_CODES:
+        raise fail(
+            "health_check_healthy_http_codes",
+            healthy_http_codes,
+            f"be left at its default with {at} GRPC: a gRPC health check matches gRPC status "
+            "codes (health_check_grpc_codes)",
+        )
+    if not is_token(health_check_path) and not GRPC_METHOD_RE.fullmatch(health_check_path):
+        raise fail(
+            "health_check_path",
+            health_check_path,
+            f"be a gRPC method '/package.service/method' with {at} GRPC, such as "
+            f"'{ALB_GRPC_HEALTH_CHECK_PATH}' or '/grpc.health.v1.Health/Check'",
+        )
+    if grpc_codes is None:
+        return "12" if health_check_path == ALB_GRPC_HEALTH_CHECK_PATH else "0"
+    if is_token(grpc_codes):
+        return grpc_codes
+    if not isinstance(grpc_codes, str) or not GRPC_CODES_RE.fullmatch(grpc_codes):
+        raise fail(
+            "health_check_grpc_codes",
+            grpc_codes,
+            "be gRPC status codes from 0 to 99 as a value, list or range, such as '0', "
+            "'0,12' or '0-99'",
+        )
+    for part in grpc_codes.split(","):
+        low, _, high = part.partition("-")
+        if high and int(low) > int(high):
+            raise fail("health_check_grpc_codes", grpc_codes, f"have ranges low-high, not {part!r}")
+    return grpc_codes

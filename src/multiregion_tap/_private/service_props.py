@@ -43,7 +43,11 @@ from .service_checks import (
     require_seconds_float,
     vpc_cidr_block,
 )
-from .service_options import ServiceOptions, resolve_service_options
+from .service_options import (
+    ServiceOptions,
+    resolve_health_check_matcher,
+    resolve_service_options,
+)
 from .validation import (
     fail,
     is_token,
@@ -98,6 +102,7 @@ class ServiceSettings:
     healthy_threshold: int
     unhealthy_threshold: int
     healthy_http_codes: str
+    healthy_grpc_codes: str | None  # a gRPC target group's matcher (then no HTTP codes)
     certificate: acm.ICertificate | None
     listener_port: int
     test_listener_port: int | None
@@ -185,6 +190,7 @@ def resolve_service_props(
     existing_repository: ecr.IRepository | None = None,
     ssl_policy: elbv2.SslPolicy | None = None,
     dual_stack: bool = False,
+    health_check_grpc_codes: str | None = None,
 ) -> ServiceSettings:
     """Check the props of a ``RegionalService`` ``id`` under ``scope`` and resolve defaults.
 
@@ -367,6 +373,13 @@ def resolve_service_props(
         load_balancer_props=load_balancer_props,
         target_group_props=target_group_props,
     )
+    grpc_codes = resolve_health_check_matcher(
+        options,
+        https=certificate is not None,
+        health_check_path=health_check_path,
+        healthy_http_codes=health_check_healthy_http_codes,
+        grpc_codes=health_check_grpc_codes,
+    )
     return ServiceSettings(
         existing_vpc=existing_vpc,
         existing_repository=existing_repository,
@@ -396,6 +409,7 @@ def resolve_service_props(
         healthy_threshold=health_check_healthy_threshold,
         unhealthy_threshold=health_check_unhealthy_threshold,
         healthy_http_codes=health_check_healthy_http_codes,
+        healthy_grpc_codes=grpc_codes,
         certificate=certificate,
         listener_port=listener_port,
         test_listener_port=test_listener_port,
