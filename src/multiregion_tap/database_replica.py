@@ -54,9 +54,12 @@ class DatabaseReplica(RegionalDatabase):
         self._port = source.port
         kept = source._kept
 
-        self._encryption_key = self._new_key(
+        destroy = kept == cdk.RemovalPolicy.DESTROY
+        own_key = source._options.regional_key(stack, destroy=destroy)
+        self._encryption_key = own_key or self._new_key(
             f"Encrypts the read replica of {source.node.id} in {stack.region}", kept
         )
+        own_groups = source._options.regional_security_groups(stack)
         self._security_group, self._subnet_group = self._network(
             vpc, source._subnet_type, f"{source.node.id} database (read replica)", kept
         )
@@ -76,7 +79,7 @@ class DatabaseReplica(RegionalDatabase):
             instance_identifier=source._identifier(stack.region, state.identifier_suffix),
             vpc=vpc,
             subnet_group=self._subnet_group,
-            security_groups=[self._security_group],
+            security_groups=[self._security_group, *own_groups],
             port=source.port,
             storage_encryption_key=self._encryption_key,
             multi_az=multi_az,
@@ -91,6 +94,12 @@ class DatabaseReplica(RegionalDatabase):
         # the writer's ARN, built from its deterministic identifier (no reference into any
         # other stack); a superseded writer is retained.
         self._follow_plan(cfn, state, source._source_arn(state), source._backup_retention_days)
+        self._add_log_groups(
+            source._options.log_retention,
+            source._identifier(stack.region, state.identifier_suffix),
+            source._facts.log_exports,
+            source._log_removal,
+        )
 
         # The region's replica of the secret has the primary's ARN with this region in it.
         # Its name is read from an output of the primary's stack (Fn::GetStackOutput), not

@@ -13,6 +13,7 @@ from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
 from aws_cdk import aws_rds as rds
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
@@ -21,7 +22,7 @@ from ._private.checkov import skip_checkov
 from ._private.database_engine import EngineFacts
 from ._private.database_plan import RegionDatabase, Role
 from ._private.outputs import add_well_known_output
-from ._private.validation import require_cidr
+from ._private.validation import fail, is_token, require_cidr
 from .outputs import OutputNames
 
 __all__ = ["RegionalDatabase"]
@@ -48,6 +49,7 @@ class RegionalDatabase(Construct):
         self._parameter_group: rds.ParameterGroup
         self._port: int
         self._state: RegionDatabase
+        self._log_groups: dict[str, logs.LogGroup] = {}
 
     # ------------------------------------------------------------------ attributes
     @property
@@ -104,18 +106,27 @@ class RegionalDatabase(Construct):
 
     @property
     def encryption_key(self) -> kms.IKey:
-        """The customer-managed KMS key (rotation on) encrypting the storage in this region."""
+        """The customer-managed KMS key encrypting the storage in this region: the region's
+        ``storage_encryption_key``, or the library's own (rotation on)."""
         return self._encryption_key
 
     @property
     def security_group(self) -> ec2.SecurityGroup:
-        """The instance's security group: no ingress until :meth:`allow_from` is called."""
+        """The library's security group of the instance: no ingress until :meth:`allow_from`
+        is called (the groups of ``security_groups`` are added beside it, unchanged)."""
         return self._security_group
 
     @property
     def connections(self) -> ec2.Connections:
-        """Network connections of the instance (default port: the database port)."""
+        """Network connections of the instance, over all its security groups (default port:
+        the database port); :meth:`allow_from` changes the library's group only."""
         return self._instance.connections
+
+    @property
+    def log_groups(self) -> dict[str, logs.LogGroup]:
+        """The engine log groups by log type (``log_retention``; empty without it: then RDS
+        creates them itself, never expiring)."""
+        return dict(self._log_groups)
 
     @property
     def subnet_group(self) -> rds.SubnetGroup:
@@ -129,9 +140,10 @@ class RegionalDatabase(Construct):
 
     # ------------------------------------------------------------------ access
     def allow_from(self, *peers: ec2.IConnectable) -> None:
-        """Allow ``peers`` (for example the region's ECS service) on the database port."""
+        """Allow ``peers`` (for example the region's ECS service) on the database port, in
+        the library's security group (the groups of ``security_groups`` stay as they are)."""
         for peer in peers:
-            self._instance.connections.allow_from(
+            self._security_group.connections.allow_from(
                 peer, ec2.Port.tcp(self._port), "Database clients in this region"
             )
 
@@ -141,7 +153,7 @@ class RegionalDatabase(Construct):
         :raises ValidationError: when ``cidr`` is not a private IPv4 CIDR block.
         """
         require_cidr("cidr", cidr, min_prefix=8, max_prefix=32)
-        self._instance.connections.allow_from(
+        self._security_group.connections.allow_from(
             ec2.Peer.ipv4(cidr),
             ec2.Port.tcp(self._port),
             description or f"Database clients in {cidr}",
@@ -223,6 +235,54 @@ class RegionalDatabase(Construct):
             cfn.add_property_override("SourceDBInstanceIdentifier", source_arn)
         if state.role == Role.SUPERSEDED:
             cfn.apply_removal_policy(cdk.RemovalPolicy.RETAIN)
+
+    def _add_log_groups(
+        self,
+        retention: logs.RetentionDays | None,
+        identifier: str,
+        log_types: tuple[str, ...],
+        removal: cdk.RemovalPolicy,
+    ) -> None:
+        """With ``retention``: the log group RDS exports each engine log to,
+        ``/aws/rds/instance/<identifier>/<log type>``, created before the instance (RDS
+        writes into an existing group of that name) with that retention; no Lambda. An
+        instance made after a failover has a new identifier, hence groups of its own.
+
+        Retained on delete and replacement (``RetainExceptOnCreate``) unless the database is
+        DESTROY: a stack that is deployed again, or a database whose groups RDS created
+        before, finds the groups there; ``cdk deploy --import-existing-resources`` adopts
+        them (CloudFormation imports retained, literally named resources)."""
+        if retention is None:
+            return
+        if is_token(identifier):
+            raise fail(
+                "log_retention",
+                retention,
+                "be used with a literal DB instance identifier (the log group names hold it)",
+            )
+        for log_type in log_types:
+            group = logs.LogGroup(
+                self,
+                f"{log_type.capitalize()}LogGroup",
+                log_group_name=f"/aws/rds/instance/{identifier}/{log_type}",
+                retention=retention,
+                removal_policy=removal,
+            )
+            self._instance.node.add_dependency(group)
+            self._log_groups[log_type] = group
+            skip_checkov(
+                group,
+                "CKV_AWS_158",
+                "RDS exports the engine log here; CloudWatch Logs encrypts it at rest with "
+                "service keys, as it does the groups RDS creates itself.",
+            )
+        cdk.Validations.of(self).acknowledge(
+            cdk.Acknowledgment(
+                id="NIST.800.53.R5::NIST.800.53.R5-CloudWatchLogGroupEncrypted",
+                reason="The engine log groups (log_retention) are encrypted at rest by "
+                "CloudWatch Logs with service keys, as the groups RDS creates itself are.",
+            )
+        )
 
     def _new_key(self, description: str, removal: cdk.RemovalPolicy) -> kms.Key:
         return kms.Key(

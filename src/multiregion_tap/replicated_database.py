@@ -61,6 +61,8 @@ from typing import Any
 import aws_cdk as cdk
 import jsii
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
 from aws_cdk import aws_rds as rds
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct, IValidation
@@ -94,6 +96,7 @@ from ._private.validation import (
 )
 from .database_replica import DatabaseReplica
 from .errors import ValidationError
+from .per_region import PerRegion
 from .regional_database import RegionalDatabase
 
 # One module per construct: DatabaseReplica and RegionalDatabase are defined in their own
@@ -147,6 +150,13 @@ class ReplicatedDatabaseProps:
     ca_certificate: rds.CaCertificate | None = None
     snapshot_identifier: str | None = None
     instance_props: Mapping[str, Any] | None = None
+    storage_encryption_key: PerRegion[kms.IKey] | Mapping[str, kms.IKey | None] | None = None
+    security_groups: (
+        PerRegion[Sequence[ec2.ISecurityGroup]]
+        | Mapping[str, Sequence[ec2.ISecurityGroup] | None]
+        | None
+    ) = None
+    log_retention: logs.RetentionDays | None = None
     promote_replica_in: str | None = None
     history: Sequence[str] | str | None = None
     output_suffix: str = ""
@@ -242,6 +252,35 @@ class ReplicatedDatabase(RegionalDatabase):
         merged over the library's, for any option without a prop here (for example
         ``option_group``, ``timezone``, ``availability_zone``); keys the library sets itself
         are refused, naming the prop to use instead. Default: - none.
+    :param storage_encryption_key: A KMS key per region (:class:`~multiregion_tap.PerRegion`,
+        or a mapping naming every region of the database, ``None`` for the library's key
+        there) that encrypts that region's instance, its Performance Insights and, in the
+        primary region, the credentials secret, instead of a key the library creates. A
+        cross-region replica needs a key of its own region: a key of another region (a
+        literal ARN, or a key made in another region's stack) is refused, and so is a key
+        of the app that CloudFormation would delete (unless ``removal_policy`` is DESTROY).
+        Give it when the database is created: the key of an instance cannot change (a new
+        key needs a new instance, which CloudFormation refuses to make under the fixed
+        identifier, so the update fails instead of replacing data). With
+        ``snapshot_identifier`` the primary region's must be ``None`` (the snapshot's key
+        encrypts it). The key policy must let RDS and Secrets Manager use it (an
+        ``aws_kms.Key`` of the app does). Default: - a key per region the library creates
+        (rotation on, retained).
+    :param security_groups: Security groups per region (:class:`~multiregion_tap.PerRegion`
+        of lists, or a mapping) added to each instance beside the library's own group, for
+        example an operations group of that region's VPC; the library's group keeps
+        admitting the service (``allow_from``, ``allowed_cidrs``), and the given groups are
+        never changed by the library. A group of another region, a malformed id, a group
+        named twice or more than 15 groups are refused. Default: - the library's group only.
+    :param log_retention: Create the log group of each exported engine log,
+        ``/aws/rds/instance/<identifier>/<log type>``, before each instance (RDS writes into
+        the group of that name) with this retention: no Lambda-backed custom resource. An
+        instance made after a failover (a new identifier) gets groups of its own. The groups
+        are retained on delete (``RetainExceptOnCreate``) unless ``removal_policy`` is
+        DESTROY; a database deployed before (whose groups RDS already created, without
+        retention) or a stack deployed again after a delete finds them in place: deploy
+        with ``cdk deploy --import-existing-resources`` to adopt them. Default: - no log
+        groups of the library's: RDS creates them on the first export, never expiring.
     :param promote_replica_in: Promote the read replica of this secondary region to a
         standalone writable instance in the next deployment (see the module's runbook). The
         replica keeps its logical id and identifier, so CloudFormation promotes it in place.
@@ -295,6 +334,11 @@ class ReplicatedDatabase(RegionalDatabase):
         ca_certificate: rds.CaCertificate | None = None,
         snapshot_identifier: str | None = None,
         instance_props: Mapping[str, Any] | None = None,
+        storage_encryption_key: PerRegion[kms.IKey] | Mapping[str, kms.IKey | None] | None = None,
+        security_groups: PerRegion[Sequence[ec2.ISecurityGroup]]
+        | Mapping[str, Sequence[ec2.ISecurityGroup] | None]
+        | None = None,
+        log_retention: logs.RetentionDays | None = None,
         promote_replica_in: str | None = None,
         history: Sequence[str] | str | None = None,
         output_suffix: str = "",
@@ -350,6 +394,9 @@ class ReplicatedDatabase(RegionalDatabase):
             snapshot_identifier=snapshot_identifier,
             database_name=database_name,
             instance_props=instance_props,
+            storage_encryption_key=storage_encryption_key,
+            security_groups=security_groups,
+            log_retention=log_retention,
         )
         monitoring = (
             cdk.Duration.seconds(60) if monitoring_interval is None else monitoring_interval
@@ -382,6 +429,14 @@ class ReplicatedDatabase(RegionalDatabase):
                     "name a region that has a replica: one of the secondary regions "
                     f"{list(app.secondary_regions)!r}",
                 )
+        if app is not None:
+            # The database has an instance in every region of the app.
+            for prop, per_region in (
+                ("storage_encryption_key", options.storage_encryption_key),
+                ("security_groups", options.security_groups),
+            ):
+                if per_region is not None:
+                    per_region.check(prop, app.regions)
         steps = parse_history("history", history)
         if promote_replica_in is not None:
             if steps:
@@ -426,8 +481,22 @@ class ReplicatedDatabase(RegionalDatabase):
         self._name_prefix = app.app_name if app is not None else stack.stack_name
         self._replicas: dict[str, DatabaseReplica] = {}
 
-        self._encryption_key = self._new_key(
+        own_key = options.regional_key(stack, destroy=destroy)
+        restored = options.snapshot_identifier is not None and not plan.region(stack.region).replica
+        if own_key is not None and restored:
+            raise fail(
+                f"storage_encryption_key[{stack.region!r}]",
+                own_key.node.path,
+                "be None for the primary region with snapshot_identifier: the restored "
+                "instance is encrypted with the snapshot's key (copy the snapshot with your "
+                "key to use it)",
+            )
+        self._encryption_key = own_key or self._new_key(
             f"Encrypts the {id} database and its credentials in {stack.region}", kept
+        )
+        self._own_security_groups = options.regional_security_groups(stack)
+        self._log_removal = (
+            cdk.RemovalPolicy.DESTROY if destroy else cdk.RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE
         )
         self._database_secret = rds.DatabaseSecret(
             self,
@@ -464,6 +533,12 @@ class ReplicatedDatabase(RegionalDatabase):
         assert isinstance(cfn, rds.CfnDBInstance)
         self._follow_plan(cfn, own, self._source_arn(own), backup_retention_days)
         self._instance = instance
+        self._add_log_groups(
+            options.log_retention,
+            self._identifier(stack.region, own.identifier_suffix),
+            facts.log_exports,
+            self._log_removal,
+        )
         if rotation_schedule is not None:
             # Like instance.add_rotation_single_user(), but the rotation Lambda's ingress rule
             # names the literal port (cdk-nag's port rules cannot read the endpoint token).

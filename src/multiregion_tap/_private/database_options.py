@@ -1,6 +1,7 @@
 """Options of :class:`~multiregion_tap.ReplicatedDatabase` beyond the secure defaults
 (private): Performance Insights, backup and maintenance windows, engine parameters, storage
-type and performance, the CA certificate, a snapshot to start from, and the
+type and performance, the CA certificate, a snapshot to start from, the per-region storage
+key and security groups, the retention of the engine log groups, and the
 ``instance_props`` override of the primary's ``rds.DatabaseInstance``.
 
 :func:`resolve_database_options` checks them before anything is built; the instance builders
@@ -11,13 +12,18 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import aws_cdk as cdk
+from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
 from aws_cdk import aws_rds as rds
 
+from ..per_region import PerRegion
+from .arns import require_regional_resource
 from .validation import fail, is_token, require_int_range, require_pattern
 
 __all__ = ["INSTANCE_OWNED_KEYS", "DatabaseOptions", "resolve_database_options"]
@@ -38,6 +44,10 @@ GP3_THROUGHPUT_RANGE = (125, 4000)
 SNAPSHOT_RE = re.compile(
     r"[A-Za-z][A-Za-z0-9-]{0,254}|arn:[a-z-]+:rds:[a-z0-9-]+:\d{12}:snapshot:[A-Za-z0-9:-]+"
 )
+SECURITY_GROUP_ID_RE = re.compile(r"sg-(?:[0-9a-f]{8}|[0-9a-f]{17})")
+#: A network interface takes 5 security groups by default, 16 at most (VPC quotas); the
+#: library's own group is one of them.
+MAX_OWN_SECURITY_GROUPS = 15
 
 #: The keyword arguments of the primary's ``rds.DatabaseInstance`` that ``instance_props``
 #: must not set, each with the prop (or reason) that decides it.
@@ -48,14 +58,15 @@ INSTANCE_OWNED_KEYS: Mapping[str, str] = {
     "vpc": "the database is in the region's VPC",
     "vpc_subnets": "use subnet_type",
     "subnet_group": "the database has its own subnet group",
-    "security_groups": "the database has its own security group (allow_from, allowed_cidrs)",
+    "security_groups": "use security_groups (added to the database's own group, which "
+    "admits allow_from and allowed_cidrs)",
     "credentials": "the credentials are the replicated secret",
     "manage_master_user_password": "the credentials are the library's secret, replicated to "
     "every region for a failover; an RDS-managed secret is not",
     "port": "use port",
     "database_name": "use database_name",
     "storage_encrypted": "storage is always encrypted",
-    "storage_encryption_key": "the database has its own KMS key per region",
+    "storage_encryption_key": "use storage_encryption_key (a key per region)",
     "allocated_storage": "use allocated_storage_gib",
     "max_allocated_storage": "use max_allocated_storage_gib",
     "storage_type": "use storage_type",
@@ -70,8 +81,9 @@ INSTANCE_OWNED_KEYS: Mapping[str, str] = {
     "parameters": "use parameters (the group forces TLS)",
     "iam_authentication": "use iam_authentication",
     "cloudwatch_logs_exports": "every engine log is exported",
-    "cloudwatch_logs_retention": "it creates a Lambda-backed custom resource per stack; set "
-    "the retention of the /aws/rds/instance/<identifier>/* log groups yourself",
+    "cloudwatch_logs_retention": "it creates a Lambda-backed custom resource per stack; use "
+    "log_retention (log groups of the library's, no Lambda)",
+    "cloudwatch_logs_retention_role": "use log_retention (no Lambda, no role)",
     "monitoring_interval": "use monitoring_interval",
     "enable_performance_insights": "use performance_insights",
     "performance_insight_retention": "use performance_insights_retention",
@@ -98,6 +110,85 @@ class DatabaseOptions:
     ca_certificate: rds.CaCertificate | None = None
     snapshot_identifier: str | None = None
     instance_props: Mapping[str, Any] = field(default_factory=dict)
+    storage_encryption_key: PerRegion[kms.IKey] | None = None
+    security_groups: PerRegion[Sequence[ec2.ISecurityGroup]] | None = None
+    log_retention: logs.RetentionDays | None = None
+
+    def regional_key(self, stack: cdk.Stack, *, destroy: bool) -> kms.IKey | None:
+        """The user's storage key of ``stack``'s region, checked; ``None``: the library's.
+
+        :param destroy: The database's removal policy is DESTROY (then the key may be too).
+        :raises ValidationError: for a value that is no key, a key of another region, or a
+            key of the app's that CloudFormation would delete with the stack.
+        """
+        prop = "storage_encryption_key"
+        key: kms.IKey | None = _regional(prop, self.storage_encryption_key, stack)
+        if key is None:
+            return None
+        at = f"{prop}[{stack.region!r}]"
+        if not hasattr(key, "key_arn"):
+            raise fail(at, key, "be a KMS key (aws_kms.IKey), or None for the database's own")
+        require_regional_resource(
+            at, key, key.key_arn, stack, service="kms", what="a KMS key", same_account=False
+        )
+        cfn = key.node.default_child
+        if (
+            not destroy
+            and isinstance(cfn, cdk.CfnResource)
+            and cfn.cfn_options.deletion_policy == cdk.CfnDeletionPolicy.DELETE
+        ):
+            raise fail(
+                at,
+                key.node.path,
+                "be retained (removal_policy RETAIN, the aws_kms.Key default): it encrypts "
+                "the database, whose data would be unreadable once the key is deleted",
+            )
+        return key
+
+    def regional_security_groups(self, stack: cdk.Stack) -> tuple[ec2.ISecurityGroup, ...]:
+        """The user's security groups of ``stack``'s region, checked (empty: none).
+
+        :raises ValidationError: for a value that is not a list of security groups, a group
+            of another region, a malformed id, a group named twice, or too many.
+        """
+        prop = "security_groups"
+        groups = _regional(prop, self.security_groups, stack)
+        if groups is None:
+            return ()
+        at = f"{prop}[{stack.region!r}]"
+        if isinstance(groups, (str, bytes)) or not isinstance(groups, Sequence):
+            raise fail(at, groups, "be a list of security groups (aws_ec2.ISecurityGroup)")
+        if len(groups) > MAX_OWN_SECURITY_GROUPS:
+            raise fail(
+                at,
+                len(groups),
+                f"name at most {MAX_OWN_SECURITY_GROUPS} security groups: with the database's "
+                "own, a network interface takes 16 at most (5 unless the quota was raised)",
+            )
+        seen: set[str] = set()
+        region = stack.region
+        for index, group in enumerate(groups):
+            item = f"{at}[{index}]"
+            group_id = getattr(group, "security_group_id", None)
+            if group_id is None:
+                raise fail(item, group, "be a security group (aws_ec2.ISecurityGroup)")
+            home = cdk.Stack.of(group).region
+            if not is_token(region) and not is_token(home) and home != region:
+                raise fail(
+                    item,
+                    group.node.path,
+                    f"be in the stack's region {region!r}, not {home!r}: a security group "
+                    f"belongs to one VPC (use one created in, or imported for, {region})",
+                )
+            if not is_token(group_id):
+                if not SECURITY_GROUP_ID_RE.fullmatch(group_id):
+                    raise fail(
+                        item, group_id, "be a security group id such as 'sg-0123456789abcdef0'"
+                    )
+                if group_id in seen:
+                    raise fail(item, group_id, "be named once")
+                seen.add(group_id)
+        return tuple(groups)
 
     def instance_kwargs(self, key: kms.IKey) -> dict[str, Any]:
         """The keyword arguments every instance of the database takes (primary, replicas,
@@ -133,6 +224,9 @@ def resolve_database_options(
     snapshot_identifier: str | None,
     database_name: str | None,
     instance_props: Mapping[str, Any] | None,
+    storage_encryption_key: Any = None,
+    security_groups: Any = None,
+    log_retention: logs.RetentionDays | None = None,
 ) -> DatabaseOptions:
     """The options, checked.
 
@@ -215,7 +309,12 @@ def resolve_database_options(
                 value,
                 f"be a keyword argument of rds.DatabaseInstance (unknown key {key!r})",
             )
+    if log_retention is not None and not isinstance(log_retention, logs.RetentionDays):
+        raise fail("log_retention", log_retention, "be an aws_logs.RetentionDays")
     return DatabaseOptions(
+        storage_encryption_key=_per_region("storage_encryption_key", storage_encryption_key),
+        security_groups=_per_region("security_groups", security_groups),
+        log_retention=log_retention,
         performance_insights=performance_insights,
         performance_insights_retention=performance_insights_retention,
         backup_window=backup_window,
@@ -228,3 +327,36 @@ def resolve_database_options(
         snapshot_identifier=snapshot_identifier,
         instance_props=overrides,
     )
+
+
+def _per_region(prop: str, value: Any) -> PerRegion[Any] | None:
+    """A region-scoped option as a PerRegion (a mapping becomes one); one value for every
+    region is refused: it belongs to one region, and the database has an instance in each."""
+    if value is None or isinstance(value, PerRegion):
+        return value
+    if isinstance(value, Mapping):
+        for region in value:
+            if not isinstance(region, str) or is_token(region):
+                raise fail(prop, region, "name regions literally, not by a token")
+        return PerRegion(value)
+    raise fail(
+        prop,
+        value,
+        "be a PerRegion (or a mapping of region to value): it belongs to one region, and the "
+        "database has an instance in every region of the app",
+    )
+
+
+def _regional(prop: str, value: PerRegion[Any] | None, stack: cdk.Stack) -> Any:
+    """``stack``'s region's value of ``prop``; a mapping must name that region."""
+    if value is None:
+        return None
+    region = stack.region
+    if value.regions is not None and region not in value.regions:
+        raise fail(
+            prop,
+            sorted(value.regions),
+            f"name the region {region!r} of this instance (None for the library's default "
+            "there): a region left out would silently get the default",
+        )
+    return value.resolve(prop, stack, region)
