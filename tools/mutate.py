@@ -146,7 +146,7 @@ TESTS: dict[str, list[str]] = {
     "per_region.py": ["tests/unit/test_per_region.py"],
     "_private/arns.py": ["tests/unit/test_region_scoped_values.py"],
     "_private/service_options.py": ["tests/unit/test_service_options.py"],
-    "_private/dns_producers.py": ["tests/lifecycle/test_dns_follows.py"],
+    "_private/producers.py": ["tests/unit/test_follow_producers.py"],
     "monitoring.py": ["tests/unit/test_monitoring.py"],
     "alarm_topic.py": [
         "tests/unit/test_mutation_alarm_topic.py",

@@ -42,6 +42,7 @@ from constructs import Construct
 from ._private import naming
 from ._private.app_context import AppStacks
 from ._private.outputs import add_well_known_output
+from ._private.producers import follow_producers
 from ._private.validation import (
     fail,
     is_token,
@@ -185,6 +186,9 @@ class CrossRegionPeering(Construct):
         self._mesh_stacks: dict[str, cdk.Stack] = {}
         self._routes: dict[str, list[ec2.CfnRoute]] = {r: [] for r in given}
 
+        # A connection or route that reads a VPC, route table or connection of another stack
+        # carries their digest, so replacing one updates its readers (see _private/producers).
+        follow_producers(self)
         primary = given[app.primary_region]
         for region in secondaries:
             peer = given[region]
@@ -203,6 +207,7 @@ class CrossRegionPeering(Construct):
             )
             self._route_stacks[region] = routes_stack
             holder = Construct(routes_stack, id)
+            follow_producers(holder)
             self._add_routes(holder, region, peer.vpc, app.primary_region, primary.cidr, connection)
 
         # Between secondaries (a full mesh with three or more regions): in stacks of their own
@@ -221,6 +226,7 @@ class CrossRegionPeering(Construct):
                 )
                 self._mesh_stacks[region] = mesh_stack
                 holders[region] = Construct(mesh_stack, id)
+                follow_producers(holders[region])
             for index, region in enumerate(secondaries):
                 for later in secondaries[index + 1 :]:
                     connection = self._connect(holders[region], region, later)

@@ -14,9 +14,9 @@ from aws_cdk import aws_route53 as route53
 from constructs import Construct
 
 from ._private.dns_names import normalize_name, require_hostable_zone, require_inside_zone
-from ._private.dns_producers import TARGET_TAG, replacement_key
 from ._private.dns_targets import load_balancer_target, record_target
 from ._private.outputs import add_well_known_output
+from ._private.producers import follow_producers
 from ._private.validation import (
     fail,
     is_token,
@@ -283,9 +283,6 @@ class FailoverDns(Construct):
                 failure_threshold=failure_threshold,
             )
             cdk.Tags.of(check).add("Name", f"{name} {region}")
-            key = replacement_key(lb, self)
-            if key is not None:
-                cdk.Tags.of(check).add(TARGET_TAG, key)
             self._health_checks[region] = check
 
         # ---------------------------------------------------------------- records
@@ -297,6 +294,10 @@ class FailoverDns(Construct):
             self._records[record_type.value] = self._failover_chain(
                 record_type, name, regions, load_balancers
             )
+
+        # A health check or record that reads a load balancer of another stack carries the
+        # digest of that load balancer, so replacing it updates them (see _private/producers).
+        follow_producers(self)
 
         # ---------------------------------------------------------------- outputs
         add_well_known_output(
@@ -350,14 +351,12 @@ class FailoverDns(Construct):
                 set_identifier=f"primary{position}",
             )
             _health_check_decides(primary)
-            self._follow(primary, primary_lb)
             secondary_check: route53.IHealthCheck | None = None
             if next_record is None:
-                secondary_region, secondary_lb = regions[level + 1], load_balancers[level + 1]
-                secondary_target = load_balancer_target(secondary_lb)
+                secondary_region = regions[level + 1]
+                secondary_target = load_balancer_target(load_balancers[level + 1])
                 secondary_check = self._health_checks[secondary_region]
             else:
-                secondary_lb = None
                 secondary_target = record_target(next_record, self._zone)
             secondary = route53.RecordSet(
                 self,
@@ -372,22 +371,9 @@ class FailoverDns(Construct):
             )
             if secondary_check is not None:
                 _health_check_decides(secondary)
-            if secondary_lb is not None:
-                self._follow(secondary, secondary_lb)
             records[:0] = [primary, secondary]
             next_record = primary
         return records
-
-    def _follow(
-        self, record: route53.RecordSet, load_balancer: elbv2.IApplicationLoadBalancer
-    ) -> None:
-        """Put the load balancer's :func:`replacement_key` in the record's ``Comment``, so that
-        replacing the load balancer updates the record (see :mod:`._private.dns_producers`)."""
-        key = replacement_key(load_balancer, self)
-        if key is not None:
-            cfn = record.node.default_child
-            assert isinstance(cfn, route53.CfnRecordSet)
-            cfn.comment = f"load balancer {key}"
 
     # ------------------------------------------------------------------ attributes
     @property

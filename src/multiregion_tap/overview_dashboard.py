@@ -16,6 +16,7 @@ from constructs import Construct
 from ._private.monitoring_checks import require_dashboard_name
 from ._private.monitoring_shared import health_check_metric, region_graphs, role_of
 from ._private.outputs import add_well_known_output
+from ._private.producers import follow_producers
 from ._private.validation import (
     fail,
     names_construct_path,
@@ -110,6 +111,9 @@ class OverviewDashboard(Construct):
                     width=24,
                 )
             )
+        # The dashboard reads every region's load balancer, service, database and health check:
+        # it carries their digest, so replacing one updates the dashboard (_private/producers).
+        follow_producers(self)
         add_well_known_output(
             self,
             OutputNames.DASHBOARD_NAME,

@@ -14,6 +14,7 @@ The sequence (one emulator; each step once, shared by the tests that read it):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,17 +102,20 @@ def sequence(operator: Operator) -> Sequence:
 
     def end() -> State:
         operator.push("v1", ("us-west-2",))
-        operator.deploy(secondary_regions="us-east-2 us-west-2")
+        # Monitoring from here on: the overview dashboard reads every load balancer.
+        operator.deploy(secondary_regions="us-east-2 us-west-2", monitoring="true")
         state = _state(operator, (PRIMARY, "us-east-2", "us-west-2"))
         operator.push("v2", (PRIMARY,))  # replication now includes us-west-2
         return state
 
     def replace() -> State:
-        operator.deploy(secondary_regions="us-east-2 us-west-2", load_balancer_name="shop-green")
+        operator.deploy(
+            secondary_regions="us-east-2 us-west-2", load_balancer_name="shop-green", **WATCHED
+        )
         return _state(operator, (PRIMARY, "us-east-2", "us-west-2"))
 
     def remove() -> State:
-        operator.deploy(secondary_regions="us-west-2", load_balancer_name="shop-green")
+        operator.deploy(secondary_regions="us-west-2", load_balancer_name="shop-green", **WATCHED)
         operator.turn_off_deletion_protection("us-east-2")
         operator.delete_stacks(
             "us-east-2",
@@ -126,7 +130,9 @@ def sequence(operator: Operator) -> Sequence:
 
     def front() -> State:
         operator.push("v1", ("us-east-2",))
-        operator.deploy(secondary_regions="us-east-2 us-west-2", load_balancer_name="shop-green")
+        operator.deploy(
+            secondary_regions="us-east-2 us-west-2", load_balancer_name="shop-green", **WATCHED
+        )
         return _state(operator, (PRIMARY, "us-east-2", "us-west-2"))
 
     def refused() -> Teardown:
@@ -157,6 +163,8 @@ def sequence(operator: Operator) -> Sequence:
 
 
 REGIONS = (PRIMARY, "us-east-2", "us-west-2")
+#: The context that turns the example's monitoring on (from the step "end" on).
+WATCHED = {"monitoring": "true"}
 
 
 def _dns_targets(state: State) -> tuple[set[str], set[str]]:
@@ -291,6 +299,32 @@ def test_replaced_load_balancers_are_named_by_dns(sequence: Sequence) -> None:
     expected = {r.load_balancer_dns.lower() for r in replaced.by_region.values()}
     assert aliases == expected
     assert probes == expected
+
+
+def test_replaced_load_balancers_are_named_by_the_overview_dashboard(
+    sequence: Sequence, operator: Operator
+) -> None:
+    """The overview dashboard (stack shop-monitoring, us-east-1) reads every region's load
+    balancer through Fn::GetStackOutput: after the replacement its graphs name the new load
+    balancers (``app/<name>/<id>``, the end of the ARN), none of the old ones."""
+
+    def named(state: State) -> set[str]:
+        return {r.load_balancer_arn.split(":loadbalancer/", 1)[1] for r in state.by_region.values()}
+
+    def on_dashboard() -> set[str]:
+        cloudwatch = operator.client("cloudwatch", PRIMARY)
+        bodies = [
+            cloudwatch.get_dashboard(DashboardName=d["DashboardName"])["DashboardBody"]
+            for d in cloudwatch.list_dashboards()["DashboardEntries"]
+            if d["DashboardName"].startswith("shop-monitoring-")
+        ]
+        assert len(bodies) == 1, bodies
+        return set(re.findall(r"app/[A-Za-z0-9-]+/[0-9a-f]+", bodies[0]))
+
+    end: State = sequence.reach("end")
+    replaced: State = sequence.reach("replace")
+    assert not named(end) & named(replaced)
+    assert on_dashboard() == named(replaced)
 
 
 def test_a_replaced_load_balancer_stays_while_protected(
