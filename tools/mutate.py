@@ -185,6 +185,11 @@ _TYPEVAR_NAME = "a TypeVar's name: read by type checkers, nothing at run time"
 _RANGE_END = (
     "a range's end one or two past its last value, the step being 1024 or more: the same sizes"
 )
+_GREEN_RANK = (
+    "a target group without a role never sits with a blue or green one (roles come from the "
+    "groups asked for by ARN; the load balancer's groups are listed only when there are none), "
+    "so only blue's rank below the others' matters"
+)
 EQUIVALENT: dict[str, dict[tuple[str, str], str]] = {
     "_private/naming.py": {
         ('allowed: str = "a-zA-Z0-9-"', "string 'a-zA-Z0-9-' -> 'XX' + it"): _XX_IN_CLASS,
@@ -224,6 +229,36 @@ EQUIVALENT: dict[str, dict[tuple[str, str], str]] = {
         ("8192: tuple(range(16384, 61440 + 1, 4096)),", "constant 1 -> 2"): _RANGE_END,
         ("16384: tuple(range(32768, 122880 + 1, 8192)),", "constant 122880 -> 122881"): _RANGE_END,
         ("16384: tuple(range(32768, 122880 + 1, 8192)),", "constant 1 -> 2"): _RANGE_END,
+    },
+    "discovery/walk.py": {
+        ('_T = TypeVar("_T")', "string '_T' -> 'XX' + it"): _TYPEVAR_NAME,
+        ('name=str(found.get("DashboardName", name)),', "string 'DashboardName' -> 'XX' + it"): (
+            "GetDashboard answers with the name it was asked for: the fallback is the same name"
+        ),
+        ("kind_order.get(s.kind, 1),", "constant 1 -> 2"): (
+            "only REGIONAL is in kind_order: every other kind gets the same rank, and 1 or 2 "
+            "both sort after REGIONAL's 0"
+        ),
+        ('order = {"blue": 0, "green": 1}', "string 'green' -> 'XX' + it"): _GREEN_RANK,
+        ('order = {"blue": 0, "green": 1}', "constant 1 -> 2"): _GREEN_RANK,
+        (
+            'groups.sort(key=lambda g: (order.get(g.role or "", 2), g.name))',
+            "constant 2 -> 3",
+        ): _GREEN_RANK,
+        (
+            'resource = wanted.split(":", 5)[-1] if wanted.startswith("arn:") else ""',
+            "string ':' -> 'XX' + it",
+        ): (
+            "the ARN unsplit: its first five fields hold no '/', so split('/') gives the same "
+            "cluster and service pieces after the first"
+        ),
+        (
+            'resource = wanted.split(":", 5)[-1] if wanted.startswith("arn:") else ""',
+            "constant 5 -> 6",
+        ): (
+            "a sixth split needs a ':' in the resource part, and ECS cluster and service names "
+            "hold letters, digits, '-' and '_' only"
+        ),
     },
     "discovery/aws.py": {
         ('or code == "ResourceNotFound"', "string 'ResourceNotFound' -> 'XX' + it"): (

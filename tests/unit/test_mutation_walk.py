@@ -5,7 +5,7 @@ mutants of ``tools/mutate.py`` in about a second each (docs/guides/testing.md)."
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from types import SimpleNamespace
 from typing import Any
 
@@ -679,3 +679,363 @@ def test_arguments_are_checked_before_asking_aws(kwargs: dict[str, Any], message
 def test_a_64_character_app_name_is_accepted() -> None:
     with pytest.raises(AppNotFoundError):
         discover("a" * 64, [E1], client_factory=FakeAws({}))
+
+
+# ------------------------------------------------------------------ one region at a time
+def one_region(
+    outputs: dict[str, str],
+    resources: Sequence[tuple[str, str]] = (),
+    handlers: dict[tuple[str, str], Handler] | None = None,
+    raw_stack: dict[str, Any] | None = None,
+) -> tuple[FakeAws, Any]:
+    """The app's regional stack of us-east-1 (``raw_stack``, else one with ``outputs``) and its
+    ``resources`` (type, physical id), in the world above with ``handlers`` replacing its own;
+    discovered in us-east-1 alone: (the fake, us-east-1's topology)."""
+    aws = world()
+    found = raw_stack or stack("shop-us-east-1", E1, {"MultiRegionTapAppName": "shop", **outputs})
+
+    def describe_stacks(region: str, **kw: Any) -> dict[str, Any]:
+        return {"Stacks": [found] if region == E1 else []}
+
+    def list_stack_resources(region: str, **kw: Any) -> dict[str, Any]:
+        return {
+            "StackResourceSummaries": [
+                {"ResourceType": t, "PhysicalResourceId": p, "ResourceStatus": "CREATE_COMPLETE"}
+                for t, p in resources
+            ]
+        }
+
+    aws.handlers[("cloudformation", "describe_stacks")] = describe_stacks
+    aws.handlers[("cloudformation", "list_stack_resources")] = list_stack_resources
+    aws.handlers.update(handlers or {})
+    return aws, discover("shop", [E1], client_factory=aws).region(E1)
+
+
+def _no_region(arn: str) -> str:
+    """The ARN with an empty region field (as some emulators give)."""
+    parts = arn.split(":")
+    parts[3] = ""
+    return ":".join(parts)
+
+
+def test_resources_found_through_the_stack_s_resource_list_alone() -> None:
+    cluster_arn = "arn:aws:ecs::1:cluster/shop-c"
+    service_arn = "arn:aws:ecs:us-east-1:1:service/shop-c/web"
+
+    def describe_clusters(region: str, clusters: list[str]) -> dict[str, Any]:
+        assert clusters == ["shop-c"]
+        return {"clusters": [{"clusterArn": cluster_arn, "status": "ACTIVE"}]}  # no counts
+
+    def list_services(region: str, **kw: Any) -> dict[str, Any]:
+        assert kw == {"cluster": cluster_arn}
+        return {"serviceArns": [service_arn]}
+
+    def describe_services(region: str, cluster: str, services: list[str]) -> dict[str, Any]:
+        assert (cluster, services) == (cluster_arn, [service_arn])
+        return {"services": [{"serviceArn": service_arn, "status": "ACTIVE"}]}
+
+    def describe_load_balancers(region: str, **kw: Any) -> dict[str, Any]:
+        return {"LoadBalancers": [{"LoadBalancerArn": _no_region(LB1)}]}
+
+    def describe_target_groups(region: str, **kw: Any) -> dict[str, Any]:
+        assert kw == {"LoadBalancerArn": _no_region(LB1)}
+        return {
+            "TargetGroups": [
+                {"TargetGroupArn": _no_region(TG_GREEN), "TargetGroupName": "b"},
+                {"TargetGroupArn": TG_BLUE, "TargetGroupName": "a"},
+            ]
+        }
+
+    aws, east1 = one_region(
+        {},
+        [
+            ("AWS::ECS::Cluster", "shop-c"),
+            ("AWS::ElasticLoadBalancingV2::LoadBalancer", _no_region(LB1)),
+            ("AWS::SNS::Topic", _no_region(TOPIC)),
+            ("AWS::RDS::DBInstance", "shop-db-f"),
+        ],
+        {
+            ("ecs", "describe_clusters"): describe_clusters,
+            ("ecs", "list_services"): list_services,
+            ("ecs", "describe_services"): describe_services,
+            ("elbv2", "describe_load_balancers"): describe_load_balancers,
+            ("elbv2", "describe_target_groups"): describe_target_groups,
+        },
+    )
+    # an ARN without a region: the stack's region
+    assert east1.cluster is not None
+    assert (east1.cluster.name, east1.cluster.region) == ("shop-c", E1)
+    assert (east1.cluster.active_services_count, east1.cluster.running_tasks_count) == (0, 0)
+    assert east1.service is not None and east1.service.arn == service_arn
+    assert east1.load_balancer is not None
+    assert (east1.load_balancer.arn, east1.load_balancer.region) == (_no_region(LB1), E1)
+    # no blue or green: the load balancer's target groups, by name, without a role
+    assert [(t.name, t.role, t.region) for t in east1.target_groups] == [
+        ("a", None, E1),
+        ("b", None, E1),
+    ]
+    assert east1.alarm_topic is not None
+    assert (east1.alarm_topic.arn, east1.alarm_topic.region) == (_no_region(TOPIC), E1)
+    assert east1.database is not None and east1.database.identifier == "shop-db-f"
+    assert aws.asked("rds", "describe_db_instances") == [
+        (E1, {"DBInstanceIdentifier": "shop-db-f"})
+    ]
+
+
+def test_a_cluster_of_several_services_and_no_service_output_has_no_service() -> None:
+    def list_services(region: str, **kw: Any) -> dict[str, Any]:
+        return {"serviceArns": ["arn:aws:ecs:us-east-1:1:service/shop/a", "arn:b"]}
+
+    aws, east1 = one_region({"ClusterName": "shop"}, [], {("ecs", "list_services"): list_services})
+    assert east1.cluster is not None
+    assert east1.service is None
+    assert aws.asked("ecs", "describe_services") == []
+
+
+def test_a_target_group_that_is_gone_is_left_out() -> None:
+    def describe_target_groups(region: str, **kw: Any) -> dict[str, Any]:
+        if TG_GREEN in kw["TargetGroupArns"]:
+            raise ClientError(
+                {"Error": {"Code": "TargetGroupNotFound", "Message": "x"}}, "DescribeTargetGroups"
+            )
+        return {"TargetGroups": [{"TargetGroupArn": arn} for arn in kw["TargetGroupArns"]]}
+
+    aws, east1 = one_region(
+        {"BlueTargetGroupArn": TG_BLUE, "GreenTargetGroupArn": TG_GREEN},
+        [],
+        {("elbv2", "describe_target_groups"): describe_target_groups},
+    )
+    assert [(t.arn, t.role) for t in east1.target_groups] == [(TG_BLUE, "blue")]
+    assert [kw for _, kw in aws.asked("elbv2", "describe_target_groups")] == [
+        {"TargetGroupArns": [TG_BLUE, TG_GREEN]},
+        {"TargetGroupArns": [TG_BLUE]},
+        {"TargetGroupArns": [TG_GREEN]},
+    ]
+
+
+def test_blue_before_green_whatever_their_names() -> None:
+    def describe_target_groups(region: str, **kw: Any) -> dict[str, Any]:
+        names = {TG_BLUE: "z-blue", TG_GREEN: "a-green"}
+        return {
+            "TargetGroups": [
+                {"TargetGroupArn": a, "TargetGroupName": names[a]} for a in kw["TargetGroupArns"]
+            ]
+        }
+
+    _, east1 = one_region(
+        {"BlueTargetGroupArn": TG_BLUE, "GreenTargetGroupArn": TG_GREEN},
+        [],
+        {("elbv2", "describe_target_groups"): describe_target_groups},
+    )
+    assert [(t.name, t.role) for t in east1.target_groups] == [
+        ("z-blue", "blue"),
+        ("a-green", "green"),
+    ]
+
+
+def test_the_database_is_asked_once_by_identifier_when_it_is_found() -> None:
+    aws, east1 = one_region(
+        {"DatabaseIdentifier": "shop-db", "DatabaseArn": "arn:aws:rds:us-east-1:1:db:shop-db"},
+        [("AWS::RDS::DBInstance", "shop-db")],
+    )
+    assert east1.database is not None and east1.database.identifier == "shop-db"
+    assert aws.asked("rds", "describe_db_instances") == [(E1, {"DBInstanceIdentifier": "shop-db"})]
+    aws, east1 = one_region(
+        {"DatabaseIdentifier": "shop-db"}, [("AWS::RDS::DBInstance", "shop-db-other")]
+    )
+    assert east1.database is not None and east1.database.identifier == "shop-db"
+    assert aws.asked("rds", "describe_db_instances") == [(E1, {"DBInstanceIdentifier": "shop-db"})]
+
+
+def test_a_named_database_that_is_gone_is_not_replaced_by_the_stack_s_resource() -> None:
+    def describe_db_instances(region: str, **kw: Any) -> dict[str, Any]:
+        if kw.get("DBInstanceIdentifier") == "shop-db":
+            raise ClientError(
+                {"Error": {"Code": "DBInstanceNotFound", "Message": "x"}}, "DescribeDBInstances"
+            )
+        return {"DBInstances": [{"DBInstanceIdentifier": "shop-db-other"}]}
+
+    aws, east1 = one_region(
+        {"DatabaseIdentifier": "shop-db"},
+        [("AWS::RDS::DBInstance", "shop-db-other")],
+        {("rds", "describe_db_instances"): describe_db_instances},
+    )
+    assert east1.database is None
+    assert aws.asked("rds", "describe_db_instances") == [(E1, {"DBInstanceIdentifier": "shop-db"})]
+
+
+def test_alarms_are_asked_by_name_100_at_a_time() -> None:
+    names = [f"cpu-{i:03}" for i in range(150)]
+
+    def describe_alarms(region: str, **kw: Any) -> dict[str, Any]:
+        assert len(kw["AlarmNames"]) <= 100  # the API's limit
+        return {"MetricAlarms": [{"AlarmName": n} for n in kw["AlarmNames"]]}
+
+    aws, east1 = one_region(
+        {},
+        [("AWS::CloudWatch::Alarm", n) for n in names],
+        {("cloudwatch", "describe_alarms"): describe_alarms},
+    )
+    assert [a.name for a in east1.alarms] == names
+    assert [len(kw["AlarmNames"]) for _, kw in aws.asked("cloudwatch", "describe_alarms")] == [
+        100,
+        50,
+    ]
+
+
+def test_a_stack_without_an_id_is_in_the_region_it_was_listed_in() -> None:
+    raw = stack("shop-us-east-1", E1, {"MultiRegionTapAppName": "shop"})
+    del raw["StackId"]
+    _, east1 = one_region({}, raw_stack=raw)
+    assert east1.stack is not None
+    assert (east1.stack.region, east1.stack.stack_id) == (E1, "")
+
+
+def test_the_app_name_output_wins_over_a_tag_of_another_app() -> None:
+    raw = stack(
+        "shop-us-east-1", E1, {"MultiRegionTapAppName": "shop"}, {"multiregion-tap:app": "x"}
+    )
+    _, east1 = one_region({}, raw_stack=raw)
+    assert east1.stack is not None and east1.stack.kind == "regional"
+
+
+def test_a_region_that_answers_the_probe_but_not_the_listing_is_unreachable() -> None:
+    aws = world()
+    listing = aws.handlers[("cloudformation", "describe_stacks")]
+
+    def describe_stacks(region: str, **kw: Any) -> dict[str, Any]:
+        if region == E2 and "StackName" not in kw:
+            raise EndpointConnectionError(endpoint_url="https://cloudformation.us-east-2")
+        return listing(region, **kw)
+
+    aws.handlers[("cloudformation", "describe_stacks")] = describe_stacks
+    topology = discover("shop", [E1, E2], client_factory=aws, tolerate_unreachable=True)
+    assert topology.unreachable_regions == (E2,)
+    east2 = topology.region(E2)
+    assert east2.error is not None and east2.error.startswith(
+        "cannot reach cloudformation in region us-east-2"
+    )
+    assert topology.region(E1).reachable
+
+
+def test_a_cluster_named_by_its_arn_takes_the_name_aws_gives() -> None:
+    arn = "arn:aws:ecs:us-east-1:1:cluster/shop"
+
+    def describe_clusters(region: str, clusters: list[str]) -> dict[str, Any]:
+        assert clusters == [arn]  # DescribeClusters takes a name or an ARN
+        return {"clusters": [{"clusterArn": arn, "clusterName": "shop"}]}
+
+    _, east1 = one_region(
+        {"ClusterName": arn}, handlers={("ecs", "describe_clusters"): describe_clusters}
+    )
+    assert east1.cluster is not None and east1.cluster.name == "shop"
+
+
+def test_the_service_s_alternate_target_group_is_green() -> None:
+    def describe_services(region: str, cluster: str, services: list[str]) -> dict[str, Any]:
+        attachment = {
+            "targetGroupArn": TG_BLUE,
+            "advancedConfiguration": {"alternateTargetGroupArn": TG_GREEN},
+        }
+        return {"services": [{"serviceArn": SERVICE2, "loadBalancers": [attachment]}]}
+
+    _, east1 = one_region(
+        {"ServiceArn": SERVICE2}, handlers={("ecs", "describe_services"): describe_services}
+    )
+    assert [(t.arn, t.role) for t in east1.target_groups] == [
+        (TG_BLUE, "blue"),
+        (TG_GREEN, "green"),
+    ]
+
+
+def test_the_topic_s_display_name() -> None:
+    def get_topic_attributes(region: str, **kw: Any) -> dict[str, Any]:
+        return {"Attributes": {"DisplayName": "Shop alarms"}}
+
+    _, east1 = one_region(
+        {"AlarmTopicArn": TOPIC}, handlers={("sns", "get_topic_attributes"): get_topic_attributes}
+    )
+    assert east1.alarm_topic is not None
+    assert (east1.alarm_topic.display_name, east1.alarm_topic.subscriptions_confirmed) == (
+        "Shop alarms",
+        None,
+    )
+
+
+def test_a_region_that_stops_answering_during_its_walk_keeps_its_own_stack() -> None:
+    aws = world()
+
+    def describe_vpcs(region: str, **kw: Any) -> dict[str, Any]:
+        raise EndpointConnectionError(endpoint_url=f"https://ec2.{region}.amazonaws.com")
+
+    aws.handlers[("ec2", "describe_vpcs")] = describe_vpcs
+    topology = discover("shop", [E1, E2], client_factory=aws, tolerate_unreachable=True)
+    east2 = topology.region(E2)
+    assert (east2.reachable, east2.role) == (False, "secondary")
+    assert east2.stack is not None and east2.stack.name == "shop-us-east-2"
+    assert east2.error is not None and east2.error.startswith(
+        "cannot reach ec2 in region us-east-2"
+    )
+
+
+def test_peering_connections_of_the_peering_stack_s_resources() -> None:
+    aws = world()
+    stacks = {
+        E1: [
+            stack("shop-us-east-1", E1, {"MultiRegionTapAppName": "shop"}),
+            stack("shop-peering", E1),
+        ]
+    }
+
+    def describe_stacks(region: str, **kw: Any) -> dict[str, Any]:
+        return {"Stacks": stacks.get(region, [])}
+
+    def list_stack_resources(region: str, **kw: Any) -> dict[str, Any]:
+        # every stack lists a peering connection; only the peering stack's is the app's
+        name = kw["StackName"].split("/")[1]
+        pcx_id = "pcx-1" if name == "shop-peering" else "pcx-x"
+        return {
+            "StackResourceSummaries": [
+                {"ResourceType": "AWS::EC2::VPCPeeringConnection", "PhysicalResourceId": pcx_id}
+            ]
+        }
+
+    aws.handlers[("cloudformation", "describe_stacks")] = describe_stacks
+    aws.handlers[("cloudformation", "list_stack_resources")] = list_stack_resources
+    topology = discover("shop", [E1], client_factory=aws)
+    assert [p.peering_connection_id for p in topology.peering] == ["pcx-1"]
+    assert aws.asked("ec2", "describe_vpc_peering_connections")[0] == (
+        E1,
+        {"VpcPeeringConnectionIds": ["pcx-1"]},
+    )
+
+
+def test_a_subnet_s_region_is_the_one_its_arn_names() -> None:
+    def describe_subnets(region: str, **kw: Any) -> dict[str, Any]:
+        arn = "arn:aws:ec2:us-west-2:1:subnet/subnet-1"
+        return {"Subnets": [{"SubnetId": "subnet-1", "SubnetArn": arn}]}
+
+    _, east1 = one_region(
+        {"VpcId": "vpc-1"}, handlers={("ec2", "describe_subnets"): describe_subnets}
+    )
+    assert east1.vpc is not None
+    assert [(s.subnet_id, s.region) for s in east1.vpc.subnets] == [("subnet-1", W2)]
+
+
+def test_the_dashboards_of_the_app_s_helper_stacks_in_the_same_region() -> None:
+    aws = world()
+    stacks = {
+        E1: [
+            stack("shop-us-east-1", E1, {"MultiRegionTapAppName": "shop"}),
+            stack("shop-monitoring", E1, {"MultiRegionTapAppName": "shop", "DashboardName": "a"}),
+        ],
+        W2: [stack("shop-more", W2, {"MultiRegionTapAppName": "shop", "DashboardName": "b"})],
+    }
+
+    def describe_stacks(region: str, **kw: Any) -> dict[str, Any]:
+        return {"Stacks": stacks.get(region, [])}
+
+    aws.handlers[("cloudformation", "describe_stacks")] = describe_stacks
+    aws.handlers[("cloudformation", "list_stack_resources")] = lambda region, **kw: {}
+    topology = discover("shop", [E1], client_factory=aws, helper_regions=[W2])
+    assert [(d.name, d.region) for d in topology.region(E1).dashboards] == [("a", E1)]
