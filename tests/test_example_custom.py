@@ -117,6 +117,24 @@ def test_each_escape_hatch_is_in_the_templates(custom: Scan) -> None:
         assert db["EnablePerformanceInsights"] is True
     primary_db = _one(templates["custom-eu-west-1"], "AWS::RDS::DBInstance")
     assert primary_db["DBSnapshotIdentifier"].endswith(":snapshot:custom-before-move")
+    # The database's key, security groups and log groups of each region.
+    replica = _of_type(templates["custom-eu-central-1"], "AWS::RDS::DBInstance")
+    ((_, replica_resource),) = replica.items()
+    key_id = replica_resource["Properties"]["KmsKeyId"]["Fn::GetAtt"][0]
+    assert key_id.startswith("PerRegionstorageencryptionkeyDatabaseKey")
+    assert replica_resource["Properties"]["VPCSecurityGroups"][1] == "sg-0d1b2c3d4e5f60718"
+    assert len(primary_db["VPCSecurityGroups"]) == 1
+    for region, code in ((PRIMARY, "euw1"), (SECONDARY, "euc1")):
+        template = templates[f"custom-{region}"]
+        groups = {
+            g["Properties"]["LogGroupName"]: g["Properties"]["RetentionInDays"]
+            for g in _of_type(template, "AWS::Logs::LogGroup").values()
+            if g["Properties"].get("LogGroupName", "").startswith("/aws/rds/")
+        }
+        assert groups == {
+            f"/aws/rds/instance/custom-{code}-database/postgresql": 365,
+            f"/aws/rds/instance/custom-{code}-database/upgrade": 365,
+        }
     # The existing VPC in eu-central-1: no VPC created there, one in eu-west-1.
     assert len(_of_type(templates["custom-eu-west-1"], "AWS::EC2::VPC")) == 1
     assert _of_type(templates["custom-eu-central-1"], "AWS::EC2::VPC") == {}

@@ -10,7 +10,10 @@ secondary eu-central-1) and keeps what it already has:
 - its existing VPC in eu-central-1 (``vpcs``; eu-west-1 gets a created VPC);
 - ARM64 tasks on Fargate Spot, ECS Exec, an OpenTelemetry collector sidecar;
 - a route of its own on the production listener (``/ping`` answered by the load balancer);
-- its database restored from a snapshot, with Performance Insights and its own windows;
+- its database restored from a snapshot, with Performance Insights and its own windows, the
+  replica encrypted with a key of the team's in eu-central-1 (the restored primary keeps the
+  snapshot's), the team's operations security group beside the library's in eu-central-1,
+  and a year's retention for the engine logs;
 - the DNS stack in eu-central-1, not in us-east-1 (``dns_region``).
 
 It is synthesized by the test suite (``tests/test_example_custom.py``): cdk-nag, cfn-lint and
@@ -27,6 +30,7 @@ from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
 from aws_cdk import aws_rds as rds
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
@@ -104,6 +108,30 @@ def existing_vpc(scope: Construct, region: str) -> ec2.IVpc | None:
     )
 
 
+def database_key(scope: Construct, region: str) -> kms.IKey | None:
+    """The team's key for the database in eu-central-1. The primary is restored from a
+    snapshot, which brings its own key: None there."""
+    if region != SECONDARY:
+        return None
+    return kms.Key(
+        scope,
+        "DatabaseKey",
+        enable_key_rotation=True,
+        description=f"custom database in {region}",
+    )
+
+
+def operations_groups(scope: Construct, region: str) -> list[ec2.ISecurityGroup] | None:
+    """The team's operations group of its VPC in eu-central-1 (eu-west-1 has none)."""
+    if region != SECONDARY:
+        return None
+    return [
+        ec2.SecurityGroup.from_security_group_id(
+            scope, "Operations", "sg-0d1b2c3d4e5f60718", mutable=False
+        )
+    ]
+
+
 app = cdk.App()
 custom = MultiRegionApp(
     app,
@@ -132,6 +160,9 @@ custom = MultiRegionApp(
         backup_window="02:00-02:30",
         maintenance_window="sun:03:00-sun:04:00",
         ca_certificate=rds.CaCertificate.RDS_CA_ECC384_G1,
+        storage_encryption_key=PerRegion(database_key),
+        security_groups=PerRegion(operations_groups),
+        log_retention=logs.RetentionDays.ONE_YEAR,
     ),
     dns=FailoverDnsProps(zone_name="custom.mycompany.eu", record_name="www.custom.mycompany.eu"),
     dns_region=SECONDARY,

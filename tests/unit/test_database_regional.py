@@ -5,7 +5,9 @@ the primary, the replicas and the instances made after a failover."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
@@ -457,3 +459,21 @@ def test_nag_and_cfn_lint_clean(everything: NaggedSynth) -> None:
         == {}
     )
     assert cfn_lint_findings(everything.template_paths[s] for s in STACKS.values()) == ""
+
+
+# ------------------------------------------------------------------ the guide
+def test_the_guides_database_per_region_snippet_synthesizes_as_shown() -> None:
+    guide = Path(__file__).resolve().parents[2] / "docs" / "guides" / "customizing.md"
+    (snippet,) = re.findall(
+        r"^```\{code-block\} python\n:caption: database per region\n\n(.*?)^```",
+        guide.read_text(),
+        re.S | re.M,
+    )
+    namespace: dict[str, Any] = {}
+    exec(compile(snippet, "customizing.md[database per region]", "exec"), namespace)
+    templates = raw_templates(namespace["shop"])
+    for region, stack in STACKS.items():
+        _, db = _db(templates[stack])
+        assert db["Properties"]["KmsKeyId"]["Fn::GetAtt"][0].startswith("PerRegion")
+        assert len(db["Properties"]["VPCSecurityGroups"]) == (2 if region == SECONDARY else 1)
+        assert len(_log_groups(templates[stack])) == 2

@@ -943,3 +943,18 @@ def test_inconsistent_grpc_and_http2_settings_are_refused(
         RegionalService(stack, "Service", **kwargs)
     assert caught.value.message == message
     assert not Template.from_stack(stack).to_json().get("Resources")
+
+
+def test_the_guides_grpc_snippet_synthesizes_as_shown() -> None:
+    (snippet,) = re.findall(
+        r"^```\{code-block\} python\n:caption: grpc service\n\n(.*?)^```",
+        GUIDE.read_text(),
+        re.S | re.M,
+    )
+    namespace: dict[str, Any] = {}
+    exec(compile(snippet, "customizing.md[grpc service]", "exec"), namespace)
+    groups = _groups(Template.from_stack(namespace["stack"]).to_json())
+    assert [(g["ProtocolVersion"], g["Matcher"]) for g in groups] == [
+        ("GRPC", {"GrpcCode": "0"}),
+        ("GRPC", {"GrpcCode": "0"}),
+    ]
