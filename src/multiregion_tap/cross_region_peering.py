@@ -42,7 +42,7 @@ from constructs import Construct
 from ._private import naming
 from ._private.app_context import AppStacks
 from ._private.outputs import add_well_known_output
-from ._private.producers import follow_producers
+from ._private.producers import follow
 from ._private.validation import (
     fail,
     is_token,
@@ -186,9 +186,6 @@ class CrossRegionPeering(Construct):
         self._mesh_stacks: dict[str, cdk.Stack] = {}
         self._routes: dict[str, list[ec2.CfnRoute]] = {r: [] for r in given}
 
-        # A connection or route that reads a VPC, route table or connection of another stack
-        # carries their digest, so replacing one updates its readers (see _private/producers).
-        follow_producers(self)
         primary = given[app.primary_region]
         for region in secondaries:
             peer = given[region]
@@ -207,7 +204,6 @@ class CrossRegionPeering(Construct):
             )
             self._route_stacks[region] = routes_stack
             holder = Construct(routes_stack, id)
-            follow_producers(holder)
             self._add_routes(holder, region, peer.vpc, app.primary_region, primary.cidr, connection)
 
         # Between secondaries (a full mesh with three or more regions): in stacks of their own
@@ -226,7 +222,6 @@ class CrossRegionPeering(Construct):
                 )
                 self._mesh_stacks[region] = mesh_stack
                 holders[region] = Construct(mesh_stack, id)
-                follow_producers(holders[region])
             for index, region in enumerate(secondaries):
                 for later in secondaries[index + 1 :]:
                     connection = self._connect(holders[region], region, later)
@@ -329,6 +324,8 @@ class CrossRegionPeering(Construct):
             peer_region=peer_region,
             tags=[cdk.CfnTag(key="Name", value=f"{app_name}-{region}-{peer_region}")],
         )
+        # The VPCs are read from the regional stacks: replacing one updates the connection.
+        follow(connection, [self._vpcs[region].vpc, self._vpcs[peer_region].vpc])
         self._pairs[(region, peer_region)] = connection
         add_well_known_output(
             scope,
@@ -361,6 +358,9 @@ class CrossRegionPeering(Construct):
                 destination_cidr_block=peer_cidr,
                 vpc_peering_connection_id=connection.ref,
             )
+            # The route table (a regional stack's) and the connection (maybe another
+            # stack's): replacing either updates the route (see _private/producers).
+            follow(route, [table_id, connection])
             self._routes[region].append(route)
 
 

@@ -16,7 +16,8 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from ._private.database_instances import instance_settings
-from ._private.database_plan import RegionDatabase
+from ._private.database_plan import RegionDatabase, Role
+from ._private.producers import follow
 from ._private.validation import names_construct_path
 from .regional_database import RegionalDatabase
 
@@ -93,7 +94,12 @@ class DatabaseReplica(RegionalDatabase):
         # and identifier) and turns on automated backups; after a failover a replica follows
         # the writer's ARN, built from its deterministic identifier (no reference into any
         # other stack); a superseded writer is retained.
-        self._follow_plan(cfn, state, source._source_arn(state), source._backup_retention_days)
+        source_arn = source._source_arn(state)
+        self._follow_plan(cfn, state, source_arn, source._backup_retention_days)
+        if source_arn is None and state.role == Role.READER:
+            # The primary's identifier is read from its stack: a new one (the primary
+            # replaced) updates the replica too (see _private/producers).
+            follow(cfn, [source.instance])
         self._add_log_groups(
             source._options.log_retention,
             source._identifier(stack.region, state.identifier_suffix),

@@ -16,7 +16,7 @@ from constructs import Construct
 from ._private.dns_names import normalize_name, require_hostable_zone, require_inside_zone
 from ._private.dns_targets import load_balancer_target, record_target
 from ._private.outputs import add_well_known_output
-from ._private.producers import follow_producers
+from ._private.producers import follow
 from ._private.validation import (
     fail,
     is_token,
@@ -283,6 +283,9 @@ class FailoverDns(Construct):
                 failure_threshold=failure_threshold,
             )
             cdk.Tags.of(check).add("Name", f"{name} {region}")
+            # The load balancer of another stack: replacing it updates the check and the
+            # records that alias it (see _private/producers).
+            follow(check, [lb])
             self._health_checks[region] = check
 
         # ---------------------------------------------------------------- records
@@ -294,10 +297,6 @@ class FailoverDns(Construct):
             self._records[record_type.value] = self._failover_chain(
                 record_type, name, regions, load_balancers
             )
-
-        # A health check or record that reads a load balancer of another stack carries the
-        # digest of that load balancer, so replacing it updates them (see _private/producers).
-        follow_producers(self)
 
         # ---------------------------------------------------------------- outputs
         add_well_known_output(
@@ -351,12 +350,15 @@ class FailoverDns(Construct):
                 set_identifier=f"primary{position}",
             )
             _health_check_decides(primary)
+            follow(primary, [primary_lb])
             secondary_check: route53.IHealthCheck | None = None
+            secondary_lb: elbv2.IApplicationLoadBalancer | None
             if next_record is None:
-                secondary_region = regions[level + 1]
-                secondary_target = load_balancer_target(load_balancers[level + 1])
+                secondary_region, secondary_lb = regions[level + 1], load_balancers[level + 1]
+                secondary_target = load_balancer_target(secondary_lb)
                 secondary_check = self._health_checks[secondary_region]
             else:
+                secondary_lb = None
                 secondary_target = record_target(next_record, self._zone)
             secondary = route53.RecordSet(
                 self,
@@ -371,6 +373,7 @@ class FailoverDns(Construct):
             )
             if secondary_check is not None:
                 _health_check_decides(secondary)
+            follow(secondary, [secondary_lb])
             records[:0] = [primary, secondary]
             next_record = primary
         return records

@@ -17,7 +17,7 @@ from constructs import Construct
 from ._private.monitoring_checks import require_emails, require_https_urls
 from ._private.monitoring_shared import health_check_metric, notify, topic_for
 from ._private.outputs import add_well_known_output
-from ._private.producers import follow_producers
+from ._private.producers import follow
 from ._private.validation import (
     fail,
     names_construct_path,
@@ -137,10 +137,9 @@ class HealthCheckAlarms(Construct):
                 ),
             )
             notify(alarm, self._topic, notify_on_ok)
+            # A health check of another stack: replacing it (a new id) updates the alarm.
+            follow(alarm, [check])
             self._alarms[region] = alarm
-        # An alarm on a health check of another stack carries that check's digest, so a
-        # replaced health check (a new id) updates the alarm (see _private/producers).
-        follow_producers(self)
         add_well_known_output(
             self,
             OutputNames.ALARM_TOPIC_ARN,

@@ -16,7 +16,7 @@ from constructs import Construct
 from ._private.monitoring_checks import require_dashboard_name
 from ._private.monitoring_shared import health_check_metric, region_graphs, role_of
 from ._private.outputs import add_well_known_output
-from ._private.producers import follow_producers
+from ._private.producers import follow
 from ._private.validation import (
     fail,
     names_construct_path,
@@ -113,7 +113,10 @@ class OverviewDashboard(Construct):
             )
         # The dashboard reads every region's load balancer, service, database and health check:
         # it carries their digest, so replacing one updates the dashboard (_private/producers).
-        follow_producers(self)
+        follow(
+            self._dashboard,
+            [*(c for m in regions for c in m.watched), *(health_checks or {}).values()],
+        )
         add_well_known_output(
             self,
             OutputNames.DASHBOARD_NAME,

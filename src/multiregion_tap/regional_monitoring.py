@@ -16,7 +16,7 @@ from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_rds as rds
 from aws_cdk import aws_sns as sns
-from constructs import Construct
+from constructs import Construct, IConstruct
 
 from ._private.monitoring_checks import (
     require_dashboard_name,
@@ -271,6 +271,10 @@ class RegionalMonitoring(Construct):
         )
         self._notify_on_ok = notify_on_ok
         self._alarms: dict[str, cloudwatch.Alarm] = {}
+        watched: list[IConstruct | None] = [load_balancer, *target_groups, service, database]
+        if service is not None:
+            watched.append(service.cluster)
+        self._watched = tuple(c for c in watched if c is not None)
         where = f"{stack.stack_name} ({stack.region})"
 
         # ---------------------------------------------------------------- load balancer
@@ -554,3 +558,10 @@ class RegionalMonitoring(Construct):
     def metrics(self) -> RegionalMetrics:
         """The key metrics of the region, for :class:`OverviewDashboard`."""
         return self._metrics
+
+    @property
+    def watched(self) -> tuple[IConstruct, ...]:
+        """What the metrics read: the load balancer, target groups, service, its cluster and the
+        database that were given. A reader of :attr:`metrics` in another stack (the overview
+        dashboard) follows their replacement through them."""
+        return self._watched

@@ -18,6 +18,8 @@ from multiregion_tap import (
     ReplicatedDatabaseProps,
     ValidationError,
 )
+from multiregion_tap._private.producers import _digest, followed, producer_key
+from tests.support.references import read_from_other_stacks, resources_by_logical_id
 from tests.support.templates import raw_templates
 
 
@@ -344,3 +346,71 @@ def test_more_replicas_than_rds_allows_is_refused() -> None:
         r"read replicas per source instance, got \['us-east-2', .*'ap-northeast-3'\] \(at Shop\)$",
     ):
         MultiRegionApp(cdk.App(), "Shop", app_name="shop", secondary_regions=regions, database=True)
+
+
+def _reads_another_stack(resource: dict[str, Any]) -> bool:
+    """A reference CDK made (an output ``PublishOutput...`` of the producer's stack), not a
+    ``Fn::GetStackOutput`` the library wrote itself for a value that never changes."""
+    return '"OutputName": "PublishOutput' in json.dumps(resource.get("Properties", {}))
+
+
+def _follows(resource: dict[str, Any]) -> list[str]:
+    props = resource.get("Properties", {})
+    found = []
+    for key in ("Tags", "HealthCheckTags"):
+        tags = props.get(key, [])
+        if isinstance(tags, dict):  # a map of tags (AWS::SSM::Parameter)
+            tags = [{"Key": k, "Value": v} for k, v in tags.items()]
+        found += [t["Value"] for t in tags if t["Key"] == "multiregion-tap:follows"]
+    if str(props.get("Comment", "")).startswith("multiregion-tap:follows "):
+        found.append(props["Comment"].split()[-1])
+    if "multiregion-tap:follows" in resource.get("Metadata", {}):
+        found.append(resource["Metadata"]["multiregion-tap:follows"])
+    return found
+
+
+def test_every_reader_of_another_stack_follows_its_producers(
+    templates: dict[str, dict[str, Any]], shop: MultiRegionApp
+) -> None:
+    """Each resource that reads another stack's resource carries one digest of its producers
+    (issue 14: a replaced producer must update every reader), and no other resource does."""
+    readers = {
+        (name, logical_id, r["Type"]): len(_follows(r))
+        for name, template in templates.items()
+        for logical_id, r in template["Resources"].items()
+        if _reads_another_stack(r) or _follows(r)
+    }
+    assert {kind for (_, _, kind) in readers} == {
+        "AWS::CloudWatch::Alarm",
+        "AWS::CloudWatch::Dashboard",
+        "AWS::EC2::Route",
+        "AWS::EC2::VPCPeeringConnection",
+        "AWS::RDS::DBInstance",
+        "AWS::Route53::HealthCheck",
+        "AWS::Route53::RecordSet",
+    }
+    assert all(count == 1 for count in readers.values()), readers
+    assert all(
+        _reads_another_stack(templates[name]["Resources"][logical_id])
+        for (name, logical_id, _) in readers
+    )
+
+
+def test_each_reader_names_at_least_what_it_reads(
+    templates: dict[str, dict[str, Any]], shop: MultiRegionApp
+) -> None:
+    """The producers a reader names (``follow``) include every resource of another stack its
+    properties refer to (found token by token), and its digest is theirs."""
+    stacks = {s.stack_name: s for s in shop.all_stacks}
+    checked = 0
+    for name, template in templates.items():
+        by_id = resources_by_logical_id(stacks[name])
+        for logical_id, resource in template["Resources"].items():
+            if not _reads_another_stack(resource):
+                continue
+            cfn = by_id[logical_id]
+            named = followed(cfn)
+            assert read_from_other_stacks(cfn) <= {p.node.path for p in named}, logical_id
+            assert _follows(resource) == [_digest(sorted({producer_key(p) for p in named}))]
+            checked += 1
+    assert checked == 17  # two regions: 4 DNS, 2 alarms, 1 dashboard, 9 peering, 1 replica

@@ -15,14 +15,17 @@ import pytest
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
+from aws_cdk import aws_rds as rds
 from aws_cdk.assertions import Template
 
 from multiregion_tap import FailoverDns
 from multiregion_tap._private.producers import (
     CREATE_ONLY,
-    follow_producers,
+    NAMES,
+    _digest,
+    follow,
+    followed,
     producer_key,
-    reader_key,
 )
 
 ENV = {"account": "123456789012"}
@@ -110,15 +113,39 @@ def test_the_key_follows_what_create_only_properties_refer_to() -> None:
     assert route_table_key("10.0.0.0/16") != route_table_key("10.9.0.0/16")
 
 
-def test_a_reader_of_its_own_stack_or_of_literals_has_no_key() -> None:
+def test_a_reader_of_its_own_stack_or_of_literals_carries_nothing() -> None:
     one, two = _stacks("us-east-1", "us-east-2")
     vpc = ec2.CfnVPC(one, "Vpc", cidr_block="10.0.0.0/16")
     same = ec2.CfnRouteTable(one, "Table", vpc_id=vpc.ref)
     literal = ec2.CfnRouteTable(two, "Literal", vpc_id="vpc-12345678")
     other = ec2.CfnRouteTable(two, "Other", vpc_id=vpc.ref)
-    assert reader_key(same) is None
-    assert reader_key(literal) is None
-    assert reader_key(other) == reader_key(other) is not None
+    assert follow(same, [vpc]) is None and followed(same) == []
+    assert follow(literal, ["vpc-12345678", None]) is None
+    key = follow(other, [vpc.ref])  # a value read from the producer names it too
+    assert key is not None and key == follow(other, [vpc, vpc.attr_vpc_id])
+    assert [p.node.path for p in followed(other)] == ["s0/Vpc"]
+
+
+def test_a_named_producer_is_its_name() -> None:
+    """CloudFormation replaces a custom-named resource only under a new name: the name alone
+    (with the logical id) is the key, whatever else changes."""
+
+    def key(identifier: str, **props: Any) -> str:
+        (stack,) = _stacks("us-east-1")
+        db = rds.CfnDBInstance(
+            stack,
+            "Db",
+            db_instance_identifier=identifier,
+            db_instance_class="db.t4g.micro",
+            engine="postgres",
+            **props,
+        )
+        return producer_key(db)
+
+    assert key("shop-use1") == key("shop-use1", storage_encrypted=True, db_name="other")
+    assert key("shop-use1") != key("shop-use1-from-use2")
+    assert set(NAMES) <= set(CREATE_ONLY)
+    assert all(NAMES[kind] in CREATE_ONLY[kind] for kind in NAMES)
 
 
 def _follows(resource: dict[str, Any]) -> list[str]:
@@ -139,19 +166,18 @@ def test_each_kind_of_reader_carries_the_key_where_an_update_is_certain() -> Non
     one, two = _stacks("us-east-1", "us-east-2")
     vpc = ec2.CfnVPC(one, "Vpc", cidr_block="10.0.0.0/16")
     table = ec2.CfnRouteTable(one, "Table", vpc_id=vpc.ref)
-    readers = cdk.Resource(two, "Readers")  # any construct: the aspect covers its subtree
     connection = ec2.CfnVPCPeeringConnection(
-        readers, "Connection", vpc_id="vpc-12345678", peer_vpc_id=vpc.ref
+        two, "Connection", vpc_id="vpc-12345678", peer_vpc_id=vpc.ref
     )
     route = ec2.CfnRoute(
-        readers,
+        two,
         "Route",
         route_table_id=table.ref,
         destination_cidr_block="10.1.0.0/16",
         vpc_peering_connection_id=connection.ref,
     )
     alarm = cloudwatch.CfnAlarm(
-        readers,
+        two,
         "Alarm",
         comparison_operator="LessThanThreshold",
         evaluation_periods=1,
@@ -160,17 +186,15 @@ def test_each_kind_of_reader_carries_the_key_where_an_update_is_certain() -> Non
         namespace="Test",
         dimensions=[cloudwatch.CfnAlarm.DimensionProperty(name="Vpc", value=vpc.ref)],
     )
-    own = ec2.CfnRouteTable(readers, "Own", vpc_id=connection.ref)  # reads its own stack
-    follow_producers(readers)
-    resources = Template.from_stack(two).to_json()["Resources"]
-    by_id = {two.resolve(r.logical_id): r for r in (connection, route, alarm, own)}
-    carried = {lid: _follows(resources[lid]) for lid in by_id}
-    assert carried == {
-        two.resolve(connection.logical_id): [reader_key(connection)],
-        two.resolve(route.logical_id): [reader_key(route)],
-        two.resolve(alarm.logical_id): [reader_key(alarm)],
-        two.resolve(own.logical_id): [],
+    keys = {
+        connection: follow(connection, [vpc]),
+        route: follow(route, [table.ref, connection]),  # the connection: its own stack
+        alarm: follow(alarm, [vpc]),
     }
+    resources = Template.from_stack(two).to_json()["Resources"]
+    carried = {r: _follows(resources[two.resolve(r.logical_id)]) for r in keys}
+    assert carried == {r: [k] for r, k in keys.items()}
+    assert keys[connection] == keys[alarm] != keys[route]
     assert "Tags" in resources[two.resolve(connection.logical_id)]["Properties"]
     assert "Metadata" in resources[two.resolve(route.logical_id)]  # a route has no tags
     assert "Tags" in resources[two.resolve(alarm.logical_id)]["Properties"]  # tags v2
@@ -181,7 +205,7 @@ def test_failover_dns_carries_the_key_of_each_regions_load_balancer() -> None:
     lbs = {stack.region: _load_balancer(stack, internet_facing=True) for stack in (east1, east2)}
     for lb in lbs.values():
         lb.add_listener("Http", port=80, default_action=elbv2.ListenerAction.fixed_response(200))
-    dns = FailoverDns(
+    FailoverDns(
         dns_stack,
         "Dns",
         primary_load_balancer=lbs["us-east-1"],
@@ -192,7 +216,7 @@ def test_failover_dns_carries_the_key_of_each_regions_load_balancer() -> None:
     template = Template.from_stack(dns_stack).to_json()
     # One producer per reader: the health check and the records of a region read its load
     # balancer alone, so they carry the same key.
-    keys = sorted(str(reader_key(_cfn(dns.health_checks[region]))) for region in lbs)
+    keys = sorted(_digest([producer_key(lb)]) for lb in lbs.values())
     checks = [r for r in template["Resources"].values() if r["Type"] == "AWS::Route53::HealthCheck"]
     assert sorted(k for c in checks for k in _follows(c)) == keys
     records = [r for r in template["Resources"].values() if r["Type"] == "AWS::Route53::RecordSet"]

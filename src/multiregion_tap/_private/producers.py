@@ -7,40 +7,39 @@ automatically updated" (``Fn::GetStackOutput`` in the CloudFormation template re
 CDK CLI skips a stack whose template did not change. A replaced producer (a new load balancer,
 VPC, health check or database identifier) would leave its readers naming the deleted one: the
 DNS health checks and records, the health-check alarms, the overview dashboard, the peering
-connections and routes.
+connections and routes, the database replicas.
 
-So every resource of a following construct (:func:`follow_producers`) that reads a resource of
-another stack carries a digest of what those producers are (:func:`producer_key`): each
-producer's stack, region, logical id and type, and the values of its *create-only* properties
+So each of those readers carries a digest of what it reads (:func:`follow`): each producer's
+stack, region, logical id and type, and the values of its *create-only* properties
 (``createOnlyProperties`` of CloudFormation's resource provider schema: a change of one of them
 replaces the resource), with every resource those values refer to digested the same way (a
-route table's ``VpcId`` follows the VPC). A change that replaces a producer changes the digest,
-hence the reader's template, so the same ``cdk deploy --all`` updates the reader and
-CloudFormation resolves the new values. An in-place update of a producer changes nothing.
+route table's ``VpcId`` follows the VPC). A producer with a name of its own is its name:
+CloudFormation replaces a custom-named resource only under a new name ("If you must replace the
+resource, specify a new name", the Name type in the CloudFormation user guide). A change that
+replaces a producer changes the digest, hence the reader's template, so the same
+``cdk deploy --all`` updates the reader and CloudFormation resolves the new values. An in-place
+update of a producer changes nothing.
 
 The digest is carried where an update of the reader is certain: a tag
 (``multiregion-tap:follows``) where the resource type has tags, a record's ``Comment``, else
 the resource's ``Metadata`` (a route or a dashboard has no tags and no free-form property).
+
+The readers name their producers (the construct knows what it reads); finding them from the
+properties instead costs a jsii round trip per token. A test finds them that way in the
+composed apps and checks that every reader names at least what it reads.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from typing import Any
 
 import aws_cdk as cdk
-import jsii
 from constructs import IConstruct
 
-__all__ = [
-    "CREATE_ONLY",
-    "FOLLOWS_KEY",
-    "follow_producers",
-    "producer_key",
-    "producers_of",
-    "reader_key",
-]
+__all__ = ["CREATE_ONLY", "FOLLOWS_KEY", "NAMES", "follow", "followed", "producer_key"]
 
 #: The tag key (or metadata key, or ``Comment`` prefix) of the producers' digest.
 FOLLOWS_KEY = "multiregion-tap:follows"
@@ -87,6 +86,15 @@ CREATE_ONLY: dict[str, tuple[str, ...]] = {
     ),
 }
 
+#: The create-only name of a type: when it is set, it alone says which resource this is.
+NAMES: dict[str, str] = {
+    "AWS::ECS::Cluster": "ClusterName",
+    "AWS::ECS::Service": "ServiceName",
+    "AWS::ElasticLoadBalancingV2::LoadBalancer": "Name",
+    "AWS::ElasticLoadBalancingV2::TargetGroup": "Name",
+    "AWS::RDS::DBInstance": "DBInstanceIdentifier",
+}
+
 #: CloudFormation's value of a create-only property left out, where it has one: stating the
 #: default does not replace the resource, so it must not change the digest.
 _DEFAULTS: dict[tuple[str, str], Any] = {
@@ -97,31 +105,113 @@ _DEFAULTS: dict[tuple[str, str], Any] = {
 #: Resource types without tags whose digest goes into a free-form property.
 _PROPERTY_CARRIERS = {"AWS::Route53::RecordSet": "Comment"}
 
-
-class _Recorder(cdk.DefaultTokenResolver):
-    """Resolves like CDK and notes the target of every reference it meets."""
-
-    def __init__(self) -> None:
-        super().__init__(cdk.StringConcat())
-        self.targets: list[IConstruct] = []
-
-    def resolve_token(
-        self, t: cdk.IResolvable, context: cdk.IResolveContext, post_processor: cdk.IPostProcessor
-    ) -> Any:
-        if isinstance(t, cdk.Reference):
-            self.targets.append(t.target)
-        return super().resolve_token(t, context, post_processor)
+_TOKEN_MARKER = "${Token["
 
 
-def _resolve(value: Any, scope: IConstruct) -> tuple[Any, list[IConstruct]]:
-    recorder = _Recorder()
-    resolved = cdk.Tokenization.resolve(value, scope=scope, resolver=recorder)
-    return resolved, recorder.targets
+def _ref(construct: Any) -> str:
+    """jsii's id of the object behind a proxy: a new proxy may stand for the same object, and
+    asking the object its path is a round trip."""
+    return str(construct.__jsii_ref__.ref)
+
+
+#: Digests by producer, stack names and regions by stack, followed producers by reader (each
+#: keyed by :func:`_ref`, unique in the jsii kernel's process).
+_KEYS: dict[str, str] = {}
+_STACKS: dict[str, tuple[str, str]] = {}
+_FOLLOWED: dict[str, list[cdk.CfnResource]] = {}
+_CHILDREN: dict[str, cdk.CfnResource | None] = {}
+_STACK_OF: dict[str, cdk.Stack] = {}
+
+
+def follow(reader: IConstruct, producers: Iterable[IConstruct | str | None]) -> str | None:
+    """Make ``reader`` (an L1 resource, or the construct whose default child it is) carry the
+    digest of the ``producers`` it reads that live in another stack: constructs, or values
+    read from them (``route_table_id``: the resources they reference). ``None`` entries,
+    literals, imported constructs and producers of the reader's own stack are skipped (a
+    ``Ref`` in one stack is kept current by CloudFormation). Returns the digest, or ``None``
+    when nothing is carried."""
+    resource = _cfn_resource(reader)
+    if resource is None:
+        return None
+    stack = _ref(_stack_of(resource))
+    constructs: list[IConstruct] = []
+    for producer in producers:
+        if isinstance(producer, str):
+            _references(producer, constructs)
+        elif producer is not None:
+            constructs.append(producer)
+    foreign: dict[str, cdk.CfnResource] = {}
+    for producer in constructs:
+        cfn = _cfn_resource(producer)
+        if cfn is not None and _ref(_stack_of(cfn)) != stack:
+            foreign.setdefault(_ref(cfn), cfn)
+    _FOLLOWED[_ref(resource)] = list(foreign.values())
+    if not foreign:
+        return None
+    key = _digest(sorted({producer_key(p) for p in foreign.values()}))
+    _carry(resource, key)
+    return key
+
+
+def followed(reader: IConstruct) -> list[cdk.CfnResource]:
+    """The producers of other stacks whose digest ``reader`` carries (for tests)."""
+    resource = _cfn_resource(reader)
+    if resource is None:
+        return []
+    return list(_FOLLOWED.get(_ref(resource), []))
+
+
+def producer_key(producer: IConstruct) -> str:
+    """The digest of what ``producer`` (an L1 resource, or the construct whose default child it
+    is) is: it changes when a change replaces the producer or anything its create-only
+    properties refer to, and only then."""
+    resource = _cfn_resource(producer)
+    if resource is None:
+        return _digest({"path": producer.node.path})
+    ref = _ref(resource)
+    found = _KEYS.get(ref)
+    if found is not None:
+        return found
+    stack = _stack_of(resource)
+    where = _STACKS.get(_ref(stack))
+    if where is None:
+        where = _STACKS[_ref(stack)] = (stack.stack_name, str(stack.resolve(stack.region)))
+    kind = resource.cfn_resource_type
+    properties = resource._cfn_properties
+    name = NAMES.get(kind)
+    named = None if name is None else _pick(properties, name)
+    picked: dict[str, Any] = (
+        {name: named}
+        if isinstance(named, str) and _TOKEN_MARKER not in named
+        else {n: _pick(properties, n) for n in CREATE_ONLY.get(kind, ())}
+    )
+    for prop in list(picked):
+        if picked[prop] is None:
+            picked[prop] = _DEFAULTS.get((kind, prop))
+    targets: list[IConstruct] = []
+    _references(picked, targets)
+    resolved = stack.resolve(
+        {
+            "logicalId": resource.logical_id,
+            "values": {k: v for k, v in picked.items() if v is not None},
+        }
+    )
+    identity = {
+        "stack": where[0],
+        "region": where[1],
+        "logicalId": resolved["logicalId"],
+        "type": kind,
+        "createOnly": resolved.get("values", {}),
+        "refersTo": sorted({producer_key(t) for t in targets}),
+    }
+    _KEYS[ref] = _digest(identity)
+    return _KEYS[ref]
 
 
 def _pick(properties: Any, path: str) -> Any:
-    """The value at ``path`` (CloudFormation's names) of an L1's properties (CDK's names, the
-    same but for the case of the first letters: ``dbInstanceIdentifier``)."""
+    """The value at ``path`` (CloudFormation's names, ``HealthCheckConfig/Type``) of an L1's
+    properties (CDK's names: the same but for the case of the first letters,
+    ``dbInstanceIdentifier``)."""
     for part in path.split("/"):
         if not isinstance(properties, dict):
             return None
@@ -130,74 +220,21 @@ def _pick(properties: Any, path: str) -> Any:
     return properties
 
 
-def producer_key(producer: IConstruct, _seen: dict[str, str] | None = None) -> str:
-    """The digest of what ``producer`` (an L1 resource, or the construct whose default child it
-    is) is: it changes when a change replaces the producer or anything its create-only
-    properties refer to, and only then."""
-    seen = {} if _seen is None else _seen
-    resource = _cfn_resource(producer)
-    if resource is None:
-        return _digest({"path": producer.node.path})
-    path = resource.node.path
-    if path in seen:
-        return seen[path]
-    stack = cdk.Stack.of(resource)
-    kind = resource.cfn_resource_type
-    identity: dict[str, Any] = {
-        "stack": stack.stack_name,
-        "region": stack.resolve(stack.region),
-        "logicalId": stack.resolve(resource.logical_id),
-        "type": kind,
-    }
-    properties = resource._cfn_properties
-    picked = {}
-    for name in CREATE_ONLY.get(kind, ()):
-        value = _pick(properties, name)
-        picked[name] = _DEFAULTS.get((kind, name)) if value is None else value
-    values, targets = _resolve(picked, resource)
-    identity["createOnly"] = {k: v for k, v in values.items() if v is not None}
-    identity["refersTo"] = sorted(producer_key(t, seen) for t in targets)
-    seen[path] = _digest(identity)
-    return seen[path]
+def _references(value: Any, found: list[IConstruct]) -> None:
+    """Add the target of every reference encoded in ``value``'s strings to ``found``."""
+    if isinstance(value, dict):
+        for item in value.values():
+            _references(item, found)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _references(item, found)
+    elif isinstance(value, str) and _TOKEN_MARKER in value:
+        for token in cdk.Tokenization.reverse_string(value).tokens:
+            if isinstance(token, cdk.Reference):
+                found.append(token.target)
 
 
-def producers_of(reader: cdk.CfnResource) -> list[cdk.CfnResource]:
-    """The resources of other stacks that ``reader``'s properties refer to."""
-    stack = cdk.Stack.of(reader)
-    _, targets = _resolve(reader._cfn_properties, reader)
-    found: dict[str, cdk.CfnResource] = {}
-    for target in targets:
-        resource = _cfn_resource(target)
-        if resource is not None and cdk.Stack.of(resource) is not stack:
-            found.setdefault(resource.node.path, resource)
-    return [found[path] for path in sorted(found)]
-
-
-def follow_producers(scope: IConstruct) -> None:
-    """Make every resource under ``scope`` that reads a resource of another stack carry the
-    digest of those producers, when the app is synthesized (an aspect: the producers are
-    complete by then)."""
-    cdk.Aspects.of(scope).add(_Follow())
-
-
-@jsii.implements(cdk.IAspect)
-class _Follow:
-    def visit(self, node: IConstruct) -> None:
-        if isinstance(node, cdk.CfnResource):
-            _carry(node, reader_key(node))
-
-
-def reader_key(reader: cdk.CfnResource) -> str | None:
-    """The digest of :func:`producers_of` ``reader``, or ``None`` when it reads no other
-    stack."""
-    seen: dict[str, str] = {}
-    keys = sorted(producer_key(p, seen) for p in producers_of(reader))
-    return _digest(keys) if keys else None
-
-
-def _carry(resource: cdk.CfnResource, key: str | None) -> None:
-    if key is None:
-        return
+def _carry(resource: cdk.CfnResource, key: str) -> None:
     prop = _PROPERTY_CARRIERS.get(resource.cfn_resource_type)
     if cdk.TagManager.is_taggable(resource):
         resource.tags.set_tag(FOLLOWS_KEY, key)  # type: ignore[attr-defined]
@@ -212,8 +249,19 @@ def _carry(resource: cdk.CfnResource, key: str | None) -> None:
 def _cfn_resource(construct: IConstruct) -> cdk.CfnResource | None:
     if isinstance(construct, cdk.CfnResource):
         return construct
-    child = construct.node.default_child
-    return child if isinstance(child, cdk.CfnResource) else None
+    ref = _ref(construct)
+    if ref not in _CHILDREN:
+        child = construct.node.default_child
+        _CHILDREN[ref] = child if isinstance(child, cdk.CfnResource) else None
+    return _CHILDREN[ref]
+
+
+def _stack_of(construct: IConstruct) -> cdk.Stack:
+    ref = _ref(construct)
+    found = _STACK_OF.get(ref)
+    if found is None:
+        found = _STACK_OF[ref] = cdk.Stack.of(construct)
+    return found
 
 
 def _digest(value: Any) -> str:
