@@ -204,7 +204,9 @@ class MultiRegionApp(Construct):
         tags: Mapping[str, str] | None = None,
         service: RegionalServiceProps | bool = True,
         vpc_cidrs: Mapping[str, str] | None = None,
-        certificates: Mapping[str, acm.ICertificate] | None = None,
+        certificates: Mapping[str, acm.ICertificate | None]
+        | PerRegion[acm.ICertificate]
+        | None = None,
         database: ReplicatedDatabaseProps | bool = False,
         peering: CrossRegionPeeringProps | bool = True,
         dns: FailoverDnsProps | None = None,

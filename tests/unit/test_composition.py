@@ -8,12 +8,14 @@ from typing import Any
 import aws_cdk as cdk
 import pytest
 from aws_cdk import assertions
+from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_route53 as route53
 
 from multiregion_tap import (
     FailoverDnsProps,
     MultiRegionApp,
+    PerRegion,
     RegionalServiceProps,
     ReplicatedDatabaseProps,
     ValidationError,
@@ -414,3 +416,35 @@ def test_each_reader_names_at_least_what_it_reads(
             assert _follows(resource) == [_digest(sorted({producer_key(p) for p in named}))]
             checked += 1
     assert checked == 17  # two regions: 4 DNS, 2 alarms, 1 dashboard, 9 peering, 1 replica
+
+
+@pytest.mark.parametrize("version", ["GRPC", "HTTP2"])
+def test_dns_in_front_of_an_http2_or_grpc_service_is_refused(version: str) -> None:
+    """Route 53's HTTP/1.1 health checks get 464 from such a target group: every region would
+    look down, so the app refuses the pair, naming ``dns`` and the region."""
+    app = cdk.App()
+    with pytest.raises(ValidationError) as raised:
+        MultiRegionApp(
+            app,
+            "Shop",
+            app_name="shop",
+            account="123456789012",
+            certificates=PerRegion(
+                lambda scope, region: acm.Certificate.from_certificate_arn(
+                    scope,
+                    "Certificate",
+                    f"arn:aws:acm:{region}:123456789012:certificate/0123abcd-0123-0123-0123-01234",
+                )
+            ),
+            service=RegionalServiceProps(
+                container_port=50051,
+                health_check_path="/grpc.health.v1.Health/Check",
+                target_group_props={
+                    "protocol_version": getattr(elbv2.ApplicationProtocolVersion, version)
+                },
+            ),
+            dns=FailoverDnsProps(zone_name="mycompany.com", record_name="shop.mycompany.com"),
+        )
+    message = str(raised.value)
+    assert message.startswith("dns must be left out with an HTTP2 or gRPC service")
+    assert f"protocol_version']={version!r} in us-east-1" in message

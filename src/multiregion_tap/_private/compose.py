@@ -15,6 +15,7 @@ from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_ecs as ecs
+from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_ssm as ssm
 
 from ..cross_region_peering import CrossRegionPeering, CrossRegionPeeringProps, PeeredVpc
@@ -297,6 +298,7 @@ def compose(
 
     # ---------------------------------------------------------------- DNS
     if dns is not None:
+        _require_http1_targets(result.services)
         dns_kwargs = props_kwargs(dns)
         # The DNS health checks request the service's health path unless given another one.
         path = service_props.health_check_path
@@ -428,6 +430,24 @@ def _vpc_cidrs(
         cidrs[region] = cidr
     require_no_overlap("vpc_cidrs", cidrs)
     return cidrs
+
+
+def _require_http1_targets(services: Mapping[str, RegionalService]) -> None:
+    """Route 53's health checkers speak HTTP/1.1, which a load balancer answers with 464 for a
+    target group of protocol version HTTP2 or GRPC: failover DNS would see every region down."""
+    for region, svc in services.items():
+        cfn = svc.blue_target_group.node.default_child
+        assert isinstance(cfn, elbv2.CfnTargetGroup)
+        version = cfn.protocol_version
+        if version in ("HTTP2", "GRPC"):
+            raise fail(
+                "dns",
+                f"service.target_group_props['protocol_version']={version!r} in {region}",
+                "be left out with an HTTP2 or gRPC service: Route 53 health checks use "
+                "HTTP/1.1, which the load balancer refuses for such a target group (HTTP 464), "
+                "so every region would look down. Put FailoverDns in front of an HTTP1 "
+                "service, or leave dns out",
+            )
 
 
 def _route53_region(app: AppStacks) -> str:

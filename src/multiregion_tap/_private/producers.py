@@ -178,8 +178,8 @@ def producer_key(producer: IConstruct) -> str:
         where = _STACKS[_ref(stack)] = (stack.stack_name, str(stack.resolve(stack.region)))
     kind = resource.cfn_resource_type
     properties = resource._cfn_properties
-    name = NAMES.get(kind)
-    named = None if name is None else _pick(properties, name)
+    name = NAMES.get(kind, "")
+    named = _pick(properties, name) if name else None
     picked: dict[str, Any] = (
         {name: named}
         if isinstance(named, str) and _TOKEN_MARKER not in named
