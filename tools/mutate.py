@@ -78,7 +78,10 @@ TESTS: dict[str, list[str]] = {
         "tests/unit/test_private_helpers.py",
     ],
     "_private/dns_names.py": ["tests/unit/test_failover_dns.py"],
-    "_private/dns_targets.py": ["tests/unit/test_failover_dns.py"],
+    "_private/dns_targets.py": [
+        "tests/unit/test_mutation_dns_targets.py",
+        "tests/unit/test_failover_dns.py",
+    ],
     "_private/database_engine.py": [
         "tests/unit/test_mutation_database_engine.py",
         "tests/unit/test_replicated_database.py",
@@ -92,8 +95,12 @@ TESTS: dict[str, list[str]] = {
         "tests/unit/test_mutation_service_checks.py",
         "tests/unit/test_regional_service.py",
     ],
-    "_private/service_dependencies.py": ["tests/unit/test_regional_service.py"],
+    "_private/service_dependencies.py": [
+        "tests/unit/test_mutation_service_dependencies.py",
+        "tests/unit/test_regional_service.py",
+    ],
     "_private/outputs.py": [
+        "tests/unit/test_mutation_outputs.py",
         "tests/unit/test_regional_service.py",
         "tests/unit/test_failover_dns.py",
     ],
@@ -119,7 +126,10 @@ TESTS: dict[str, list[str]] = {
     "_private/service_load_balancer.py": ["tests/unit/test_regional_service.py"],
     "_private/service_deployment.py": ["tests/unit/test_regional_service.py"],
     "_private/service_compliance.py": ["tests/unit/test_regional_service.py"],
-    "_private/service_outputs.py": ["tests/unit/test_regional_service.py"],
+    "_private/service_outputs.py": [
+        "tests/unit/test_mutation_outputs.py",
+        "tests/unit/test_regional_service.py",
+    ],
     "replicated_database.py": [
         "tests/unit/test_replicated_database.py",
         "tests/unit/test_fail_back.py",
@@ -143,11 +153,14 @@ TESTS: dict[str, list[str]] = {
         "tests/unit/test_database_options.py",
     ],
     "_private/database_options.py": ["tests/unit/test_database_options.py"],
-    "per_region.py": ["tests/unit/test_per_region.py"],
-    "_private/arns.py": ["tests/unit/test_region_scoped_values.py"],
+    "per_region.py": ["tests/unit/test_mutation_per_region.py", "tests/unit/test_per_region.py"],
+    "_private/arns.py": [
+        "tests/unit/test_mutation_arns.py",
+        "tests/unit/test_region_scoped_values.py",
+    ],
     "_private/service_options.py": ["tests/unit/test_service_options.py"],
     "_private/producers.py": ["tests/unit/test_follow_producers.py"],
-    "monitoring.py": ["tests/unit/test_monitoring.py"],
+    "monitoring.py": ["tests/unit/test_mutation_monitoring.py", "tests/unit/test_monitoring.py"],
     "alarm_topic.py": [
         "tests/unit/test_mutation_alarm_topic.py",
         "tests/unit/test_mutation_health_check_alarms.py",
@@ -230,6 +243,7 @@ EQUIVALENT: dict[str, dict[tuple[str, str], str]] = {
         ("16384: tuple(range(32768, 122880 + 1, 8192)),", "constant 122880 -> 122881"): _RANGE_END,
         ("16384: tuple(range(32768, 122880 + 1, 8192)),", "constant 1 -> 2"): _RANGE_END,
     },
+    "per_region.py": {('T = TypeVar("T")', "string 'T' -> 'XX' + it"): _TYPEVAR_NAME},
     "discovery/walk.py": {
         ('_T = TypeVar("_T")', "string '_T' -> 'XX' + it"): _TYPEVAR_NAME,
         ('name=str(found.get("DashboardName", name)),', "string 'DashboardName' -> 'XX' + it"): (
