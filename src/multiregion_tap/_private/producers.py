@@ -26,7 +26,9 @@ the resource's ``Metadata`` (a route or a dashboard has no tags and no free-form
 
 The readers name their producers (the construct knows what it reads); finding them from the
 properties instead costs a jsii round trip per token. A test finds them that way in the
-composed apps and checks that every reader names at least what it reads.
+composed apps and checks that every reader names at least what it reads. The digest is taken
+when the reader is built, after its producers: a create-only property set later on a
+producer's L1 (an escape hatch) is not seen.
 """
 
 from __future__ import annotations
