@@ -123,6 +123,7 @@ _STACKS: dict[str, tuple[str, str]] = {}
 _FOLLOWED: dict[str, list[cdk.CfnResource]] = {}
 _CHILDREN: dict[str, cdk.CfnResource | None] = {}
 _STACK_OF: dict[str, cdk.Stack] = {}
+_TYPES: dict[type, str] = {}
 
 
 def follow(reader: IConstruct, producers: Iterable[IConstruct | str | None]) -> str | None:
@@ -178,7 +179,7 @@ def producer_key(producer: IConstruct) -> str:
     where = _STACKS.get(_ref(stack))
     if where is None:
         where = _STACKS[_ref(stack)] = (stack.stack_name, str(stack.resolve(stack.region)))
-    kind = resource.cfn_resource_type
+    kind = _type_of(resource)
     properties = resource._cfn_properties
     name = NAMES.get(kind, "")
     named = _pick(properties, name) if name else None
@@ -237,11 +238,14 @@ def _references(value: Any, found: list[IConstruct]) -> None:
 
 
 def _carry(resource: cdk.CfnResource, key: str) -> None:
-    prop = _PROPERTY_CARRIERS.get(resource.cfn_resource_type)
-    if cdk.TagManager.is_taggable(resource):
-        resource.tags.set_tag(FOLLOWS_KEY, key)  # type: ignore[attr-defined]
-    elif cdk.TagManager.is_taggable_v2(resource):
+    # An L1 with tags has ``cdk_tag_manager`` (ITaggableV2) or a TagManager ``tags``
+    # (ITaggable): read from the Python class, not asked of the object.
+    kind = type(resource)
+    prop = _PROPERTY_CARRIERS.get(_type_of(resource))
+    if hasattr(kind, "cdk_tag_manager"):
         resource.cdk_tag_manager.set_tag(FOLLOWS_KEY, key)  # type: ignore[attr-defined]
+    elif hasattr(kind, "tags"):
+        resource.tags.set_tag(FOLLOWS_KEY, key)  # type: ignore[attr-defined]
     elif prop is not None:
         resource.add_property_override(prop, f"{FOLLOWS_KEY} {key}")
     else:
@@ -256,6 +260,15 @@ def _cfn_resource(construct: IConstruct) -> cdk.CfnResource | None:
         child = construct.node.default_child
         _CHILDREN[ref] = child if isinstance(child, cdk.CfnResource) else None
     return _CHILDREN[ref]
+
+
+def _type_of(resource: cdk.CfnResource) -> str:
+    """The CloudFormation type of an L1 (asked once per L1 class)."""
+    kind = type(resource)
+    found = _TYPES.get(kind)
+    if found is None:
+        found = _TYPES[kind] = resource.cfn_resource_type
+    return found
 
 
 def _stack_of(construct: IConstruct) -> cdk.Stack:
