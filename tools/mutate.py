@@ -158,7 +158,10 @@ TESTS: dict[str, list[str]] = {
         "tests/unit/test_mutation_arns.py",
         "tests/unit/test_region_scoped_values.py",
     ],
-    "_private/service_options.py": ["tests/unit/test_service_options.py"],
+    "_private/service_options.py": [
+        "tests/unit/test_mutation_service_options.py",
+        "tests/unit/test_service_options.py",
+    ],
     "_private/producers.py": ["tests/unit/test_follow_producers.py"],
     "monitoring.py": ["tests/unit/test_mutation_monitoring.py", "tests/unit/test_monitoring.py"],
     "alarm_topic.py": [
@@ -197,6 +200,10 @@ _NO_DIGIT_FIRST = (
 _TYPEVAR_NAME = "a TypeVar's name: read by type checkers, nothing at run time"
 _RANGE_END = (
     "a range's end one or two past its last value, the step being 1024 or more: the same sizes"
+)
+_WHOLE_SECONDS = (
+    "integral=True differs only for a fraction of a second, which require_seconds refused just "
+    "above (the defaults are whole; a token converts alike or raises alike either way)"
 )
 _GREEN_RANK = (
     "a target group without a role never sits with a blue or green one (roles come from the "
@@ -272,6 +279,14 @@ EQUIVALENT: dict[str, dict[tuple[str, str], str]] = {
         ): (
             "a sixth split needs a ':' in the resource part, and ECS cluster and service names "
             "hold letters, digits, '-' and '_' only"
+        ),
+    },
+    "_private/service_options.py": {
+        ("interval_s = interval.to_seconds(integral=False)", "constant False -> True"): (
+            _WHOLE_SECONDS
+        ),
+        ("timeout_s = timeout.to_seconds(integral=False)", "constant False -> True"): (
+            _WHOLE_SECONDS
         ),
     },
     "discovery/aws.py": {
