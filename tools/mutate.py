@@ -162,7 +162,11 @@ TESTS: dict[str, list[str]] = {
         "tests/unit/test_mutation_service_options.py",
         "tests/unit/test_service_options.py",
     ],
-    "_private/producers.py": ["tests/unit/test_follow_producers.py"],
+    "_private/producers.py": [
+        "tests/unit/test_mutation_producers.py",
+        "tests/unit/test_follow_producers.py",
+        "tests/unit/test_composition.py",
+    ],
     "monitoring.py": ["tests/unit/test_mutation_monitoring.py", "tests/unit/test_monitoring.py"],
     "alarm_topic.py": [
         "tests/unit/test_mutation_alarm_topic.py",
