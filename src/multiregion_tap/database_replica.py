@@ -15,7 +15,7 @@ from aws_cdk import aws_rds as rds
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
-from ._private.database_instances import instance_settings
+from ._private.database_instances import instance_settings, writer_import
 from ._private.database_plan import RegionDatabase, Role
 from ._private.producers import follow
 from ._private.validation import names_construct_path
@@ -72,10 +72,14 @@ class DatabaseReplica(RegionalDatabase):
             parameters={**source._options.parameters, **dict(source._facts.tls_parameters)},
             removal_policy=kept,
         )
+        # An existing primary is imported in the primary's stack: this stack cannot use it, so
+        # the source is imported here too (the ARN is set from _source_arn, in its region).
         replica = rds.DatabaseInstanceReadReplica(
             self,
             "Instance",
-            source_database_instance=source.instance,
+            source_database_instance=source.instance
+            if source._existing is None
+            else writer_import(source, self, "Source", state.source_region or source.region),
             instance_type=ec2.InstanceType(instance_class),
             instance_identifier=source._identifier(stack.region, state.identifier_suffix),
             vpc=vpc,

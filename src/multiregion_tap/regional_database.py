@@ -41,12 +41,13 @@ class RegionalDatabase(Construct):
     def __init__(self, scope: Construct, id: str) -> None:
         super().__init__(scope, id)
         # Filled by the subclasses before they return.
+        # (``None``: the primary region's instance is an existing one, not the library's.)
         self._instance: rds.DatabaseInstanceBase
         self._secret: secretsmanager.ISecret
-        self._encryption_key: kms.IKey
-        self._security_group: ec2.SecurityGroup
-        self._subnet_group: rds.SubnetGroup
-        self._parameter_group: rds.ParameterGroup
+        self._encryption_key: kms.IKey | None = None
+        self._security_group: ec2.SecurityGroup | None = None
+        self._subnet_group: rds.SubnetGroup | None = None
+        self._parameter_group: rds.ParameterGroup | None = None
         self._port: int
         self._state: RegionDatabase
         self._log_groups: dict[str, logs.LogGroup] = {}
@@ -54,7 +55,8 @@ class RegionalDatabase(Construct):
     # ------------------------------------------------------------------ attributes
     @property
     def instance(self) -> rds.DatabaseInstanceBase:
-        """The RDS DB instance (``rds.DatabaseInstance`` or ``rds.DatabaseInstanceReadReplica``)."""
+        """The RDS DB instance (``rds.DatabaseInstance`` or ``rds.DatabaseInstanceReadReplica``;
+        the imported instance of ``existing_primary``)."""
         return self._instance
 
     @property
@@ -105,15 +107,17 @@ class RegionalDatabase(Construct):
         return self._secret
 
     @property
-    def encryption_key(self) -> kms.IKey:
+    def encryption_key(self) -> kms.IKey | None:
         """The customer-managed KMS key encrypting the storage in this region: the region's
-        ``storage_encryption_key``, or the library's own (rotation on)."""
+        ``storage_encryption_key``, or the library's own (rotation on); ``None`` for an
+        ``existing_primary`` (its encryption is its own)."""
         return self._encryption_key
 
     @property
-    def security_group(self) -> ec2.SecurityGroup:
+    def security_group(self) -> ec2.SecurityGroup | None:
         """The library's security group of the instance: no ingress until :meth:`allow_from`
-        is called (the groups of ``security_groups`` are added beside it, unchanged)."""
+        is called (the groups of ``security_groups`` are added beside it, unchanged);
+        ``None`` for an ``existing_primary`` (:meth:`allow_from` admits on its groups)."""
         return self._security_group
 
     @property
@@ -129,21 +133,31 @@ class RegionalDatabase(Construct):
         return dict(self._log_groups)
 
     @property
-    def subnet_group(self) -> rds.SubnetGroup:
-        """The DB subnet group in this region's VPC."""
+    def subnet_group(self) -> rds.SubnetGroup | None:
+        """The DB subnet group in this region's VPC (``None`` for an ``existing_primary``)."""
         return self._subnet_group
 
     @property
-    def parameter_group(self) -> rds.ParameterGroup:
-        """The parameter group that forces TLS on every connection."""
+    def parameter_group(self) -> rds.ParameterGroup | None:
+        """The parameter group that forces TLS on every connection (``None`` for an
+        ``existing_primary``: its parameters are its own)."""
         return self._parameter_group
 
     # ------------------------------------------------------------------ access
+    def _ingress(self) -> ec2.Connections:
+        """Where clients are admitted: the library's security group, or the groups an
+        ``existing_primary`` was imported with (ingress rules of this stack on them)."""
+        if self._security_group is not None:
+            return self._security_group.connections
+        return self._instance.connections
+
     def allow_from(self, *peers: ec2.IConnectable) -> None:
         """Allow ``peers`` (for example the region's ECS service) on the database port, in
-        the library's security group (the groups of ``security_groups`` stay as they are)."""
+        the library's security group (the groups of ``security_groups`` stay as they are);
+        for an ``existing_primary``, in the security groups it was imported with (unless
+        imported with ``mutable=False``)."""
         for peer in peers:
-            self._security_group.connections.allow_from(
+            self._ingress().allow_from(
                 peer, ec2.Port.tcp(self._port), "Database clients in this region"
             )
 
@@ -153,7 +167,7 @@ class RegionalDatabase(Construct):
         :raises ValidationError: when ``cidr`` is not a private IPv4 CIDR block.
         """
         require_cidr("cidr", cidr, min_prefix=8, max_prefix=32)
-        self._security_group.connections.allow_from(
+        self._ingress().allow_from(
             ec2.Peer.ipv4(cidr),
             ec2.Port.tcp(self._port),
             description or f"Database clients in {cidr}",

@@ -81,8 +81,8 @@ from ._private.database_engine import (
     facts_for,
     normalize_instance_class,
 )
-from ._private.database_instances import first_instance, rebuilt_instance
-from ._private.database_options import resolve_database_options
+from ._private.database_instances import own_instance, resolve_existing_primary
+from ._private.database_options import refuse_with_existing_primary, resolve_database_options
 from ._private.database_plan import PROMOTE, DatabasePlan, RegionDatabase, parse_history
 from ._private.validation import (
     fail,
@@ -149,6 +149,8 @@ class ReplicatedDatabaseProps:
     storage_throughput: int | None = None
     ca_certificate: rds.CaCertificate | None = None
     snapshot_identifier: str | None = None
+    existing_primary: rds.IDatabaseInstance | PerRegion[rds.IDatabaseInstance] | None = None
+    existing_secret: secretsmanager.ISecret | PerRegion[secretsmanager.ISecret] | None = None
     instance_props: Mapping[str, Any] | None = None
     storage_encryption_key: PerRegion[kms.IKey] | Mapping[str, kms.IKey | None] | None = None
     security_groups: (
@@ -191,7 +193,8 @@ class ReplicatedDatabase(RegionalDatabase):
     :param vpc: The VPC of the primary.
     :param allow_from: Clients allowed to connect on the database port (the region's ECS
         service). Default: - nobody; call :meth:`allow_from` later.
-    :param engine: PostgreSQL or MySQL engine with a pinned version. Default: - PostgreSQL 17.6
+    :param engine: PostgreSQL or MySQL engine with a pinned version. Default: - PostgreSQL
+        17.6; with ``existing_primary``, the engine it was imported with.
     :param instance_type: DB instance class such as ``"t4g.medium"`` or ``"db.r7g.large"``.
         Default: ``"t4g.medium"``
     :param replica_instance_type: Instance class of the read replicas.
@@ -204,7 +207,8 @@ class ReplicatedDatabase(RegionalDatabase):
         Default: ``True``
     :param backup_retention_days: Days of automated backups, 1 to 35 (replicas need backups
         on their source). Default: 7
-    :param port: Database port, 1150 to 65535. Default: - the engine's port (5432 or 3306).
+    :param port: Database port, 1150 to 65535. Default: - the engine's port (5432 or 3306);
+        with ``existing_primary``, its port.
     :param master_username: Master user name (letters, digits, underscore; at most 16).
         Default: ``"dbadmin"``
     :param database_name: Name of a database to create. Default: - only the engine's own.
@@ -248,6 +252,26 @@ class ReplicatedDatabase(RegionalDatabase):
         snapshot's (the library sets a new generated password from its secret); encryption
         follows the snapshot (restore encrypted snapshots only); ``database_name`` must be
         left unset. Default: - a new, empty database.
+    :param existing_primary: An existing, running DB instance of the primary region to
+        replicate instead of creating one, imported in the database's stack with
+        ``rds.DatabaseInstance.from_database_instance_attributes`` (a literal identifier,
+        its endpoint, port, engine with its version, and security groups, on which the
+        clients are admitted) or a :class:`~multiregion_tap.PerRegion` function that does so
+        (called for the primary region only). The library creates nothing for it (no
+        instance, key, secret, parameter or subnet group), never changes it and gives it no
+        policies; it needs automated backups. The replicas and ``history`` work as with a
+        library-made primary; the fail-back entries (``rebuild:<primary region>``,
+        ``promote:<primary region>``) move the writer onto an instance of the library's.
+        Needs ``existing_secret``; refused with ``snapshot_identifier``,
+        ``instance_props``, ``database_name``, ``master_username``, the storage sizes and
+        ``rotation_schedule``. Default: - the library creates the primary.
+    :param existing_secret: The credentials of ``existing_primary`` (a secret whose JSON has
+        ``username`` and ``password``), imported by its literal complete ARN in the primary
+        region (``secretsmanager.Secret.from_secret_complete_arn``), or a
+        :class:`~multiregion_tap.PerRegion` function that does so. Replicate it yourself to
+        every secondary region (encrypted there with ``aws/secretsmanager``): the library
+        reads its replica in each region under the same name, and cannot replicate a secret
+        it does not own. Default: - the library's generated secret.
     :param instance_props: Keyword arguments of the primary's ``rds.DatabaseInstance``
         merged over the library's, for any option without a prop here (for example
         ``option_group``, ``timezone``, ``availability_zone``); keys the library sets itself
@@ -333,6 +357,8 @@ class ReplicatedDatabase(RegionalDatabase):
         storage_throughput: int | None = None,
         ca_certificate: rds.CaCertificate | None = None,
         snapshot_identifier: str | None = None,
+        existing_primary: rds.IDatabaseInstance | PerRegion[rds.IDatabaseInstance] | None = None,
+        existing_secret: secretsmanager.ISecret | PerRegion[secretsmanager.ISecret] | None = None,
         instance_props: Mapping[str, Any] | None = None,
         storage_encryption_key: PerRegion[kms.IKey] | Mapping[str, kms.IKey | None] | None = None,
         security_groups: PerRegion[Sequence[ec2.ISecurityGroup]]
@@ -343,6 +369,25 @@ class ReplicatedDatabase(RegionalDatabase):
         history: Sequence[str] | str | None = None,
         output_suffix: str = "",
     ) -> None:
+        stack = cdk.Stack.of(scope)
+        existing = resolve_existing_primary(
+            stack, existing_primary, existing_secret, engine=engine, port=port
+        )
+        if existing is not None:
+            refuse_with_existing_primary(
+                dict(
+                    snapshot_identifier=snapshot_identifier,
+                    instance_props=instance_props,
+                    database_name=database_name,
+                    master_username=None
+                    if master_username == _DEFAULT_USERNAME
+                    else master_username,
+                    allocated_storage_gib=allocated_storage_gib,
+                    max_allocated_storage_gib=max_allocated_storage_gib,
+                    rotation_schedule=rotation_schedule,
+                )
+            )
+            engine, port = existing.engine, existing.port
         the_engine = engine if engine is not None else default_engine()
         facts = facts_for(the_engine.engine_type)
         if facts is None:
@@ -412,7 +457,6 @@ class ReplicatedDatabase(RegionalDatabase):
             require_cidr(f"allowed_cidrs[{index}]", cidr, min_prefix=8, max_prefix=32)
         require_output_suffix(output_suffix)
 
-        stack = cdk.Stack.of(scope)
         app = app_of(scope)
         if promote_replica_in is not None:
             require_region("promote_replica_in", promote_replica_in)
@@ -480,9 +524,15 @@ class ReplicatedDatabase(RegionalDatabase):
         self._output_suffix = output_suffix
         self._name_prefix = app.app_name if app is not None else stack.stack_name
         self._replicas: dict[str, DatabaseReplica] = {}
+        self._existing = existing
+        own = plan.region(stack.region)
+        self._state = own
+        # The library makes this region's instance, unless it is the existing primary (the
+        # writer, or superseded by a promotion); a rebuild makes a replica of the library's.
+        managed = existing is None or own.replica
 
-        own_key = options.regional_key(stack, destroy=destroy)
-        restored = options.snapshot_identifier is not None and not plan.region(stack.region).replica
+        own_key = options.regional_key(stack, destroy=destroy) if managed else None
+        restored = options.snapshot_identifier is not None and not own.replica
         if own_key is not None and restored:
             raise fail(
                 f"storage_encryption_key[{stack.region!r}]",
@@ -491,57 +541,57 @@ class ReplicatedDatabase(RegionalDatabase):
                 "instance is encrypted with the snapshot's key (copy the snapshot with your "
                 "key to use it)",
             )
-        self._encryption_key = own_key or self._new_key(
-            f"Encrypts the {id} database and its credentials in {stack.region}", kept
-        )
-        self._own_security_groups = options.regional_security_groups(stack)
+        if managed:
+            self._encryption_key = own_key or self._new_key(
+                f"Encrypts the {id} database and its credentials in {stack.region}", kept
+            )
+        self._own_security_groups = options.regional_security_groups(stack) if managed else ()
         self._log_removal = (
             cdk.RemovalPolicy.DESTROY if destroy else cdk.RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE
         )
-        self._database_secret = rds.DatabaseSecret(
-            self,
-            "Secret",
-            username=master_username,
-            encryption_key=self._encryption_key,
-        )
-        self._database_secret.apply_removal_policy(kept)
-        self._security_group, self._subnet_group = self._network(
-            vpc, self._subnet_type, f"{id} database (primary)", kept
-        )
-        self._parameter_group = rds.ParameterGroup(
-            self,
-            "ParameterGroup",
-            engine=the_engine,
-            description=f"{id} database: TLS required",
-            parameters={**options.parameters, **dict(facts.tls_parameters)},
-            removal_policy=kept,
-        )
-        own = plan.region(stack.region)
-        self._state = own
-        instance: rds.DatabaseInstanceBase
-        if own.replica:
-            # Rebuilt after a failover: a read replica of the writer in this region's stack,
-            # under the first instance's construct id (CloudFormation replaces it in place).
-            instance = rebuilt_instance(self, vpc, instance_class, own)
-            self._secret = self._database_secret.attach(instance)
-        else:
-            instance = first_instance(
+        self._database_secret: rds.DatabaseSecret | None = None
+        if existing is None:
+            self._database_secret = rds.DatabaseSecret(
+                self,
+                "Secret",
+                username=master_username,
+                encryption_key=self._encryption_key,
+            )
+            self._database_secret.apply_removal_policy(kept)
+        if managed:
+            self._security_group, self._subnet_group = self._network(
+                vpc, self._subnet_type, f"{id} database (primary)", kept
+            )
+            self._parameter_group = rds.ParameterGroup(
+                self,
+                "ParameterGroup",
+                engine=the_engine,
+                description=f"{id} database: TLS required",
+                parameters={**options.parameters, **dict(facts.tls_parameters)},
+                removal_policy=kept,
+            )
+            # The first instance, or a replica rebuilt after a failover (under the first
+            # one's construct id: CloudFormation replaces it in place).
+            self._instance, self._secret = own_instance(
                 self, vpc, instance_class, storage, max_allocated_storage_gib, database_name
             )
-            self._secret = instance.secret or self._database_secret
-        cfn = instance.node.default_child
-        assert isinstance(cfn, rds.CfnDBInstance)
-        self._follow_plan(cfn, own, self._source_arn(own), backup_retention_days)
-        self._instance = instance
-        self._add_log_groups(
-            options.log_retention,
-            self._identifier(stack.region, own.identifier_suffix),
-            facts.log_exports,
-            self._log_removal,
-        )
+            cfn = self._instance.node.default_child
+            assert isinstance(cfn, rds.CfnDBInstance)
+            self._follow_plan(cfn, own, self._source_arn(own), backup_retention_days)
+            self._add_log_groups(
+                options.log_retention,
+                self._identifier(stack.region, own.identifier_suffix),
+                facts.log_exports,
+                self._log_removal,
+            )
+        else:
+            assert existing is not None
+            # Only imported: no policy, no override, no log group is ever put on it.
+            self._instance, self._secret = existing.instance, existing.secret
         if rotation_schedule is not None:
             # Like instance.add_rotation_single_user(), but the rotation Lambda's ingress rule
             # names the literal port (cdk-nag's port rules cannot read the endpoint token).
+            assert self._security_group is not None
             secretsmanager.SecretRotation(
                 self,
                 "Rotation",
@@ -558,9 +608,9 @@ class ReplicatedDatabase(RegionalDatabase):
         for cidr in allowed_cidrs or ():
             self.allow_from_cidr(cidr)
 
-        self._fill_outputs(output_suffix, self._database_secret.secret_arn)
+        self._fill_outputs(output_suffix, (self._database_secret or self._secret).secret_arn)
         self._acknowledge_common(facts, self._monitoring is not None)
-        if rotation_schedule is None:
+        if rotation_schedule is None and self._database_secret is not None:
             _acknowledge_no_rotation(self._database_secret)
         self.node.add_validation(_PromotionTargetExists(self))
 
@@ -571,8 +621,9 @@ class ReplicatedDatabase(RegionalDatabase):
         return self._engine
 
     @property
-    def database_secret(self) -> rds.DatabaseSecret:
-        """The generated credentials secret (replicated to each replica's region)."""
+    def database_secret(self) -> rds.DatabaseSecret | None:
+        """The generated credentials secret (replicated to each replica's region); ``None``
+        with ``existing_secret`` (see :attr:`secret`)."""
         return self._database_secret
 
     @property
@@ -673,7 +724,8 @@ class ReplicatedDatabase(RegionalDatabase):
         )
         for index, cidr in enumerate(allowed_cidrs or ()):
             require_cidr(f"allowed_cidrs[{index}]", cidr, min_prefix=8, max_prefix=32)
-        self._database_secret.add_replica_region(region)
+        if self._database_secret is not None:
+            self._database_secret.add_replica_region(region)
         replica = DatabaseReplica(
             scope,
             id,
@@ -692,12 +744,16 @@ class ReplicatedDatabase(RegionalDatabase):
 
     # ------------------------------------------------------------------ internals
     def _secret_name_output(self) -> str:
-        """Logical id of an output holding the secret's name (created on first use)."""
+        """Logical id of an output holding the secret's name (created on first use): the
+        last part of its ARN, ``<name>-<6 characters>``, the same in every region."""
         output = self.node.try_find_child("SecretNameOutput")
         if output is None:
-            name = cdk.Arn.split(
-                self._database_secret.secret_arn, cdk.ArnFormat.COLON_RESOURCE_NAME
-            ).resource_name
+            name: str | None = self._existing.secret_name if self._existing else None
+            if name is None:
+                assert self._database_secret is not None
+                name = cdk.Arn.split(
+                    self._database_secret.secret_arn, cdk.ArnFormat.COLON_RESOURCE_NAME
+                ).resource_name
             assert name is not None
             output = cdk.CfnOutput(
                 self,
@@ -719,14 +775,19 @@ class ReplicatedDatabase(RegionalDatabase):
         return naming.physical_name(naming.RDS_IDENTIFIER, *parts)
 
     def _current_identifier(self, region: str) -> str:
-        """The identifier of ``region``'s instance after ``history``."""
-        return self._identifier(region, self._plan.region(region).identifier_suffix)
+        """The identifier of ``region``'s instance after ``history`` (the existing primary's
+        until a rebuild replaces it)."""
+        state = self._plan.region(region)
+        if self._existing is not None and region == self.region and not state.replica:
+            return self._existing.identifier
+        return self._identifier(region, state.identifier_suffix)
 
     def _source_arn(self, state: RegionDatabase) -> str | None:
         """The ARN of the instance ``state`` replicates from after a failover, built from its
         deterministic identifier (no reference into another stack); ``None`` when not a
-        replica or before any failover (then the replica references the primary)."""
-        if state.source_region is None or not self._plan.changed:
+        replica or before any failover (then the replica references the primary, unless it
+        is an existing one: its stack cannot be referenced)."""
+        if state.source_region is None or not (self._plan.changed or self._existing):
             return None
         return cdk.Fn.sub(
             f"arn:${{AWS::Partition}}:rds:{state.source_region}:${{AWS::AccountId}}:db:"

@@ -2,7 +2,8 @@
 (private): Performance Insights, backup and maintenance windows, engine parameters, storage
 type and performance, the CA certificate, a snapshot to start from, the per-region storage
 key and security groups, the retention of the engine log groups, and the
-``instance_props`` override of the primary's ``rds.DatabaseInstance``.
+``instance_props`` override of the primary's ``rds.DatabaseInstance``; and the props refused
+beside an ``existing_primary`` (:data:`EXISTING_PRIMARY_REFUSED`).
 
 :func:`resolve_database_options` checks them before anything is built; the instance builders
 (``database_instances``) and :class:`~multiregion_tap.DatabaseReplica` read the result.
@@ -26,7 +27,13 @@ from ..per_region import PerRegion
 from .arns import require_regional_resource
 from .validation import fail, is_token, require_int_range, require_pattern
 
-__all__ = ["INSTANCE_OWNED_KEYS", "DatabaseOptions", "resolve_database_options"]
+__all__ = [
+    "EXISTING_PRIMARY_REFUSED",
+    "INSTANCE_OWNED_KEYS",
+    "DatabaseOptions",
+    "refuse_with_existing_primary",
+    "resolve_database_options",
+]
 
 # RDS API reference, CreateDBInstance: PreferredBackupWindow "hh24:mi-hh24:mi" (UTC),
 # PreferredMaintenanceWindow "ddd:hh24:mi-ddd:hh24:mi".
@@ -93,6 +100,37 @@ INSTANCE_OWNED_KEYS: Mapping[str, str] = {
     "ca_certificate": "use ca_certificate",
     "publicly_accessible": "the database is never publicly accessible",
 }
+
+
+#: The props that only shape a primary instance the library creates, refused beside
+#: ``existing_primary`` (each with why): the existing instance is not the library's, and every
+#: instance the library makes later is a read replica, which takes these from its source.
+EXISTING_PRIMARY_REFUSED: Mapping[str, str] = {
+    "snapshot_identifier": "the primary exists already; a snapshot is restored into a primary "
+    "the library creates",
+    "instance_props": "they are options of the primary's rds.DatabaseInstance, which the "
+    "library does not create",
+    "database_name": "the existing instance holds its databases",
+    "master_username": "the credentials are existing_secret's",
+    "allocated_storage_gib": "the existing instance's storage is its own, and a read replica "
+    "takes its source's",
+    "max_allocated_storage_gib": "the existing instance's storage is its own, and a read "
+    "replica takes its source's",
+    "rotation_schedule": "existing_secret is not the library's: rotate it where it is owned, "
+    "and the replicas in the other regions follow",
+}
+
+
+def refuse_with_existing_primary(given: Mapping[str, Any]) -> None:
+    """Refuse each prop of :data:`EXISTING_PRIMARY_REFUSED` that ``given`` sets (a value
+    other than ``None``: pass ``None`` for a prop left at its default).
+
+    :raises ValidationError: naming the first such prop and its value.
+    """
+    for prop, reason in EXISTING_PRIMARY_REFUSED.items():
+        value = given.get(prop)
+        if value is not None:
+            raise fail(prop, value, f"be left unset with existing_primary ({reason})")
 
 
 @dataclass(frozen=True, kw_only=True)
