@@ -116,6 +116,7 @@ TESTS: dict[str, list[str]] = {
     "failover_dns.py": ["tests/unit/test_failover_dns.py"],
     "cross_region_peering.py": ["tests/unit/test_cross_region_peering.py"],
     "_private/monitoring_shared.py": [
+        "tests/unit/test_mutation_monitoring_shared.py",
         "tests/unit/test_mutation_health_check_alarms.py",
         "tests/unit/test_monitoring.py",
     ],
