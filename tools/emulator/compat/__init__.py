@@ -18,6 +18,8 @@ patches moto in the current process, once:
 - :mod:`.lifecycle`: stack deletion (retain, snapshot, deletion protection, DELETE_FAILED),
   named resources that outlive their stack (AlreadyExists, ``ImportExistingResources``), ECR
   replication of images pushed after the configuration exists.
+- :mod:`.protection`: stack termination protection (UpdateTerminationProtection; DeleteStack
+  of a protected stack refused).
 
 Only the emulator server process imports it (``python -m tools.emulator serve``).
 """
@@ -28,7 +30,7 @@ from ._guard import PINNED_MOTO_VERSION, MotoVersionError, require_pinned_moto
 
 require_pinned_moto()
 
-from . import failures, intrinsics, lifecycle, patches, resources  # noqa: E402
+from . import failures, intrinsics, lifecycle, patches, protection, resources  # noqa: E402
 
 __all__ = ["PINNED_MOTO_VERSION", "MotoVersionError", "apply", "require_pinned_moto"]
 
@@ -45,6 +47,7 @@ def apply() -> None:
     patches.apply()
     intrinsics.apply()
     lifecycle.apply()
+    protection.apply()  # after lifecycle: it guards lifecycle's DeleteStack
     _APPLIED = True
 
 
