@@ -174,7 +174,10 @@ TESTS: dict[str, list[str]] = {
         "tests/unit/test_mutation_health_check_alarms.py",
         "tests/unit/test_monitoring.py",
     ],
-    "regional_monitoring.py": ["tests/unit/test_monitoring.py"],
+    "regional_monitoring.py": [
+        "tests/unit/test_mutation_regional_monitoring.py",
+        "tests/unit/test_monitoring.py",
+    ],
     "health_check_alarms.py": [
         "tests/unit/test_mutation_health_check_alarms.py",
         "tests/unit/test_monitoring.py",
