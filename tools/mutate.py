@@ -182,7 +182,10 @@ TESTS: dict[str, list[str]] = {
         "tests/unit/test_mutation_health_check_alarms.py",
         "tests/unit/test_monitoring.py",
     ],
-    "overview_dashboard.py": ["tests/unit/test_monitoring.py"],
+    "overview_dashboard.py": [
+        "tests/unit/test_mutation_overview_dashboard.py",
+        "tests/unit/test_monitoring.py",
+    ],
     "regional_service.py": ["tests/unit/test_regional_service.py"],
     "multi_region_app.py": [
         "tests/unit/test_multi_region_app.py",

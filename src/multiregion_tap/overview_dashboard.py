@@ -33,7 +33,9 @@ class OverviewDashboard(Construct):
     """One dashboard with every region side by side (a column per region, a row per metric).
 
     Each graph shows one region's metrics, read from that region (CloudWatch dashboards are
-    cross-region). Route 53 health-check status, when given, comes from ``us-east-1``.
+    cross-region). Route 53 health-check status, when given, comes from ``us-east-1`` (in a
+    partition without a Route 53 metrics region known to the library, from the dashboard's own
+    region).
 
     Put it in a helper stack of the primary region (``app.add_helper_stack("monitoring")``):
     it refers to every region's resources, so in a regional stack it would make that stack
@@ -98,7 +100,11 @@ class OverviewDashboard(Construct):
                     widgets.append(cell)
             self._dashboard.add_widgets(*widgets)
         if health_checks:
-            home = route53_metrics_region(cdk.Stack.of(self).region) or "us-east-1"
+            # The partition's Route 53 metrics region; in a partition the library does not know
+            # it for, the dashboard's own region (the composed app puts the health-check alarms
+            # in its primary region then, and this dashboard lives there too).
+            here = cdk.Stack.of(self).region
+            home = route53_metrics_region(here) or here
             self._dashboard.add_widgets(
                 cloudwatch.GraphWidget(
                     title="Route 53 health check status (1 healthy, 0 unhealthy)",
