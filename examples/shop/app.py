@@ -19,8 +19,9 @@ Context values (``cdk synth -c key=value``):
 - ``primary_region`` / ``secondary_regions`` (space-separated): where to deploy (default
   ``us-east-1`` / ``us-east-2``).
 - ``throwaway``: ``true`` for a test environment that ``cdk destroy`` removes completely
-  (database without deletion protection and without a final snapshot; repositories, keys,
-  secret and zone deleted). Default: everything that holds data is kept.
+  (no stack termination protection; database without deletion protection and without a
+  final snapshot; repositories, keys, secret and zone deleted). Default: every stack has
+  termination protection and everything that holds data is kept.
 - ``database_history``: failovers and fail-backs so far (see the failover runbook), comma
   separated, e.g. ``promote:us-east-2`` (the failover: that region's read replica becomes the
   writer, its service the only writable one; the primary region's service is scaled to zero
@@ -72,6 +73,8 @@ MultiRegionApp(
     primary_region=primary_region,
     secondary_regions=secondary_regions,
     account=os.environ.get("CDK_DEFAULT_ACCOUNT", PLACEHOLDER_ACCOUNT),
+    # A throwaway environment must be destroyable by `cdk destroy --all` alone.
+    termination_protection=not throwaway,
     tags={"project": "multiregion-tap-example"},
     service=RegionalServiceProps(
         image=image,

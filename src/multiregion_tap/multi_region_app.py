@@ -189,6 +189,12 @@ class MultiRegionApp(Construct):
         VPCs peered with its region (the primary from every secondary, a secondary from the
         primary), for example a batch job in a secondary region that writes to the primary.
         Needs ``database`` and ``peering``. Default: ``False`` (only the region's own service)
+    :param termination_protection: CloudFormation termination protection on every stack of
+        the app, helper stacks included: ``cdk destroy`` (or any DeleteStack) of one of them
+        fails before it deletes anything, instead of deleting the service, the DNS records and
+        the peering and then stopping at the load balancer's and database's deletion
+        protection. The deploying guide's decommission steps turn it off first. Turn it off
+        for throwaway environments. Default: ``True``
     """
 
     @names_construct_path
@@ -218,8 +224,11 @@ class MultiRegionApp(Construct):
         repositories: Mapping[str, ecr.IRepository | None]
         | PerRegion[ecr.IRepository]
         | None = None,
+        termination_protection: bool = True,
     ) -> None:
         _validate_app_name(app_name)
+        if not isinstance(termination_protection, bool):
+            raise fail("termination_protection", termination_protection, "be True or False")
         primary = require_region("primary_region", primary_region)
         if isinstance(secondary_regions, str):
             raise fail(
@@ -264,6 +273,7 @@ class MultiRegionApp(Construct):
         self._secondary_regions = secondaries
         self._account = account
         self._user_tags = user_tags
+        self._termination_protection = termination_protection
         self._regional_stacks: dict[str, cdk.Stack] = {}
         self._helper_stacks: dict[str, cdk.Stack] = {}
 
@@ -568,6 +578,7 @@ class MultiRegionApp(Construct):
             env=cdk.Environment(account=self._account, region=region),
             cross_region_references=True,
             description=description,
+            termination_protection=self._termination_protection,
         )
         # Every reference between the app's stacks is weak (Fn::GetStackOutput): no
         # Lambda-backed custom resources, no export locks.

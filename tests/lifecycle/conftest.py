@@ -51,7 +51,7 @@ GUIDE = ROOT / "docs" / "guides" / "deploying.md"
 #: The guide's shell blocks, each named by the sentence that introduces it.
 FIRST_DEPLOY = "This one sequence works in an empty account"
 LATER_DEPLOY = "Every later deploy is"
-DECOMMISSION = "To decommission the app, turn deletion protection off"
+DECOMMISSION = "To decommission the app, turn termination protection off"
 ADD_REGION = "*Adding a region* is the first deploy"
 REMOVE_REGION = "*Removing a region*"
 #: A manifest like the one ``docker push`` sends last; ``tag`` makes each image distinct.
@@ -280,10 +280,18 @@ class Teardown:
     snapshots: dict[str, list[str]]
     images: dict[str, set[str]]
     repositories: dict[str, set[str]] = field(default_factory=dict)
+    #: Every stack of the app before the destroy (``app_stacks``), where the step recorded it.
+    before: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
-def teardown(operator: Operator, regions: tuple[str, ...], output: str) -> Teardown:
-    """What is left in ``regions`` after a ``cdk destroy`` that printed ``output``."""
+def teardown(
+    operator: Operator,
+    regions: tuple[str, ...],
+    output: str,
+    before: dict[str, tuple[str, str]] | None = None,
+) -> Teardown:
+    """What is left in ``regions`` after a ``cdk destroy`` that printed ``output`` (``before``:
+    the app's stacks before it)."""
     databases: dict[str, list[str]] = {}
     load_balancers: dict[str, list[str]] = {}
     snapshots: dict[str, list[str]] = {}
@@ -305,7 +313,14 @@ def teardown(operator: Operator, regions: tuple[str, ...], output: str) -> Teard
         images[region] = image_tags(operator, region)
         found[region] = repositories(operator, region)
     return Teardown(
-        output, app_stacks(operator), databases, load_balancers, snapshots, images, found
+        output,
+        app_stacks(operator),
+        databases,
+        load_balancers,
+        snapshots,
+        images,
+        found,
+        dict(before or {}),
     )
 
 

@@ -128,8 +128,9 @@ def sequence(operator: Operator) -> Sequence:
         return _state(operator, (PRIMARY, "us-east-2", "us-west-2"))
 
     def refused() -> Teardown:
+        before = app_stacks(operator)
         output = operator.destroy_fails()
-        return teardown(operator, REGIONS, output)
+        return teardown(operator, REGIONS, output, before)
 
     def decommissioned() -> Teardown:
         operator.turn_off_deletion_protection(REGIONS)
@@ -375,24 +376,33 @@ def test_a_region_added_again_adopts_its_retained_repository(
 
 
 # --------------------------------------------------------------------------- 6. destroy
-def test_destroy_is_refused_by_deletion_protection(sequence: Sequence) -> None:
-    """``cdk destroy --all`` of an app deployed with the defaults ends DELETE_FAILED at the
-    first regional stack: its load balancer and database have deletion protection, and
-    nothing that holds data is deleted."""
+def test_destroy_is_refused_by_termination_protection(
+    sequence: Sequence, operator: Operator
+) -> None:
+    """``cdk destroy --all`` of an app deployed with the defaults deletes nothing: every stack
+    has termination protection, so CloudFormation refuses the delete and the stack "remains
+    unchanged"; the app keeps serving (services, load balancers, databases, images)."""
     front: State = sequence.reach("front")
     refused: Teardown = sequence.reach("refused")
-    failed = {k: v for k, v in refused.stacks.items() if v[1] == "DELETE_FAILED"}
-    assert failed, refused.stacks
-    assert all(name.startswith(("shop-us-", "shop-eu-")) for name in failed), failed
-    assert "DELETE_FAILED" in refused.output or "failed" in refused.output.lower()
+    assert "cannot be deleted while TerminationProtection is enabled" in refused.output
+    assert refused.before and refused.stacks == refused.before
+    assert not [s for s in refused.stacks.values() if not s[1].endswith("_COMPLETE")]
     for region in REGIONS:
         assert refused.databases[region] == [front.by_region[region].database], region
         assert refused.images[region] >= {"v1"}, region
-        assert refused.load_balancers[region], region
+        assert front.by_region[region].load_balancer_arn in refused.load_balancers[region]
+        ecs = operator.client("ecs", region)
+        services = [
+            arn
+            for cluster in ecs.list_clusters()["clusterArns"]
+            for arn in ecs.list_services(cluster=cluster)["serviceArns"]
+            if "/shop-" in arn
+        ]
+        assert services, region
 
 
 def test_destroy_after_turning_protection_off_keeps_the_data(sequence: Sequence) -> None:
-    """With deletion protection turned off (the guide's two commands per region) the same
+    """With termination and deletion protection turned off (the guide's loop per region) the same
     ``cdk destroy --all`` removes every stack; the writer leaves a final snapshot and the
     repositories stay with their images."""
     front: State = sequence.reach("front")

@@ -40,6 +40,8 @@ MultiRegionApp(
     primary_region=context("primary_region") or "us-east-1",
     secondary_regions=str(context("secondary_regions") or "us-east-2").split(),
     account="123456789012",
+    # A throwaway environment must be destroyable by `cdk destroy --all` alone.
+    termination_protection=not throwaway,
     dns_region=context("dns_region") or "us-west-2",
     service=RegionalServiceProps(
         image=image,
