@@ -116,31 +116,7 @@ def ensure_checkov() -> Path:
     ``.venv``. Idempotent: nothing happens when the pinned version is already installed.
     Not part of :func:`setup` (the install takes a minute): the checkov test calls it.
     """
-    checkov = _bin(CHECKOV_VENV, "checkov")
-    stamp = CHECKOV_VENV / f".installed-{CHECKOV_VERSION}"
-    if checkov.exists() and stamp.exists():
-        return checkov
-    print(f"Installing checkov {CHECKOV_VERSION} into {CHECKOV_VENV.relative_to(ROOT)}", flush=True)
-    uv = ensure_uv()
-    env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
-    env.setdefault("UV_PYTHON_DOWNLOADS", "never")
-    for command in (
-        [str(uv), "venv", "--quiet", "--clear", "--python", sys.executable, str(CHECKOV_VENV)],
-        [
-            str(uv),
-            "pip",
-            "install",
-            "--quiet",
-            "--python",
-            str(_bin(CHECKOV_VENV, "python")),
-            f"checkov=={CHECKOV_VERSION}",
-        ],
-    ):
-        result = subprocess.run(command, cwd=ROOT, env=env)
-        if result.returncode != 0:
-            raise RuntimeError(f"installing checkov {CHECKOV_VERSION} failed ({result.returncode})")
-    stamp.write_text(CHECKOV_VERSION + "\n")
-    return checkov
+    return _ensure_tool("checkov", CHECKOV_VERSION, CHECKOV_VENV, "checkov")
 
 
 AWSCLI_VERSION = "1.46.2"
@@ -156,31 +132,37 @@ def ensure_awscli() -> Path:
     the emulator (``AWS_ENDPOINT_URL``). Idempotent and quick: nothing happens when the pinned
     version is installed (a stamp file says so); the first install takes a few seconds.
     """
-    aws = _bin(AWSCLI_VENV, "aws")
-    stamp = AWSCLI_VENV / f".installed-{AWSCLI_VERSION}"
-    if aws.exists() and stamp.exists():
-        return aws
-    print(f"Installing awscli {AWSCLI_VERSION} into {AWSCLI_VENV.relative_to(ROOT)}", flush=True)
+    return _ensure_tool("awscli", AWSCLI_VERSION, AWSCLI_VENV, "aws")
+
+
+def _ensure_tool(package: str, version: str, venv: Path, command: str) -> Path:
+    """Install ``package==version`` into its own environment ``venv`` with uv, unless a stamp
+    file says it is there; return the environment's ``command``."""
+    tool = _bin(venv, command)
+    stamp = venv / f".installed-{version}"
+    if tool.exists() and stamp.exists():
+        return tool
+    print(f"Installing {package} {version} into {venv.relative_to(ROOT)}", flush=True)
     uv = ensure_uv()
     env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
     env.setdefault("UV_PYTHON_DOWNLOADS", "never")
-    for command in (
-        [str(uv), "venv", "--quiet", "--clear", "--python", sys.executable, str(AWSCLI_VENV)],
+    for step in (
+        [str(uv), "venv", "--quiet", "--clear", "--python", sys.executable, str(venv)],
         [
             str(uv),
             "pip",
             "install",
             "--quiet",
             "--python",
-            str(_bin(AWSCLI_VENV, "python")),
-            f"awscli=={AWSCLI_VERSION}",
+            str(_bin(venv, "python")),
+            f"{package}=={version}",
         ],
     ):
-        result = subprocess.run(command, cwd=ROOT, env=env)
+        result = subprocess.run(step, cwd=ROOT, env=env)
         if result.returncode != 0:
-            raise RuntimeError(f"installing awscli {AWSCLI_VERSION} failed ({result.returncode})")
-    stamp.write_text(AWSCLI_VERSION + "\n")
-    return aws
+            raise RuntimeError(f"installing {package} {version} failed ({result.returncode})")
+    stamp.write_text(version + "\n")
+    return tool
 
 
 #: Where the documentation's browser test looks for a Chromium, in order: Debian's
