@@ -121,8 +121,14 @@ TESTS: dict[str, list[str]] = {
         "tests/unit/test_monitoring.py",
     ],
     "_private/service_props.py": ["tests/unit/test_regional_service.py"],
-    "_private/service_network.py": ["tests/unit/test_regional_service.py"],
-    "_private/service_registry.py": ["tests/unit/test_regional_service.py"],
+    "_private/service_network.py": [
+        "tests/unit/test_mutation_service_network.py",
+        "tests/unit/test_regional_service.py",
+    ],
+    "_private/service_registry.py": [
+        "tests/unit/test_mutation_service_registry.py",
+        "tests/unit/test_regional_service.py",
+    ],
     "_private/service_compute.py": ["tests/unit/test_regional_service.py"],
     "_private/service_load_balancer.py": ["tests/unit/test_regional_service.py"],
     "_private/service_deployment.py": ["tests/unit/test_regional_service.py"],
