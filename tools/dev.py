@@ -153,6 +153,9 @@ def _ensure_tool(package: str, version: str, venv: Path, command: str) -> Path:
             "pip",
             "install",
             "--quiet",
+            # Compiled now: the tests start the tool many times, maybe with
+            # PYTHONDONTWRITEBYTECODE set (the AWS CLI starts in 0.4 s instead of 1 s).
+            "--compile-bytecode",
             "--python",
             str(_bin(venv, "python")),
             f"{package}=={version}",
