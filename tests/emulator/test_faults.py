@@ -109,7 +109,8 @@ def test_a_down_region_drops_its_calls_quickly_and_other_regions_serve(
 
 
 def test_unavailable_mode_answers_503_after_the_bounded_delay(server: EmulatorServer) -> None:
-    server.set_faults(regions_down=["us-east-2"], mode="unavailable", delay_seconds=0.3)
+    delay = 0.5
+    server.set_faults(regions_down=["us-east-2"], mode="unavailable", delay_seconds=delay)
     for service, call in [
         ("ec2", lambda c: c.describe_vpcs()),  # EC2 XML
         ("sts", lambda c: c.get_caller_identity()),  # query XML
@@ -119,8 +120,15 @@ def test_unavailable_mode_answers_503_after_the_bounded_delay(server: EmulatorSe
     ]:
         target = client(server, service, "us-east-2")
         assert_outage(functools.partial(call, target), mode="unavailable")
-    seconds, error = timed(lambda: client(server, "ec2", "us-east-1").describe_vpcs())
-    assert error is None and seconds < 0.3 * 2
+    # The down region answers after the delay, the region that is up without it. The up
+    # region's first EC2 call builds moto's backend for the region (the default VPC and
+    # more), slow on a busy machine and not the fault's doing: time its second call.
+    seconds, error = timed(client(server, "ec2", "us-east-2").describe_vpcs)
+    assert isinstance(error, ClientError) and seconds >= delay
+    healthy = client(server, "ec2", "us-east-1")
+    healthy.describe_vpcs()
+    seconds, error = timed(healthy.describe_vpcs)
+    assert error is None and seconds < delay
 
 
 def test_a_presigned_url_of_a_down_region_is_refused(server: EmulatorServer) -> None:
