@@ -258,3 +258,19 @@ def test_replacing_a_load_balancer_changes_its_readers_keys_only(replaced: str) 
     after = keys(**change[replaced])
     assert after["us-east-1"] == base["us-east-1"] and len(base["us-east-1"]) == 1
     assert after["us-east-2"] != base["us-east-2"] and len(after["us-east-2"]) == 1
+
+
+def test_plain_cfn_resources_of_two_types_keep_their_own_types() -> None:
+    """A plain ``CfnResource`` can be of any type: the key of a VPC made that way reads the
+    VPC's create-only properties even after a plain resource of another type was seen."""
+    (one,) = _stacks("us-east-1")
+    topic = cdk.CfnResource(one, "Topic", type="AWS::SNS::Topic")
+    producer_key(topic)
+
+    def vpc_key(cidr: str) -> str:
+        (stack,) = _stacks("us-east-1")
+        return producer_key(
+            cdk.CfnResource(stack, "Vpc", type="AWS::EC2::VPC", properties={"CidrBlock": cidr})
+        )
+
+    assert vpc_key("10.0.0.0/16") != vpc_key("10.9.0.0/16")

@@ -263,8 +263,11 @@ def _cfn_resource(construct: IConstruct) -> cdk.CfnResource | None:
 
 
 def _type_of(resource: cdk.CfnResource) -> str:
-    """The CloudFormation type of an L1 (asked once per L1 class)."""
+    """The CloudFormation type of an L1 (asked once per generated L1 class; a plain
+    ``CfnResource`` can be of any type, so it is asked each time)."""
     kind = type(resource)
+    if kind is cdk.CfnResource:
+        return resource.cfn_resource_type
     found = _TYPES.get(kind)
     if found is None:
         found = _TYPES[kind] = resource.cfn_resource_type
