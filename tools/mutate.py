@@ -165,7 +165,10 @@ TESTS: dict[str, list[str]] = {
         "tests/unit/test_fail_back.py",
         "tests/unit/test_database_options.py",
     ],
-    "_private/database_options.py": ["tests/unit/test_database_options.py"],
+    "_private/database_options.py": [
+        "tests/unit/test_mutation_database_options.py",
+        "tests/unit/test_database_options.py",
+    ],
     "per_region.py": ["tests/unit/test_mutation_per_region.py", "tests/unit/test_per_region.py"],
     "_private/arns.py": [
         "tests/unit/test_mutation_arns.py",
