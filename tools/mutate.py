@@ -133,7 +133,10 @@ TESTS: dict[str, list[str]] = {
         "tests/unit/test_mutation_service_compute.py",
         "tests/unit/test_regional_service.py",
     ],
-    "_private/service_load_balancer.py": ["tests/unit/test_regional_service.py"],
+    "_private/service_load_balancer.py": [
+        "tests/unit/test_mutation_service_load_balancer.py",
+        "tests/unit/test_regional_service.py",
+    ],
     "_private/service_deployment.py": ["tests/unit/test_regional_service.py"],
     "_private/service_compliance.py": [
         "tests/unit/test_mutation_service_compliance.py",
