@@ -137,7 +137,10 @@ TESTS: dict[str, list[str]] = {
         "tests/unit/test_mutation_service_load_balancer.py",
         "tests/unit/test_regional_service.py",
     ],
-    "_private/service_deployment.py": ["tests/unit/test_regional_service.py"],
+    "_private/service_deployment.py": [
+        "tests/unit/test_mutation_service_deployment.py",
+        "tests/unit/test_regional_service.py",
+    ],
     "_private/service_compliance.py": [
         "tests/unit/test_mutation_service_compliance.py",
         "tests/unit/test_regional_service.py",
@@ -286,6 +289,20 @@ EQUIVALENT: dict[str, dict[tuple[str, str], str]] = {
         ): (
             "the reason of an acknowledged warning: CDK drops the warning by its id and keeps "
             "the reason nowhere (not in the construct's metadata nor the cloud assembly)"
+        ),
+    },
+    "_private/service_deployment.py": {
+        (
+            'service.connections.allow_from(lb.lb_security_group, port, "Load balancer to tasks")',
+            "string 'Load balancer to tasks' -> 'XX' + it",
+        ): (
+            "attaching the service to the blue target group just before already opened the same "
+            "port from the load balancer's group ('Load balancer to target'): CDK keeps one rule "
+            "per peer and port, so this one and its description are dropped"
+        ),
+        ('"AlternateTarget",', "string 'AlternateTarget' -> 'XX' + it"): (
+            "ecs.AlternateTarget uses its id only to name the role it creates when given none, "
+            "and the builder always gives BlueGreenRole"
         ),
     },
     "per_region.py": {('T = TypeVar("T")', "string 'T' -> 'XX' + it"): _TYPEVAR_NAME},
