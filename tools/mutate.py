@@ -120,7 +120,10 @@ TESTS: dict[str, list[str]] = {
         "tests/unit/test_mutation_health_check_alarms.py",
         "tests/unit/test_monitoring.py",
     ],
-    "_private/service_props.py": ["tests/unit/test_regional_service.py"],
+    "_private/service_props.py": [
+        "tests/unit/test_mutation_service_props.py",
+        "tests/unit/test_regional_service.py",
+    ],
     "_private/service_network.py": [
         "tests/unit/test_mutation_service_network.py",
         "tests/unit/test_regional_service.py",
