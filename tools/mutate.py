@@ -162,6 +162,7 @@ TESTS: dict[str, list[str]] = {
         "tests/unit/test_fail_back.py",
     ],
     "database_replica.py": [
+        "tests/unit/test_mutation_database_replica.py",
         "tests/unit/test_replicated_database.py",
         "tests/unit/test_fail_back.py",
         "tests/unit/test_database_options.py",
