@@ -158,6 +158,7 @@ TESTS: dict[str, list[str]] = {
         "tests/unit/test_database_options.py",
     ],
     "regional_database.py": [
+        "tests/unit/test_mutation_regional_database.py",
         "tests/unit/test_replicated_database.py",
         "tests/unit/test_fail_back.py",
     ],
@@ -332,6 +333,12 @@ EQUIVALENT: dict[str, dict[tuple[str, str], str]] = {
             "always given here (_placement asserts the region's key, the library's or the "
             "user's): the flag only says so"
         ),
+    },
+    "regional_database.py": {
+        (
+            'require_cidr("cidr", cidr, min_prefix=8, max_prefix=32)',
+            "constant 32 -> 33",
+        ): "an IPv4 prefix is at most /32: the parser refuses a /33 before the bound is read",
     },
     "per_region.py": {('T = TypeVar("T")', "string 'T' -> 'XX' + it"): _TYPEVAR_NAME},
     "discovery/walk.py": {
