@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 
+from tests.support.images import tagged_manifest
+
 from .conftest import Deployer
 from .test_compat import _alb, _db_resources, _network, _primary_db, _template, _update
 
@@ -134,23 +136,12 @@ def test_a_load_balancer_without_deletion_protection_is_deleted(cfn: Deployer) -
 
 
 # --------------------------------------------------------------------------- retained names
-MANIFEST = {
-    "schemaVersion": 2,
-    "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
-    "config": {
-        "mediaType": "application/vnd.docker.container.image.v1+json",
-        "size": 1,
-        "digest": "sha256:" + "0" * 64,
-    },
-    "layers": [],
-}
 
 
 def push(cfn: Deployer, repository: str, tag: str, region: str = "us-east-1") -> None:
     """PutImage of a small manifest unique to ``tag`` (what ``docker push`` ends with)."""
-    manifest = {**MANIFEST, "annotations": {"tag": tag}}
     cfn.client("ecr", region).put_image(
-        repositoryName=repository, imageManifest=json.dumps(manifest), imageTag=tag
+        repositoryName=repository, imageManifest=tagged_manifest(tag), imageTag=tag
     )
 
 

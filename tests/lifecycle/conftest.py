@@ -24,7 +24,6 @@ anything to standard error: a command inside ``$(...)`` of a ``for`` list cannot
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -38,6 +37,7 @@ import pytest
 
 from multiregion_tap.discovery import Topology, discover
 from tests.support.doc_commands import operator_lines, over, shell_block, shell_env
+from tests.support.images import tagged_manifest
 from tools.emulator import EmulatorServer
 from tools.emulator.deploy import DeployError, bootstrap, run_cdk
 from tools.emulator.server import ACCOUNT
@@ -54,17 +54,6 @@ LATER_DEPLOY = "Every later deploy is"
 DECOMMISSION = "To decommission the app, turn termination protection off"
 ADD_REGION = "*Adding a region* is the first deploy"
 REMOVE_REGION = "*Removing a region*"
-#: A manifest like the one ``docker push`` sends last; ``tag`` makes each image distinct.
-MANIFEST = {
-    "schemaVersion": 2,
-    "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
-    "config": {
-        "mediaType": "application/vnd.docker.container.image.v1+json",
-        "size": 1,
-        "digest": "sha256:" + "0" * 64,
-    },
-    "layers": [],
-}
 
 
 class Operator:
@@ -214,9 +203,8 @@ class Operator:
                 )
             if tag in image_tags(self, region):
                 continue
-            manifest = {**MANIFEST, "annotations": {"tag": tag}}
             ecr.put_image(
-                repositoryName=REPOSITORY, imageManifest=json.dumps(manifest), imageTag=tag
+                repositoryName=REPOSITORY, imageManifest=tagged_manifest(tag), imageTag=tag
             )
 
     def discover(self, regions: tuple[str, ...]) -> Topology:
