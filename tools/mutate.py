@@ -216,6 +216,7 @@ TESTS: dict[str, list[str]] = {
     ],
     "regional_service.py": ["tests/unit/test_regional_service.py"],
     "multi_region_app.py": [
+        "tests/unit/test_mutation_multi_region_app.py",
         "tests/unit/test_multi_region_app.py",
         "tests/unit/test_composition.py",
     ],
