@@ -113,7 +113,10 @@ TESTS: dict[str, list[str]] = {
         "tests/unit/test_private_helpers.py",
         "tests/unit/test_regional_service.py",
     ],
-    "failover_dns.py": ["tests/unit/test_failover_dns.py"],
+    "failover_dns.py": [
+        "tests/unit/test_mutation_failover_dns.py",
+        "tests/unit/test_failover_dns.py",
+    ],
     "cross_region_peering.py": ["tests/unit/test_cross_region_peering.py"],
     "_private/monitoring_shared.py": [
         "tests/unit/test_mutation_monitoring_shared.py",
