@@ -108,7 +108,10 @@ TESTS: dict[str, list[str]] = {
         "tests/unit/test_multi_region_app.py",
         "tests/unit/test_contracts.py",
     ],
-    "_private/compose.py": ["tests/unit/test_composition.py"],
+    "_private/compose.py": [
+        "tests/unit/test_mutation_compose.py",
+        "tests/unit/test_composition.py",
+    ],
     "_private/checkov.py": [
         "tests/unit/test_private_helpers.py",
         "tests/unit/test_regional_service.py",
