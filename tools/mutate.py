@@ -120,7 +120,10 @@ TESTS: dict[str, list[str]] = {
         "tests/unit/test_mutation_failover_dns.py",
         "tests/unit/test_failover_dns.py",
     ],
-    "cross_region_peering.py": ["tests/unit/test_cross_region_peering.py"],
+    "cross_region_peering.py": [
+        "tests/unit/test_mutation_cross_region_peering.py",
+        "tests/unit/test_cross_region_peering.py",
+    ],
     "_private/monitoring_shared.py": [
         "tests/unit/test_mutation_monitoring_shared.py",
         "tests/unit/test_mutation_health_check_alarms.py",
