@@ -327,7 +327,8 @@ class FailoverDns(Construct):
         kind = record_type.value
         # One region left (after a failover): the pair stays a pair, both records on it.
         if len(regions) == 1:
-            regions, load_balancers = regions * 2, load_balancers * 2
+            regions = regions * 2
+            load_balancers = load_balancers * 2
         levels = len(regions) - 1  # number of failover pairs
         records: list[route53.RecordSet] = []
         next_record: route53.RecordSet | None = None
