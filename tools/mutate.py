@@ -162,6 +162,7 @@ TESTS: dict[str, list[str]] = {
         "tests/unit/test_regional_service.py",
     ],
     "replicated_database.py": [
+        "tests/unit/test_mutation_replicated_database.py",
         "tests/unit/test_replicated_database.py",
         "tests/unit/test_fail_back.py",
         "tests/unit/test_database_options.py",
@@ -223,7 +224,10 @@ TESTS: dict[str, list[str]] = {
         "tests/unit/test_mutation_overview_dashboard.py",
         "tests/unit/test_monitoring.py",
     ],
-    "regional_service.py": ["tests/unit/test_regional_service.py"],
+    "regional_service.py": [
+        "tests/unit/test_mutation_regional_service.py",
+        "tests/unit/test_regional_service.py",
+    ],
     "multi_region_app.py": [
         "tests/unit/test_mutation_multi_region_app.py",
         "tests/unit/test_multi_region_app.py",
@@ -349,6 +353,15 @@ EQUIVALENT: dict[str, dict[tuple[str, str], str]] = {
             'require_cidr("cidr", cidr, min_prefix=8, max_prefix=32)',
             "constant 32 -> 33",
         ): "an IPv4 prefix is at most /32: the parser refuses a /33 before the bound is read",
+    },
+    "replicated_database.py": {
+        (
+            'require_cidr(f"allowed_cidrs[{index}]", cidr, min_prefix=8, max_prefix=32)',
+            "constant 32 -> 33",
+        ): (
+            "an IPv4 prefix is at most /32: the parser refuses a /33 before the bound is read "
+            "(the constructor's allowed_cidrs and add_replica's alike)"
+        ),
     },
     "per_region.py": {('T = TypeVar("T")', "string 'T' -> 'XX' + it"): _TYPEVAR_NAME},
     "discovery/walk.py": {
