@@ -363,6 +363,36 @@ EQUIVALENT: dict[str, dict[tuple[str, str], str]] = {
             "(the constructor's allowed_cidrs and add_replica's alike)"
         ),
     },
+    "cross_region_peering.py": {
+        (
+            'require_cidr("cidr", cidr, min_prefix=8, max_prefix=32)',
+            "constant 32 -> 33",
+        ): "an IPv4 prefix is at most /32: the parser refuses a /33 before the bound is read",
+    },
+    "failover_dns.py": {
+        ('protocol = "HTTPS" if https else "HTTP"', "string 'HTTP' -> 'XX' + it"): (
+            "the protocol is then compared with 'HTTPS' only (the listeners' port, the default "
+            "port, the check's type): any other value is HTTP"
+        ),
+        (
+            "for region, lb in zip(regions, load_balancers, strict=True):",
+            "constant True -> False",
+        ): (
+            "regions holds one region per load balancer (built from the same list, in order): "
+            "the lengths are always equal"
+        ),
+        (
+            "ipv4_only = [r for r, d in zip(regions, dualstack, strict=True) if not d]",
+            "constant True -> False",
+        ): (
+            "regions and dualstack both hold one entry per load balancer: the lengths are "
+            "always equal"
+        ),
+        ("load_balancers = load_balancers * 2", "constant 2 -> 3"): (
+            "one region left makes one pair, which reads the load balancers at indexes 0 and 1 "
+            "only (the number of pairs comes from the regions): a third copy is never read"
+        ),
+    },
     "per_region.py": {('T = TypeVar("T")', "string 'T' -> 'XX' + it"): _TYPEVAR_NAME},
     "discovery/walk.py": {
         ('_T = TypeVar("_T")', "string '_T' -> 'XX' + it"): _TYPEVAR_NAME,
