@@ -268,6 +268,25 @@ _PLACED_FIRST = (
     "subnet group and parameter group before the instance): weaker, it still never fails"
 )
 EQUIVALENT: dict[str, dict[tuple[str, str], str]] = {
+    "multi_region_app.py": {
+        ("if account is not None and not is_token(account):", "boolean And -> Or"): (
+            "require_pattern itself lets None and tokens pass: calling it for them as well "
+            "refuses nothing more"
+        ),
+        (
+            'key = (self._account or "(any account)", f"{region}/{stack_name}")',
+            "string '(any account)' -> 'XX' + it",
+        ): (
+            "the placeholder account of an account-agnostic app in the claims' key, never shown: "
+            "any string that no account can be (12 digits, or a token) keeps agnostic apps apart "
+            "from bound ones alike"
+        ),
+        ('artifact.get("displayName", artifact_id),', "string 'displayName' -> 'XX' + it"): (
+            "read only when the App's synth failed on a policy plugin's findings (a Stage's synth "
+            "runs none); a stack at the App's root has its stack name as artifact id, and as "
+            "display name"
+        ),
+    },
     "_private/naming.py": {
         ('allowed: str = "a-zA-Z0-9-"', "string 'a-zA-Z0-9-' -> 'XX' + it"): _XX_IN_CLASS,
         (
