@@ -19,6 +19,7 @@ from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_route53 as route53
+from constructs import Construct
 
 from multiregion_tap import (
     CrossRegionPeeringProps,
@@ -365,6 +366,37 @@ def test_certificates_by_mapping() -> None:
     )
     assert shop.service_for(E1).service_url.startswith("https://")
     assert shop.service_for(E2).service_url.startswith("http://")
+
+
+def _existing_vpc(scope: Construct, region: str) -> ec2.IVpc:
+    return ec2.Vpc.from_vpc_attributes(
+        scope,
+        "Vpc",
+        vpc_id="vpc-0123456789abcdef0",
+        vpc_cidr_block="10.60.0.0/16",
+        availability_zones=[f"{region}a", f"{region}b"],
+        public_subnet_ids=["subnet-pub1", "subnet-pub2"],
+        private_subnet_ids=["subnet-prv1", "subnet-prv2"],
+        private_subnet_route_table_ids=["rtb-prv1", "rtb-prv2"],
+        isolated_subnet_ids=["subnet-iso1", "subnet-iso2"],
+        isolated_subnet_route_table_ids=["rtb-iso1", "rtb-iso2"],
+    )
+
+
+def test_an_existing_vpc() -> None:
+    shop = _app(vpcs=PerRegion(lambda scope, r: _existing_vpc(scope, r) if r == E2 else None))
+    assert shop.service_for(E2).vpc.vpc_id == "vpc-0123456789abcdef0"
+    assert shop.service_for(E2).vpc_cidr == "10.60.0.0/16"
+    assert shop.service_for(E1).vpc_cidr == "10.0.0.0/16"
+
+
+def test_bare_stacks_with_monitoring_and_peering_left_at_their_defaults() -> None:
+    """``monitoring`` and ``peering`` default to True: with ``service=False`` that is no
+    request for them (only props given are refused)."""
+    shop = MultiRegionApp(cdk.App(), "Shop", app_name="shop", service=False)
+    assert shop.services == {} and shop.monitoring == {}
+    assert shop.peering is None and shop.overview_dashboard is None
+    assert [s.stack_name for s in shop.all_stacks] == ["shop-us-east-1", "shop-us-east-2"]
 
 
 # ---------------------------------------------------------------- refusals
