@@ -268,6 +268,12 @@ _PLACED_FIRST = (
     "subnet group and parameter group before the instance): weaker, it still never fails"
 )
 EQUIVALENT: dict[str, dict[tuple[str, str], str]] = {
+    "_private/compose.py": {
+        ("moved = False", "constant False -> True"): (
+            "never read as it is: it is read only under `if database_props is not None:`, which "
+            "sets it from the database's history first"
+        ),
+    },
     "multi_region_app.py": {
         ("if account is not None and not is_token(account):", "boolean And -> Or"): (
             "require_pattern itself lets None and tokens pass: calling it for them as well "
