@@ -166,4 +166,27 @@ def test_cfn_lint_helper_reports_a_broken_template(tmp_path: Path) -> None:
     broken.write_text(
         json.dumps({"Resources": {"Topic": {"Type": "AWS::SNS::Topic", "Properties": {"X": 1}}}})
     )
-    assert "E3002" in cfn_lint_findings([broken])
+    (finding,) = cfn_lint_findings([broken]).splitlines()
+    # cfn-lint's parseable format: file:line:column:end line:end column:rule:message.
+    assert finding.startswith(f"{broken}:1:"), finding
+    assert ":E3002:Additional properties are not allowed ('X' was unexpected)" in finding
+    # The repository's .cfnlintrc.yaml is read: W3010 (a literal availability zone) is off.
+    zone = tmp_path / "zone.json"
+    zone.write_text(
+        json.dumps(
+            {
+                "Resources": {
+                    "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.0.0.0/16"}},
+                    "Subnet": {
+                        "Type": "AWS::EC2::Subnet",
+                        "Properties": {
+                            "VpcId": {"Ref": "Vpc"},
+                            "CidrBlock": "10.0.0.0/24",
+                            "AvailabilityZone": "us-east-1a",
+                        },
+                    },
+                }
+            }
+        )
+    )
+    assert cfn_lint_findings([zone]) == ""

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
-import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -16,29 +16,39 @@ CONFIG = ROOT / ".cfnlintrc.yaml"
 def cfn_lint_findings(paths: Iterable[str | Path]) -> str:
     """cfn-lint's findings (errors and warnings, one per line) for ``paths``: '' when clean.
 
-    Uses the repository's ``.cfnlintrc.yaml`` (each rule it turns off says why).
+    Uses the repository's ``.cfnlintrc.yaml`` (each rule it turns off says why). Runs
+    cfn-lint in this process with the arguments its command line takes (``--config-file
+    .cfnlintrc.yaml --format parseable``), as its ``main`` does, so that a test worker loads
+    cfn-lint and the resource schemas once instead of once per call (about 2.5 s of CPU time
+    per call, with 27 calls in the suite). What cfn-lint logs at WARNING or above counts as a
+    finding, as its stderr did.
     """
+    from cfnlint.config import ConfigMixIn
+    from cfnlint.runner.cli import Runner, get_formatter
+
     files = [str(p) for p in paths]
     assert files, "no template to lint"
-    result = subprocess.run(
-        [
-            str(Path(sys.executable).parent / "cfn-lint"),
-            "--config-file",
-            str(CONFIG),
-            "--format",
-            "parseable",
-            "--",
-            *files,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    findings = (result.stdout + result.stderr).strip()
-    if result.returncode != 0 and not findings:
-        findings = f"cfn-lint exited {result.returncode} without output"
-    return findings
+    logged: list[str] = []
+    handler = _Collect(logged)
+    logger = logging.getLogger("cfnlint")
+    logger.addHandler(handler)
+    try:
+        config = ConfigMixIn(["--config-file", str(CONFIG), "--format", "parseable", "--", *files])
+        runner = Runner(config)
+        matches = sorted(runner.run(), key=lambda m: (m.filename, m.linenumber, m.rule.id))
+        output = get_formatter(config).print_matches(matches, runner.rules, config=config)
+    finally:
+        logger.removeHandler(handler)
+    return "\n".join([*logged, (output or "").strip()]).strip()
+
+
+class _Collect(logging.Handler):
+    def __init__(self, into: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self.into = into
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.into.append(self.format(record))
 
 
 def checkov_report(
