@@ -301,9 +301,8 @@ def compose(
         _require_http1_targets(result.services)
         dns_kwargs = props_kwargs(dns)
         # The DNS health checks request the service's health path unless given another one.
-        path = service_props.health_check_path
-        if dns.health_check_path == "/" and path != "/":
-            dns_kwargs["health_check_path"] = path
+        if dns.health_check_path == "/":
+            dns_kwargs["health_check_path"] = service_props.health_check_path
         # The DNS stack lives outside the primary region (by default in the first secondary
         # region), so moving the records after losing the primary region deploys nothing
         # there. After a failover the superseded primary is out of the records.
