@@ -30,6 +30,41 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "shop"
 
 
+#: Test files that share an expensive session fixture, each group one unit of
+#: ``--dist=loadfile`` (``python3 tools/dev.py test``): a session fixture is built once per
+#: worker that asks for it, so files that share one run on the same worker and build it once.
+#: ``tests/test_project.py`` checks that every file using these fixtures is in its group.
+SHARED_SESSION_FIXTURES: dict[str, tuple[str, ...]] = {
+    # The example deployed to the emulator (tests/integration/conftest.py ``deployment``).
+    "deployment": ("tests/integration/",),
+    # The example synthesized with validation and cdk-nag (``shop_scan`` above), and the
+    # default app scanned by cdk-nag (tests/security/conftest.py ``defaults_scan``).
+    "shop_scan": ("tests/security/", "tests/test_examples.py"),
+}
+
+
+def _shared_scope(path: str) -> str:
+    for group, prefixes in SHARED_SESSION_FIXTURES.items():
+        if path.startswith(prefixes):
+            return f"<files sharing {group}>"
+    return path
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``--dist=loadfile``, with the files of each :data:`SHARED_SESSION_FIXTURES` group as
+    one unit; any other mode is left to pytest-xdist."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class SharedFixtureScheduling(LoadFileScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            return _shared_scope(super()._split_scope(nodeid))
+
+    return SharedFixtureScheduling(config, log)
+
+
 @pytest.fixture
 def snapshot_json(snapshot):  # type: ignore[no-untyped-def]
     """A syrupy snapshot stored as a .json file (use with support.templates.normalize)."""
