@@ -21,6 +21,16 @@ def test_every_mapped_module_and_test_file_exists() -> None:
         assert tests and all((ROOT / t).is_file() for t in tests), (module, tests)
 
 
+def test_every_module_is_mapped_unless_nothing_in_it_can_be_mutated() -> None:
+    unmapped = []
+    for path in sorted(mutate.PACKAGE.rglob("*.py")):
+        module = path.relative_to(mutate.PACKAGE).as_posix()
+        if module not in mutate.TESTS:
+            unmapped.append(module)
+            assert mutate.mutants(path.read_text(encoding="utf-8")) == [], module
+    assert unmapped == ["_private/__init__.py"]  # its docstring only
+
+
 def test_each_mutant_changes_the_module_and_still_parses() -> None:
     source = (mutate.PACKAGE / "_private" / "naming.py").read_text(encoding="utf-8")
     original = ast.dump(ast.parse(source))

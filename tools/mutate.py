@@ -237,6 +237,12 @@ TESTS: dict[str, list[str]] = {
         f"discovery/{name}.py": [*fast, *_DISCOVERY_TESTS]
         for name, fast in _DISCOVERY_FAST_TESTS.items()
     },
+    "__init__.py": ["tests/unit/test_lazy_imports.py", "tests/unit/test_contracts.py"],
+    "discovery/__init__.py": [
+        "tests/unit/test_lazy_imports.py",
+        "tests/unit/test_contracts.py",
+        "tests/unit/test_discovery.py",
+    ],
     "outputs.py": ["tests/unit/test_contracts.py", "tests/unit/test_multi_region_app.py"],
     "errors.py": ["tests/unit/test_contracts.py", "tests/unit/test_private_helpers.py"],
 }

@@ -109,6 +109,23 @@ def test_star_import_version_and_unknown_names() -> None:
         multiregion_tap.Nope  # noqa: B018
 
 
+def test_version_is_the_installed_distributions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``__version__`` is the version pip installed (the distribution ``multiregion-tap``),
+    and ``0+unknown`` when the package runs from a tree nobody installed."""
+    from importlib import metadata
+
+    installed = metadata.version("multiregion-tap")
+    assert installed != "0+unknown"
+    assert multiregion_tap._version() == installed
+    assert multiregion_tap.__version__ == installed
+
+    def not_installed(name: str) -> str:
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(metadata, "version", not_installed)
+    assert multiregion_tap._version() == "0+unknown"
+
+
 # ---------------------------------------------------------------------- discovery's names
 def test_discovery_names_live_under_the_package_and_keep_their_type_hints() -> None:
     for name in discovery.__all__:
