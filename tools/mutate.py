@@ -153,6 +153,10 @@ TESTS: dict[str, list[str]] = {
         "tests/unit/test_mutation_service_deployment.py",
         "tests/unit/test_regional_service.py",
     ],
+    "_private/service_routes.py": [
+        "tests/unit/test_mutation_service_routes.py",
+        "tests/unit/test_service_routes.py",
+    ],
     "_private/service_compliance.py": [
         "tests/unit/test_mutation_service_compliance.py",
         "tests/unit/test_regional_service.py",
