@@ -98,7 +98,8 @@ def _add(built: SimpleNamespace, id: str = "Api", **kwargs: Any) -> elbv2.Applic
         kwargs["path_patterns"] = ["/api/*"]
     if not {"target_groups", "action"} & kwargs.keys():
         kwargs["action"] = _FIXED
-    return built.routes.add(id, **{**args, **kwargs})
+    rule: elbv2.ApplicationListenerRule = built.routes.add(id, **{**args, **kwargs})
+    return rule
 
 
 def _refused(built: SimpleNamespace, id: Any = "Api", **kwargs: Any) -> str:
@@ -148,7 +149,9 @@ def native() -> dict[str, Any]:
 
 def _props(native: dict[str, Any], rule: elbv2.ApplicationListenerRule) -> Any:
     stack: cdk.Stack = native["built"].stack
-    return native["resources"][stack.get_logical_id(rule.node.default_child)]["Properties"]
+    cfn = rule.node.default_child
+    assert isinstance(cfn, elbv2.CfnListenerRule)
+    return native["resources"][stack.get_logical_id(cfn)]["Properties"]
 
 
 def test_each_route_is_a_rule_on_the_production_listener_with_its_conditions_and_action(
