@@ -69,3 +69,14 @@ def synth_with_nag(app: cdk.App) -> NaggedSynth:
         },
         findings=findings,
     )
+
+
+def acknowledged(construct: Any) -> dict[str, str]:
+    """The validation acknowledgments recorded on ``construct`` (rule -> reason), as
+    ``Validations.of(...).acknowledge`` and cdk-nag's suppressions read them: its node's
+    ``aws:cdk:acknowledged-rules`` metadata entries, merged in order."""
+    found: dict[str, str] = {}
+    for m in construct.node.metadata:
+        if m.type == "aws:cdk:acknowledged-rules":
+            found.update(m.data)
+    return found

@@ -20,6 +20,7 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 
 from multiregion_tap import DatabaseReplica, ReplicatedDatabase, ValidationError
 from multiregion_tap import regional_database as module
+from tests.support.nag import acknowledged
 
 ACCOUNT = "123456789012"
 E1, E2 = "us-east-1", "us-east-2"
@@ -111,14 +112,6 @@ def _of_type(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
 def _one(template: dict[str, Any], kind: str) -> tuple[str, dict[str, Any]]:
     ((logical_id, resource),) = _of_type(template, kind).items()
     return logical_id, resource
-
-
-def _acknowledged(construct: Any) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for m in construct.node.metadata:
-        if m.type == "aws:cdk:acknowledged-rules":
-            found.update(m.data)
-    return found
 
 
 @pytest.fixture(scope="module")
@@ -297,13 +290,13 @@ def test_the_outputs(default: Built) -> None:
 
 def test_the_acknowledgments(default: Built, logged: Built) -> None:
     for db in (default.primary, default.replica):
-        acks = _acknowledged(db)
+        acks = acknowledged(db)
         assert acks["AwsSolutions::AwsSolutions-RDS11"] == RDS11
         assert acks["NIST.800.53.R5::NIST.800.53.R5-RDSInBackupPlan"] == BACKUP_PLAN
         assert acks[IAM4] == MONITORING_ROLE
         assert "NIST.800.53.R5::NIST.800.53.R5-CloudWatchLogGroupEncrypted" not in acks
     for db in (logged.primary, logged.replica):
-        acks = _acknowledged(db)
+        acks = acknowledged(db)
         assert "AwsSolutions::AwsSolutions-RDS11" not in acks
         assert IAM4 not in acks
         assert acks["NIST.800.53.R5::NIST.800.53.R5-RDSInBackupPlan"] == BACKUP_PLAN

@@ -32,6 +32,7 @@ from multiregion_tap import (
     ValidationError,
 )
 from multiregion_tap import replicated_database as module
+from tests.support.nag import acknowledged
 
 ACCOUNT = "123456789012"
 E1, E2, W2 = "us-east-1", "us-east-2", "us-west-2"
@@ -137,14 +138,6 @@ def _one(template: dict[str, Any], kind: str) -> tuple[str, dict[str, Any]]:
 
 def _instance(template: dict[str, Any]) -> dict[str, Any]:
     return _one(template, "AWS::RDS::DBInstance")[1]
-
-
-def _acknowledged(construct: Any) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for m in construct.node.metadata:
-        if m.type == "aws:cdk:acknowledged-rules":
-            found.update(m.data)
-    return found
 
 
 @pytest.fixture(scope="module")
@@ -485,11 +478,11 @@ def test_the_secret_and_its_name(default: Built) -> None:
         "Description": "Name of the DB credentials secret (read by the replicas' stacks)",
         "Value": {"Fn::Select": [6, {"Fn::Split": [":", {"Ref": secret_id}]}]},
     }
-    assert _acknowledged(default.primary.database_secret) == {
+    assert acknowledged(default.primary.database_secret) == {
         SMG4: NO_ROTATION,
         ROTATION_ENABLED: NO_ROTATION,
     }
-    assert IAM4 in _acknowledged(default.primary)
+    assert IAM4 in acknowledged(default.primary)
 
 
 def test_the_replica(default: Built) -> None:
@@ -588,7 +581,7 @@ def test_destroyed_with_the_users_key(destroyed: Built) -> None:
     replica = _instance(destroyed.two)["Properties"]
     assert replica["DBInstanceClass"] == "db.r7g.large"
     assert replica["MultiAZ"] is True
-    assert IAM4 not in _acknowledged(primary)
+    assert IAM4 not in acknowledged(primary)
 
 
 def test_the_rotation(destroyed: Built) -> None:
@@ -598,7 +591,7 @@ def test_the_rotation(destroyed: Built) -> None:
     (schedule,) = _of_type(destroyed.one, "AWS::SecretsManager::RotationSchedule").values()
     assert schedule["Properties"]["RotationRules"] == {"ScheduleExpression": "rate(30 days)"}
     assert primary.database_secret is not None
-    assert _acknowledged(primary.database_secret) == {}
+    assert acknowledged(primary.database_secret) == {}
 
 
 def test_the_replicas_classes_and_standby() -> None:
