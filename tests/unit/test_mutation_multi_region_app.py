@@ -340,6 +340,7 @@ _TAKEN = "not name a stack that already exists in this app"
             "got 'Bad_Suffix'",
         ),
         ("x", "nowhere", "region must be an AWS region name such as 'us-east-1', got 'nowhere'"),
+        ("x", "us-east", "region must be an AWS region name such as 'us-east-1', got 'us-east'"),
         ("x", "cn-north-1", "region must be in the partition 'aws', got 'cn-north-1'"),
         (
             "x" * 124,
