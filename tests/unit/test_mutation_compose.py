@@ -693,10 +693,6 @@ def _target_groups(*versions: str | None) -> dict[str, Any]:
     }
 
 
-def test_http1_targets_take_dns() -> None:
-    module._require_http1_targets(_target_groups("HTTP1", None))
-
-
 @pytest.mark.parametrize("version", ["HTTP2", "GRPC"])
 def test_http2_and_grpc_targets_refuse_dns(version: str) -> None:
     with pytest.raises(ValidationError) as caught:
