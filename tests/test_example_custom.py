@@ -15,6 +15,7 @@ import pytest
 
 from tests.conftest import Scan
 from tests.support.lint import cfn_lint_findings, checkov_report
+from tests.support.templates import of_type
 from tools.synth import read_validation_report, synth_app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,12 +33,8 @@ def custom(tmp_path_factory: pytest.TempPathFactory) -> Scan:
     return Scan(assembly=assembly, report=read_validation_report(outdir))
 
 
-def _of_type(template: dict[str, Any], kind: str) -> dict[str, Any]:
-    return {k: v for k, v in template["Resources"].items() if v["Type"] == kind}
-
-
 def _one(template: dict[str, Any], kind: str) -> dict[str, Any]:
-    (resource,) = _of_type(template, kind).values()
+    (resource,) = of_type(template, kind).values()
     return dict(resource["Properties"])
 
 
@@ -102,11 +99,11 @@ def test_each_escape_hatch_is_in_the_templates(custom: Scan) -> None:
         assert providers == {"FARGATE", "FARGATE_SPOT"}
         association = _one(template, "AWS::WAFv2::WebACLAssociation")
         assert f":{region}:" in association["WebACLArn"]
-        rules = _of_type(template, "AWS::ElasticLoadBalancingV2::ListenerRule").values()
+        rules = of_type(template, "AWS::ElasticLoadBalancingV2::ListenerRule").values()
         ping = [r for r in rules if r["Properties"]["Priority"] == 10]
         assert len(ping) == 1
         assert ping[0]["Properties"]["Actions"][0]["Type"] == "fixed-response"
-        listeners = _of_type(template, "AWS::ElasticLoadBalancingV2::Listener").values()
+        listeners = of_type(template, "AWS::ElasticLoadBalancingV2::Listener").values()
         certificates = [
             c["CertificateArn"]
             for listener in listeners
@@ -118,7 +115,7 @@ def test_each_escape_hatch_is_in_the_templates(custom: Scan) -> None:
     primary_db = _one(templates["custom-eu-west-1"], "AWS::RDS::DBInstance")
     assert primary_db["DBSnapshotIdentifier"].endswith(":snapshot:custom-before-move")
     # The database's key, security groups and log groups of each region.
-    replica = _of_type(templates["custom-eu-central-1"], "AWS::RDS::DBInstance")
+    replica = of_type(templates["custom-eu-central-1"], "AWS::RDS::DBInstance")
     ((_, replica_resource),) = replica.items()
     key_id = replica_resource["Properties"]["KmsKeyId"]["Fn::GetAtt"][0]
     assert key_id.startswith("PerRegionstorageencryptionkeyDatabaseKey")
@@ -128,7 +125,7 @@ def test_each_escape_hatch_is_in_the_templates(custom: Scan) -> None:
         template = templates[f"custom-{region}"]
         groups = {
             g["Properties"]["LogGroupName"]: g["Properties"]["RetentionInDays"]
-            for g in _of_type(template, "AWS::Logs::LogGroup").values()
+            for g in of_type(template, "AWS::Logs::LogGroup").values()
             if g["Properties"].get("LogGroupName", "").startswith("/aws/rds/")
         }
         assert groups == {
@@ -136,5 +133,5 @@ def test_each_escape_hatch_is_in_the_templates(custom: Scan) -> None:
             f"/aws/rds/instance/custom-{code}-database/upgrade": 365,
         }
     # The existing VPC in eu-central-1: no VPC created there, one in eu-west-1.
-    assert len(_of_type(templates["custom-eu-west-1"], "AWS::EC2::VPC")) == 1
-    assert _of_type(templates["custom-eu-central-1"], "AWS::EC2::VPC") == {}
+    assert len(of_type(templates["custom-eu-west-1"], "AWS::EC2::VPC")) == 1
+    assert of_type(templates["custom-eu-central-1"], "AWS::EC2::VPC") == {}

@@ -42,6 +42,19 @@ def raw_templates(app: MultiRegionApp | cdk.Stage) -> dict[str, dict[str, Any]]:
     return {stack.stack_name: stack.template for stack in stack_artifacts(app)}
 
 
+def of_type(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
+    """The resources of ``kind`` (``"AWS::RDS::DBInstance"``) in a raw template, by logical id
+    (none in a template without resources, such as a stack beside an existing database)."""
+    return {k: v for k, v in template.get("Resources", {}).items() if v["Type"] == kind}
+
+
+def only_resource(template: dict[str, Any], kind: str) -> tuple[str, dict[str, Any]]:
+    """The one resource of ``kind`` in a raw template and its logical id (fails on none or
+    more than one)."""
+    ((logical_id, resource),) = of_type(template, kind).items()
+    return logical_id, resource
+
+
 def normalize(template: dict[str, Any]) -> dict[str, Any]:
     """Drop what changes without our code changing: asset hashes, bootstrap checks, metadata."""
     result = copy.deepcopy(template)

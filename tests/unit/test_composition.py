@@ -22,7 +22,7 @@ from multiregion_tap import (
 )
 from multiregion_tap._private.producers import _digest, followed, producer_key
 from tests.support.references import read_from_other_stacks, resources_by_logical_id
-from tests.support.templates import raw_templates
+from tests.support.templates import of_type, raw_templates
 
 
 @pytest.fixture(scope="module")
@@ -41,10 +41,6 @@ def shop() -> MultiRegionApp:
 @pytest.fixture(scope="module")
 def templates(shop: MultiRegionApp) -> dict[str, dict[str, Any]]:
     return raw_templates(shop)
-
-
-def _of_type(template: dict[str, Any], kind: str) -> dict[str, Any]:
-    return {k: v for k, v in template["Resources"].items() if v["Type"] == kind}
 
 
 def test_every_stack_and_region(templates: dict[str, dict[str, Any]], shop: MultiRegionApp) -> None:
@@ -82,8 +78,8 @@ def test_a_service_per_region(templates: dict[str, dict[str, Any]], shop: MultiR
 def test_replica_points_at_the_primary_in_the_primary_region(
     templates: dict[str, dict[str, Any]],
 ) -> None:
-    (primary,) = _of_type(templates["shop-us-east-1"], "AWS::RDS::DBInstance").values()
-    (replica,) = _of_type(templates["shop-us-east-2"], "AWS::RDS::DBInstance").values()
+    (primary,) = of_type(templates["shop-us-east-1"], "AWS::RDS::DBInstance").values()
+    (replica,) = of_type(templates["shop-us-east-2"], "AWS::RDS::DBInstance").values()
     assert "SourceDBInstanceIdentifier" not in primary["Properties"]
     assert primary["Properties"]["StorageEncrypted"] is True
     source = json.dumps(replica["Properties"]["SourceDBInstanceIdentifier"])
@@ -93,14 +89,14 @@ def test_replica_points_at_the_primary_in_the_primary_region(
 
 def _database_cidrs(template: dict[str, Any]) -> set[str]:
     """CIDR blocks admitted on the database port, inline or as separate ingress rules."""
-    rules = [r["Properties"] for r in _of_type(template, "AWS::EC2::SecurityGroupIngress").values()]
-    for group in _of_type(template, "AWS::EC2::SecurityGroup").values():
+    rules = [r["Properties"] for r in of_type(template, "AWS::EC2::SecurityGroupIngress").values()]
+    for group in of_type(template, "AWS::EC2::SecurityGroup").values():
         rules.extend(group["Properties"].get("SecurityGroupIngress", []))
     return {r["CidrIp"] for r in rules if r.get("FromPort") == 5432 and "CidrIp" in r}
 
 
 def _container_env(template: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    (task,) = _of_type(template, "AWS::ECS::TaskDefinition").values()
+    (task,) = of_type(template, "AWS::ECS::TaskDefinition").values()
     (container,) = task["Properties"]["ContainerDefinitions"]
     env = {e["Name"]: e["Value"] for e in container.get("Environment", [])}
     secrets = [s["Name"] for s in container.get("Secrets", [])]
@@ -122,7 +118,7 @@ def test_services_get_their_regions_database(templates: dict[str, dict[str, Any]
 def test_database_admits_only_the_regions_service(templates: dict[str, dict[str, Any]]) -> None:
     for stack in ("shop-us-east-1", "shop-us-east-2"):
         template = templates[stack]
-        rules = _of_type(template, "AWS::EC2::SecurityGroupIngress")
+        rules = of_type(template, "AWS::EC2::SecurityGroupIngress")
         db_rules = [r for r in rules.values() if r["Properties"].get("FromPort") == 5432]
         assert db_rules, stack
         for rule in db_rules:
@@ -134,7 +130,7 @@ def test_database_admits_only_the_regions_service(templates: dict[str, dict[str,
 def test_failover_records_point_at_each_regions_load_balancer(
     templates: dict[str, dict[str, Any]], shop: MultiRegionApp
 ) -> None:
-    records = _of_type(templates["shop-dns"], "AWS::Route53::RecordSet")
+    records = of_type(templates["shop-dns"], "AWS::Route53::RecordSet")
     failover = {r["Properties"]["Failover"]: r["Properties"] for r in records.values()}
     assert failover["PRIMARY"]["Name"] == failover["SECONDARY"]["Name"] == "shop.mycompany.com."
     assert failover["PRIMARY"]["Type"] == failover["SECONDARY"]["Type"] == "A"
@@ -142,7 +138,7 @@ def test_failover_records_point_at_each_regions_load_balancer(
     secondary_target = json.dumps(failover["SECONDARY"]["AliasTarget"])
     assert '"Region": "us-east-1"' in primary_target
     assert '"Region": "us-east-2"' in secondary_target
-    checks = _of_type(templates["shop-dns"], "AWS::Route53::HealthCheck")
+    checks = of_type(templates["shop-dns"], "AWS::Route53::HealthCheck")
     paths = {c["Properties"]["HealthCheckConfig"]["ResourcePath"] for c in checks.values()}
     assert paths == {"/health"}  # the service's health check path, passed through
     assert shop.dns is not None and shop.dns.expected_failover_seconds == 150
@@ -160,12 +156,12 @@ def test_monitoring_reuses_the_rollback_alarms(shop: MultiRegionApp) -> None:
 def test_images_replicate_from_the_primary_registry(
     templates: dict[str, dict[str, Any]],
 ) -> None:
-    (config,) = _of_type(templates["shop-us-east-1"], "AWS::ECR::ReplicationConfiguration").values()
+    (config,) = of_type(templates["shop-us-east-1"], "AWS::ECR::ReplicationConfiguration").values()
     destinations = config["Properties"]["ReplicationConfiguration"]["Rules"][0]["Destinations"]
     assert [d["Region"] for d in destinations] == ["us-east-2"]
-    assert not _of_type(templates["shop-us-east-2"], "AWS::ECR::ReplicationConfiguration")
+    assert not of_type(templates["shop-us-east-2"], "AWS::ECR::ReplicationConfiguration")
     for stack in ("shop-us-east-1", "shop-us-east-2"):
-        (repo,) = _of_type(templates[stack], "AWS::ECR::Repository").values()
+        (repo,) = of_type(templates[stack], "AWS::ECR::Repository").values()
         assert repo["Properties"]["RepositoryName"] == "shop/service"
         assert repo["DeletionPolicy"] == "Retain"
 
@@ -212,8 +208,8 @@ def test_promoted_region_gets_a_writable_database(
     promoted_templates = raw_templates(app)
     env, _ = _container_env(promoted_templates["shop-us-east-2"])
     assert env["DATABASE_READ_ONLY"] == "false"
-    before = _of_type(templates["shop-us-east-2"], "AWS::RDS::DBInstance")
-    after = _of_type(promoted_templates["shop-us-east-2"], "AWS::RDS::DBInstance")
+    before = of_type(templates["shop-us-east-2"], "AWS::RDS::DBInstance")
+    after = of_type(promoted_templates["shop-us-east-2"], "AWS::RDS::DBInstance")
     assert list(after) == list(before)  # same logical id: promoted in place
     (promoted,) = after.values()
     (replica,) = before.values()

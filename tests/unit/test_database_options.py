@@ -15,19 +15,15 @@ from aws_cdk import aws_rds as rds
 from multiregion_tap import MultiRegionApp, ReplicatedDatabaseProps, ValidationError
 from tests.support.lint import cfn_lint_findings
 from tests.support.nag import NaggedSynth, app_with_nag, synth_with_nag
-from tests.support.templates import raw_templates
+from tests.support.templates import of_type, raw_templates
 
 ACCOUNT = "123456789012"
 STACKS = ("shop-us-east-1", "shop-us-east-2")
 SNAPSHOT = f"arn:aws:rds:us-east-1:{ACCOUNT}:snapshot:shop-before-move"
 
 
-def _of_type(template: dict[str, Any], kind: str) -> dict[str, Any]:
-    return {k: v for k, v in template["Resources"].items() if v["Type"] == kind}
-
-
 def _db(template: dict[str, Any]) -> dict[str, Any]:
-    (instance,) = _of_type(template, "AWS::RDS::DBInstance").values()
+    (instance,) = of_type(template, "AWS::RDS::DBInstance").values()
     return dict(instance["Properties"])
 
 
@@ -61,7 +57,7 @@ def tuned() -> NaggedSynth:
 def test_every_instance_gets_the_options(tuned: NaggedSynth) -> None:
     for stack in STACKS:
         db = _db(tuned.raw[stack])
-        key_ids = list(_of_type(tuned.raw[stack], "AWS::KMS::Key"))
+        key_ids = list(of_type(tuned.raw[stack], "AWS::KMS::Key"))
         assert db["EnablePerformanceInsights"] is True
         assert db["PerformanceInsightsRetentionPeriod"] == 31
         # Encrypted with the database's key of its own region.
@@ -70,7 +66,7 @@ def test_every_instance_gets_the_options(tuned: NaggedSynth) -> None:
         assert db["PreferredMaintenanceWindow"] == "sun:05:00-sun:06:00"
         assert (db["StorageType"], db["Iops"]) == ("io2", 3000)
         assert db["CACertificateIdentifier"] == "rds-ca-ecc384-g1"
-        (group,) = _of_type(tuned.raw[stack], "AWS::RDS::DBParameterGroup").values()
+        (group,) = of_type(tuned.raw[stack], "AWS::RDS::DBParameterGroup").values()
         assert group["Properties"]["Parameters"] == {
             "log_min_duration_statement": "500",
             "rds.force_ssl": "1",

@@ -27,7 +27,7 @@ from multiregion_tap import (
 )
 from tests.support.lint import cfn_lint_findings
 from tests.support.nag import NaggedSynth, app_with_nag, synth_with_nag
-from tests.support.templates import raw_templates
+from tests.support.templates import of_type, raw_templates
 
 ACCOUNT = "123456789012"
 PRIMARY, SECONDARY = "us-east-1", "us-east-2"
@@ -35,12 +35,8 @@ STACKS = {PRIMARY: "shop-us-east-1", SECONDARY: "shop-us-east-2"}
 KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab"
 
 
-def _of_type(template: dict[str, Any], kind: str) -> dict[str, Any]:
-    return {k: v for k, v in template["Resources"].items() if v["Type"] == kind}
-
-
 def _db(template: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    ((logical_id, instance),) = _of_type(template, "AWS::RDS::DBInstance").items()
+    ((logical_id, instance),) = of_type(template, "AWS::RDS::DBInstance").items()
     return logical_id, instance
 
 
@@ -95,17 +91,17 @@ def everything() -> NaggedSynth:
 def test_every_instance_is_encrypted_with_its_regions_own_key(everything: NaggedSynth) -> None:
     for stack in STACKS.values():
         raw = everything.raw[stack]
-        (key_id,) = (k for k in _of_type(raw, "AWS::KMS::Key") if k.startswith("PerRegion"))
+        (key_id,) = (k for k in of_type(raw, "AWS::KMS::Key") if k.startswith("PerRegion"))
         assert key_id.startswith("PerRegionstorageencryptionkeyDatabaseKey")
         # The library makes no key of its own for the database there.
-        assert not [k for k in _of_type(raw, "AWS::KMS::Key") if "EncryptionKey" in k]
+        assert not [k for k in of_type(raw, "AWS::KMS::Key") if "EncryptionKey" in k]
         _, db = _db(raw)
         assert db["Properties"]["KmsKeyId"] == {"Fn::GetAtt": [key_id, "Arn"]}
         assert db["Properties"]["PerformanceInsightsKMSKeyId"] == {"Fn::GetAtt": [key_id, "Arn"]}
         assert raw["Resources"][key_id]["DeletionPolicy"] == "Retain"
     # The primary's credentials secret uses the key too.
     raw = everything.raw[STACKS[PRIMARY]]
-    (secret,) = _of_type(raw, "AWS::SecretsManager::Secret").values()
+    (secret,) = of_type(raw, "AWS::SecretsManager::Secret").values()
     assert secret["Properties"]["KmsKeyId"]["Fn::GetAtt"][0].startswith("PerRegion")
 
 
@@ -125,9 +121,7 @@ def test_a_region_given_none_keeps_the_librarys_key() -> None:
     assert primary["Properties"]["KmsKeyId"]["Fn::GetAtt"][0].startswith("DatabaseEncryptionKey")
     _, replica = _db(templates[STACKS[SECONDARY]])
     assert replica["Properties"]["KmsKeyId"] == f"arn:aws:kms:{SECONDARY}:{ACCOUNT}:key/{KEY_ID}"
-    assert not [
-        k for k in _of_type(templates[STACKS[SECONDARY]], "AWS::KMS::Key") if "Replica" in k
-    ]
+    assert not [k for k in of_type(templates[STACKS[SECONDARY]], "AWS::KMS::Key") if "Replica" in k]
 
 
 def test_the_defaults_are_unchanged() -> None:
@@ -271,10 +265,10 @@ def test_own_security_groups_are_added_beside_the_librarys(everything: NaggedSyn
         library = groups[0]["Fn::GetAtt"][0]
         assert library.startswith("Database")
         # The service is admitted in the library's group only: the team's group is unchanged.
-        ingress = _of_type(raw, "AWS::EC2::SecurityGroupIngress").values()
+        ingress = of_type(raw, "AWS::EC2::SecurityGroupIngress").values()
         to_db = [r["Properties"] for r in ingress if r["Properties"].get("FromPort") == 5432]
         assert to_db and all(r["GroupId"]["Fn::GetAtt"][0] == library for r in to_db)
-        assert own not in json.dumps(_of_type(raw, "AWS::EC2::SecurityGroupEgress"))
+        assert own not in json.dumps(of_type(raw, "AWS::EC2::SecurityGroupEgress"))
 
 
 @pytest.mark.parametrize(
@@ -359,7 +353,7 @@ def test_instance_props_security_groups_names_the_prop() -> None:
 def _log_groups(raw: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {
         k: v
-        for k, v in _of_type(raw, "AWS::Logs::LogGroup").items()
+        for k, v in of_type(raw, "AWS::Logs::LogGroup").items()
         if v["Properties"].get("LogGroupName", "").startswith("/aws/rds/instance/")
     }
 
@@ -382,8 +376,8 @@ def test_log_groups_with_retention_exist_before_the_instances(everything: Nagged
         assert sorted(db["Properties"]["EnableCloudwatchLogsExports"]) == ["postgresql", "upgrade"]
     # No Lambda-backed LogRetention custom resource anywhere.
     for raw in everything.raw.values():
-        assert not _of_type(raw, "Custom::LogRetention")
-        assert not _of_type(raw, "AWS::Lambda::Function")
+        assert not of_type(raw, "Custom::LogRetention")
+        assert not of_type(raw, "AWS::Lambda::Function")
 
 
 def test_a_throwaway_database_deletes_its_log_groups_and_mysql_gets_its_four() -> None:

@@ -27,7 +27,7 @@ from multiregion_tap import (
 from multiregion_tap._private.database_options import EXISTING_PRIMARY_REFUSED
 from tests.support.lint import cfn_lint_findings
 from tests.support.nag import NaggedSynth, app_with_nag, synth_with_nag
-from tests.support.templates import raw_templates
+from tests.support.templates import of_type, raw_templates
 
 ACCOUNT = "123456789012"
 PRIMARY, SECONDARY = "us-east-1", "us-east-2"
@@ -43,17 +43,13 @@ EXISTING_ARN = {
 ENGINE = rds.DatabaseInstanceEngine.postgres(version=rds.PostgresEngineVersion.VER_17_6)
 
 
-def _of_type(template: dict[str, Any], kind: str) -> dict[str, Any]:
-    return {k: v for k, v in template["Resources"].items() if v["Type"] == kind}
-
-
 def _db(template: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    ((logical_id, instance),) = _of_type(template, "AWS::RDS::DBInstance").items()
+    ((logical_id, instance),) = of_type(template, "AWS::RDS::DBInstance").items()
     return logical_id, instance
 
 
 def _container(template: dict[str, Any]) -> dict[str, Any]:
-    (task,) = _of_type(template, "AWS::ECS::TaskDefinition").values()
+    (task,) = of_type(template, "AWS::ECS::TaskDefinition").values()
     (container,) = task["Properties"]["ContainerDefinitions"]
     return dict(container)
 
@@ -131,8 +127,8 @@ def test_the_primary_region_creates_no_database_of_its_own(nagged: NaggedSynth) 
         "AWS::SecretsManager::Secret",
         "AWS::KMS::Key",
     ):
-        assert not [k for k in _of_type(raw, kind) if k.startswith("Database")], kind
-    assert not [k for k in _of_type(raw, "AWS::EC2::SecurityGroup") if k.startswith("Database")]
+        assert not [k for k in of_type(raw, kind) if k.startswith("Database")], kind
+    assert not [k for k in of_type(raw, "AWS::EC2::SecurityGroup") if k.startswith("Database")]
     outputs = raw["Outputs"]
     assert outputs["DatabaseIdentifier"]["Value"] == IDENTIFIER
     assert outputs["DatabaseEndpoint"]["Value"] == ENDPOINT
@@ -145,7 +141,7 @@ def test_the_service_is_admitted_on_the_existing_instances_groups(nagged: Nagged
     raw = nagged.raw[STACKS[PRIMARY]]
     (rule,) = (
         r["Properties"]
-        for r in _of_type(raw, "AWS::EC2::SecurityGroupIngress").values()
+        for r in of_type(raw, "AWS::EC2::SecurityGroupIngress").values()
         if r["Properties"]["GroupId"] == GROUP
     )
     assert (rule["FromPort"], rule["ToPort"]) == (5432, 5432)
@@ -177,14 +173,14 @@ def test_replicas_replicate_the_existing_arn_with_their_regions_key(nagged: Nagg
     _, replica = _db(raw)
     props = replica["Properties"]
     assert props["SourceDBInstanceIdentifier"] == EXISTING_ARN
-    (key_id,) = (k for k in _of_type(raw, "AWS::KMS::Key") if k.startswith("DatabaseReplica"))
+    (key_id,) = (k for k in of_type(raw, "AWS::KMS::Key") if k.startswith("DatabaseReplica"))
     assert props["KmsKeyId"] == {"Fn::GetAtt": [key_id, "Arn"]}
     assert "StorageEncrypted" not in props  # cfn-lint E3020: KmsKeyId encrypts a replica
     assert props["DBInstanceIdentifier"] == "shop-use2-database"
 
 
 def test_monitoring_watches_the_existing_instance(nagged: NaggedSynth) -> None:
-    alarms = _of_type(nagged.raw[STACKS[PRIMARY]], "AWS::CloudWatch::Alarm").values()
+    alarms = of_type(nagged.raw[STACKS[PRIMARY]], "AWS::CloudWatch::Alarm").values()
     watched = [
         d["Value"]
         for a in alarms
@@ -387,8 +383,8 @@ def test_bad_existing_secrets_are_refused(secret: Any, message: str) -> None:
 def test_a_failover_supersedes_the_existing_primary(failed_over: dict[str, Any]) -> None:
     primary = failed_over[STACKS[PRIMARY]]
     # Nothing of the library's to retain in the primary region: still no instance there.
-    assert not _of_type(primary, "AWS::RDS::DBInstance")
-    (service,) = _of_type(primary, "AWS::ECS::Service").values()
+    assert not of_type(primary, "AWS::RDS::DBInstance")
+    (service,) = of_type(primary, "AWS::ECS::Service").values()
     assert service["Properties"]["DesiredCount"] == 0  # stood down
     assert _env(primary)["DATABASE_READ_ONLY"] == "true"
     _, promoted = _db(failed_over[STACKS[SECONDARY]])
@@ -409,17 +405,17 @@ def test_the_rebuild_makes_a_library_replica_in_the_primary_region(
     assert props["SourceDBInstanceIdentifier"] == {
         "Fn::Sub": "arn:${AWS::Partition}:rds:us-east-2:${AWS::AccountId}:db:shop-use2-database"
     }
-    (key_id,) = (k for k in _of_type(primary, "AWS::KMS::Key") if k.startswith("Database"))
+    (key_id,) = (k for k in of_type(primary, "AWS::KMS::Key") if k.startswith("Database"))
     assert props["KmsKeyId"] == {"Fn::GetAtt": [key_id, "Arn"]}
     # The credentials stay the existing secret's (the replica keeps the master password).
-    assert not _of_type(primary, "AWS::SecretsManager::Secret")
+    assert not of_type(primary, "AWS::SecretsManager::Secret")
     secrets = {s["Name"]: s["ValueFrom"] for s in _container(primary)["Secrets"]}
     assert secrets["DATABASE_USERNAME"] == f"{SECRET_ARN}:username::"
     assert _env(primary)["DATABASE_HOST"] == {"Fn::GetAtt": [logical_id, "Endpoint.Address"]}
     # The ingress moved to the library's group: the existing instance's groups are let go.
     groups = [
         r["Properties"]["GroupId"]
-        for r in _of_type(primary, "AWS::EC2::SecurityGroupIngress").values()
+        for r in of_type(primary, "AWS::EC2::SecurityGroupIngress").values()
     ]
     assert GROUP not in groups
 
@@ -453,6 +449,6 @@ def test_the_guides_existing_primary_snippet_synthesizes_as_shown() -> None:
     namespace: dict[str, Any] = {}
     exec(compile(snippet, "customizing.md[existing primary]", "exec"), namespace)
     templates = raw_templates(namespace["shop"])
-    assert not _of_type(templates[STACKS[PRIMARY]], "AWS::RDS::DBInstance")
+    assert not of_type(templates[STACKS[PRIMARY]], "AWS::RDS::DBInstance")
     _, replica = _db(templates[STACKS[SECONDARY]])
     assert f":rds:{PRIMARY}:" in str(replica["Properties"]["SourceDBInstanceIdentifier"])

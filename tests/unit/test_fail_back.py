@@ -22,7 +22,7 @@ from multiregion_tap import (
     ValidationError,
 )
 from multiregion_tap._private.database_plan import DatabasePlan, parse_history
-from tests.support.templates import raw_templates
+from tests.support.templates import of_type, raw_templates
 
 ACCOUNT = "123456789012"
 E1, E2, W2 = "us-east-1", "us-east-2", "us-west-2"
@@ -41,10 +41,6 @@ EXPECTED = {
     STEPS[3]: (E1, {E2}, [E1, W2]),
     STEPS[4]: (E1, set(), [E1, E2, W2]),
 }
-
-
-def _of_type(template: dict[str, Any], kind: str) -> dict[str, Any]:
-    return {k: v for k, v in template["Resources"].items() if v["Type"] == kind}
 
 
 def _app(history: str, regions: tuple[str, ...] = (E2, W2)) -> dict[str, dict[str, Any]]:
@@ -69,20 +65,20 @@ def steps() -> dict[str, dict[str, dict[str, Any]]]:
 
 
 def _env(template: dict[str, Any]) -> dict[str, Any]:
-    (task,) = _of_type(template, "AWS::ECS::TaskDefinition").values()
+    (task,) = of_type(template, "AWS::ECS::TaskDefinition").values()
     (container,) = task["Properties"]["ContainerDefinitions"]
     return {e["Name"]: e["Value"] for e in container.get("Environment", [])}
 
 
 def _db(template: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    ((logical_id, instance),) = _of_type(template, "AWS::RDS::DBInstance").items()
+    ((logical_id, instance),) = of_type(template, "AWS::RDS::DBInstance").items()
     return logical_id, instance
 
 
 def _dns_order(templates: dict[str, dict[str, Any]]) -> list[str]:
     """The regions of the health checks, in the order of their logical ids (position based:
     the first is the PRIMARY's)."""
-    checks = _of_type(templates["shop-dns"], "AWS::Route53::HealthCheck")
+    checks = of_type(templates["shop-dns"], "AWS::Route53::HealthCheck")
     found = []
     for _, check in sorted(checks.items()):
         fqdn = check["Properties"]["HealthCheckConfig"]["FullyQualifiedDomainName"]
@@ -103,7 +99,7 @@ def test_one_writer_superseded_stood_down_and_out_of_dns(
     assert read_only == {r: "false" if r == writer else "true" for r in (E1, E2, W2)}
     for region in (E1, E2, W2):
         template = templates[f"shop-{region}"]
-        (service,) = _of_type(template, "AWS::ECS::Service").values()
+        (service,) = of_type(template, "AWS::ECS::Service").values()
         assert service["Properties"]["DesiredCount"] == (0 if region in superseded else 2)
         _, db = _db(template)
         retained = (db["DeletionPolicy"], db["UpdateReplacePolicy"])
@@ -113,7 +109,7 @@ def test_one_writer_superseded_stood_down_and_out_of_dns(
         outputs = template["Outputs"]
         assert outputs.get("DatabaseHistory", {}).get("Value", "") == history
     assert sorted(_dns_order(templates)) == sorted(dns)
-    records = _of_type(templates["shop-dns"], "AWS::Route53::RecordSet")
+    records = of_type(templates["shop-dns"], "AWS::Route53::RecordSet")
     primary = [r for r in records.values() if r["Properties"].get("Failover") == "PRIMARY"]
     # The top record's PRIMARY (the first one, by its position-based logical id) is the writer.
     top = sorted(
@@ -141,11 +137,11 @@ def test_rebuild_replaces_the_old_primary_with_a_replica_of_the_writer(
     assert props["KmsKeyId"] == first["Properties"]["KmsKeyId"]
     assert props["MultiAZ"] is True and props["DeletionProtection"] is True
     # The secret stays attached to the region's instance (same logical id: an update).
-    attachments = _of_type(
+    attachments = of_type(
         steps[STEPS[2]]["shop-us-east-1"], "AWS::SecretsManager::SecretTargetAttachment"
     )
     assert list(attachments) == list(
-        _of_type(steps[""]["shop-us-east-1"], "AWS::SecretsManager::SecretTargetAttachment")
+        of_type(steps[""]["shop-us-east-1"], "AWS::SecretsManager::SecretTargetAttachment")
     )
     (attachment,) = attachments.values()
     assert attachment["Properties"]["TargetId"] == {"Ref": logical_id}

@@ -23,7 +23,7 @@ from multiregion_tap import (
     ReplicatedDatabaseProps,
     ValidationError,
 )
-from tests.support.templates import raw_templates
+from tests.support.templates import of_type, raw_templates
 from tools.synth import Assembly, synth_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,10 +31,6 @@ EXAMPLE = ROOT / "examples" / "shop"
 
 #: What the runbook deploys for a failover to us-east-2 (the drill runs the same commands).
 FAILOVER_STACKS = ("shop-us-east-2", "shop-dns")
-
-
-def _of_type(template: dict[str, Any], kind: str) -> dict[str, Any]:
-    return {k: v for k, v in template["Resources"].items() if v["Type"] == kind}
 
 
 def _stack_outputs_read(template: dict[str, Any]) -> set[tuple[str, str]]:
@@ -57,13 +53,13 @@ def _stack_outputs_read(template: dict[str, Any]) -> set[tuple[str, str]]:
 
 
 def _env(template: dict[str, Any]) -> dict[str, str]:
-    (task,) = _of_type(template, "AWS::ECS::TaskDefinition").values()
+    (task,) = of_type(template, "AWS::ECS::TaskDefinition").values()
     (container,) = task["Properties"]["ContainerDefinitions"]
     return {e["Name"]: e["Value"] for e in container.get("Environment", [])}
 
 
 def _db(template: dict[str, Any]) -> dict[str, Any]:
-    (instance,) = _of_type(template, "AWS::RDS::DBInstance").values()
+    (instance,) = of_type(template, "AWS::RDS::DBInstance").values()
     return dict(instance["Properties"])
 
 
@@ -95,12 +91,12 @@ def test_exactly_one_writer(promoted: Assembly) -> None:
 @pytest.mark.slow
 def test_the_superseded_primary_serves_nothing(promoted: Assembly) -> None:
     template = promoted.by_name("shop-us-east-1").template
-    (service,) = _of_type(template, "AWS::ECS::Service").values()
+    (service,) = of_type(template, "AWS::ECS::Service").values()
     assert service["Properties"]["DesiredCount"] == 0
-    (target,) = _of_type(template, "AWS::ApplicationAutoScaling::ScalableTarget").values()
+    (target,) = of_type(template, "AWS::ApplicationAutoScaling::ScalableTarget").values()
     assert (target["Properties"]["MinCapacity"], target["Properties"]["MaxCapacity"]) == (0, 0)
     # The promoted region keeps serving.
-    (other,) = _of_type(promoted.by_name("shop-us-east-2").template, "AWS::ECS::Service").values()
+    (other,) = of_type(promoted.by_name("shop-us-east-2").template, "AWS::ECS::Service").values()
     assert other["Properties"]["DesiredCount"] == 2
 
 
@@ -108,8 +104,8 @@ def test_the_superseded_primary_serves_nothing(promoted: Assembly) -> None:
 def test_dns_sends_the_name_to_the_promoted_region_only(promoted: Assembly) -> None:
     dns = promoted.by_name("shop-dns")
     assert dns.region == "us-east-2"
-    records = _of_type(dns.template, "AWS::Route53::RecordSet")
-    checks = _of_type(dns.template, "AWS::Route53::HealthCheck")
+    records = of_type(dns.template, "AWS::Route53::RecordSet")
+    checks = of_type(dns.template, "AWS::Route53::HealthCheck")
     assert len(checks) == 1
     (check_id,) = checks
     assert "us-east-1" not in json.dumps(checks)
@@ -148,14 +144,14 @@ def test_before_the_failover_the_regions_read_the_primary_as_usual(
     assert credentials.region == "us-east-2"
     assert _stack_outputs_read(credentials.template) == {("shop-us-east-1", "us-east-1")}
     output = credentials.template["Outputs"]["DatabaseSecretName"]["Value"]
-    (parameter,) = _of_type(credentials.template, "AWS::SSM::Parameter").values()
+    (parameter,) = of_type(credentials.template, "AWS::SSM::Parameter").values()
     assert parameter["Properties"]["Value"] == output
     read_only = _env(normal.by_name("shop-us-east-1").template)["DATABASE_READ_ONLY"]
     assert read_only == "false"
     dns = normal.by_name("shop-dns").template
     primary = next(
         r["Properties"]
-        for r in _of_type(dns, "AWS::Route53::RecordSet").values()
+        for r in of_type(dns, "AWS::Route53::RecordSet").values()
         if r["Properties"]["Failover"] == "PRIMARY"
     )
     target = primary["AliasTarget"]["DNSName"]["Fn::Join"][1][1]["Fn::GetStackOutput"]
@@ -200,7 +196,7 @@ def test_three_regions_fail_over_in_order_without_the_old_primary(
     assert {name for name, _ in read} == {"shop-us-east-2", "shop-us-west-2"}
     records = {
         (r["Properties"]["Name"], r["Properties"]["Failover"]): r["Properties"]
-        for r in _of_type(dns, "AWS::Route53::RecordSet").values()
+        for r in of_type(dns, "AWS::Route53::RecordSet").values()
     }
     top = records[("www.mycompany.org.", "PRIMARY")]
     target = top["AliasTarget"]["DNSName"]["Fn::Join"][1][1]["Fn::GetStackOutput"]
@@ -210,7 +206,7 @@ def test_three_regions_fail_over_in_order_without_the_old_primary(
     second = records[("www.mycompany.org.", "SECONDARY")]
     target = second["AliasTarget"]["DNSName"]["Fn::Join"][1][1]["Fn::GetStackOutput"]
     assert target["StackName"] == "shop-us-west-2"
-    assert len(_of_type(dns, "AWS::Route53::HealthCheck")) == 2
+    assert len(of_type(dns, "AWS::Route53::HealthCheck")) == 2
 
 
 # ------------------------------------------------------------------ stand down

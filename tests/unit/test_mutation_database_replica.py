@@ -21,6 +21,7 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from multiregion_tap import DatabaseReplica, PerRegion, ReplicatedDatabase, ValidationError
 from multiregion_tap import database_replica as module
 from multiregion_tap._private.producers import followed
+from tests.support.templates import of_type, only_resource
 
 ACCOUNT = "123456789012"
 E1, E2 = "us-east-1", "us-east-2"
@@ -70,15 +71,6 @@ def _build(
     )
     template = app.synth().get_stack_by_name("Two").template
     return Built(primary, replica, one, two, template)
-
-
-def _of_type(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
-    return {k: v for k, v in template["Resources"].items() if v["Type"] == kind}
-
-
-def _one(template: dict[str, Any], kind: str) -> tuple[str, dict[str, Any]]:
-    ((logical_id, resource),) = _of_type(template, kind).items()
-    return logical_id, resource
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +126,7 @@ def test_the_replica_of_the_primary(default: Built) -> None:
     assert replica.source_region == E1
     assert replica.promoted is False
     assert replica.role == "reader" and replica.read_only is True
-    logical_id, instance = _one(template, "AWS::RDS::DBInstance")
+    logical_id, instance = only_resource(template, "AWS::RDS::DBInstance")
     assert logical_id.startswith("ReplicaInstance")
     props = instance["Properties"]
     assert props["SourceDBInstanceIdentifier"] == {
@@ -154,13 +146,13 @@ def test_the_replica_of_the_primary(default: Built) -> None:
     assert props["DBInstanceIdentifier"] == default.primary._identifier(E2, "")
     (group_id,) = [g["Fn::GetAtt"][0] for g in props["VPCSecurityGroups"]]
     assert group_id.startswith("ReplicaSecurityGroup")
-    pg_id, group = _one(template, "AWS::RDS::DBParameterGroup")
+    pg_id, group = only_resource(template, "AWS::RDS::DBParameterGroup")
     assert pg_id.startswith("ReplicaParameterGroup")
     assert group["Properties"]["Description"] == "Database database replica: TLS required"
     assert group["Properties"]["Parameters"] == {"rds.force_ssl": "1"}
     assert group["DeletionPolicy"] == "Retain"
     assert props["DBParameterGroupName"] == {"Ref": pg_id}
-    key_id, key = _one(template, "AWS::KMS::Key")
+    key_id, key = only_resource(template, "AWS::KMS::Key")
     assert key_id.startswith("ReplicaEncryptionKey")
     assert key["Properties"]["Description"] == "Encrypts the read replica of Database in us-east-2"
     assert key["Properties"]["EnableKeyRotation"] is True
@@ -205,10 +197,10 @@ def test_the_secret_by_the_name_given(destroyed: Built) -> None:
 def test_a_destroyed_replica_with_the_users_key_and_groups(destroyed: Built) -> None:
     template = destroyed.template
     # The user's key (deleted with the stack, as the database is): no key of the library's.
-    key_id, key = _one(template, "AWS::KMS::Key")
+    key_id, key = only_resource(template, "AWS::KMS::Key")
     assert key_id.startswith("PerRegionstorageencryptionkeyUserKey")
     assert key["DeletionPolicy"] == "Delete"
-    _, instance = _one(template, "AWS::RDS::DBInstance")
+    _, instance = only_resource(template, "AWS::RDS::DBInstance")
     props = instance["Properties"]
     assert props["KmsKeyId"] == {"Fn::GetAtt": [key_id, "Arn"]}
     assert props["Port"] == "5433"
@@ -218,10 +210,10 @@ def test_a_destroyed_replica_with_the_users_key_and_groups(destroyed: Built) -> 
     assert destroyed.replica.encryption_key.node.path == (
         "Two/PerRegion-storage_encryption_key/UserKey"
     )
-    _, group = _one(template, "AWS::RDS::DBParameterGroup")
+    _, group = only_resource(template, "AWS::RDS::DBParameterGroup")
     assert group["Properties"]["Parameters"] == {"work_mem": "64MB", "rds.force_ssl": "1"}
     assert group.get("DeletionPolicy", "Delete") == "Delete"
-    logs_ = _of_type(template, "AWS::Logs::LogGroup")
+    logs_ = of_type(template, "AWS::Logs::LogGroup")
     assert logs_
     names = sorted(g["Properties"]["LogGroupName"] for g in logs_.values())
     identifier = destroyed.primary._identifier(E2, "")
@@ -262,7 +254,7 @@ def test_a_replica_after_a_failover(failed_over: Built) -> None:
     assert replica.promoted is True
     assert replica.source_region is None
     assert replica.role == "writer"
-    _, instance = _one(template, "AWS::RDS::DBInstance")
+    _, instance = only_resource(template, "AWS::RDS::DBInstance")
     props = instance["Properties"]
     assert "SourceDBInstanceIdentifier" not in props
     assert "Fn::ImportValue" not in str(props)
@@ -271,7 +263,7 @@ def test_a_replica_after_a_failover(failed_over: Built) -> None:
 
 
 def test_a_replica_of_an_existing_primary(existing: Built) -> None:
-    _, instance = _one(existing.template, "AWS::RDS::DBInstance")
+    _, instance = only_resource(existing.template, "AWS::RDS::DBInstance")
     source = instance["Properties"]["SourceDBInstanceIdentifier"]
     assert "legacy-db" in str(source)
     assert "Fn::ImportValue" not in str(source)
@@ -311,7 +303,7 @@ def test_the_replica_lag_metric(default: Built) -> None:
 def test_a_promoted_replica_of_an_existing_primary() -> None:
     built = _build(dict(history="promote:us-east-2"), existing=True)
     assert built.replica.promoted is True and built.replica.source_region is None
-    _, instance = _one(built.template, "AWS::RDS::DBInstance")
+    _, instance = only_resource(built.template, "AWS::RDS::DBInstance")
     assert "SourceDBInstanceIdentifier" not in instance["Properties"]
     # The source is imported as the primary region's instance, the existing one.
     source = built.replica.node.find_child("Source")

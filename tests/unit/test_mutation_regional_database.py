@@ -21,6 +21,7 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from multiregion_tap import DatabaseReplica, ReplicatedDatabase, ValidationError
 from multiregion_tap import regional_database as module
 from tests.support.nag import acknowledged
+from tests.support.templates import of_type, only_resource
 
 ACCOUNT = "123456789012"
 E1, E2 = "us-east-1", "us-east-2"
@@ -105,15 +106,6 @@ def _build(existing: bool = False, **props: Any) -> Built:
     )
 
 
-def _of_type(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
-    return {k: v for k, v in template["Resources"].items() if v["Type"] == kind}
-
-
-def _one(template: dict[str, Any], kind: str) -> tuple[str, dict[str, Any]]:
-    ((logical_id, resource),) = _of_type(template, kind).items()
-    return logical_id, resource
-
-
 @pytest.fixture(scope="module")
 def default() -> Built:
     return _build()
@@ -147,7 +139,7 @@ def test_the_public_names() -> None:
 
 def test_the_network_and_key(default: Built) -> None:
     for template, prefix in ((default.one, "Database"), (default.two, "Replica")):
-        sg_id, group = _one(template, "AWS::EC2::SecurityGroup")
+        sg_id, group = only_resource(template, "AWS::EC2::SecurityGroup")
         assert sg_id.startswith(f"{prefix}SecurityGroup")
         # No egress: CDK writes its disallow-all rule.
         assert group["Properties"]["SecurityGroupEgress"] == [
@@ -159,9 +151,9 @@ def test_the_network_and_key(default: Built) -> None:
                 "ToPort": 86,
             }
         ]
-        subnet_id, _ = _one(template, "AWS::RDS::DBSubnetGroup")
+        subnet_id, _ = only_resource(template, "AWS::RDS::DBSubnetGroup")
         assert subnet_id.startswith(f"{prefix}SubnetGroup")
-        key_id, key = _one(template, "AWS::KMS::Key")
+        key_id, key = only_resource(template, "AWS::KMS::Key")
         assert key_id.startswith(f"{prefix}EncryptionKey")
         assert key["Properties"]["EnableKeyRotation"] is True
     assert default.replica.security_group is not None
@@ -173,7 +165,7 @@ def _ingress(group: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def test_who_is_admitted(default: Built) -> None:
-    _, group = _one(default.one, "AWS::EC2::SecurityGroup")
+    _, group = only_resource(default.one, "AWS::EC2::SecurityGroup")
     assert _ingress(group) == [
         {
             "CidrIp": "10.1.0.0/16",
@@ -183,11 +175,11 @@ def test_who_is_admitted(default: Built) -> None:
             "ToPort": 5432,
         }
     ]
-    (rule,) = _of_type(default.one, "AWS::EC2::SecurityGroupIngress").values()
+    (rule,) = of_type(default.one, "AWS::EC2::SecurityGroupIngress").values()
     assert rule["Properties"]["SourceSecurityGroupId"] == PEER
     assert rule["Properties"]["Description"] == "Database clients in this region"
     assert rule["Properties"]["FromPort"] == 5432
-    _, group = _one(default.two, "AWS::EC2::SecurityGroup")
+    _, group = only_resource(default.two, "AWS::EC2::SecurityGroup")
     assert _ingress(group) == [
         {
             "CidrIp": "10.2.0.0/16",
@@ -201,10 +193,8 @@ def test_who_is_admitted(default: Built) -> None:
 
 def test_an_existing_primary_admits_on_its_own_groups() -> None:
     built = _build(existing=True)
-    assert _of_type(built.one, "AWS::EC2::SecurityGroup") == {}
-    rules = [
-        r["Properties"] for r in _of_type(built.one, "AWS::EC2::SecurityGroupIngress").values()
-    ]
+    assert of_type(built.one, "AWS::EC2::SecurityGroup") == {}
+    rules = [r["Properties"] for r in of_type(built.one, "AWS::EC2::SecurityGroupIngress").values()]
     assert {r["GroupId"] for r in rules} == {GROUP}
     assert sorted(r["Description"] for r in rules) == [
         "Database clients in 10.1.0.0/16",
@@ -224,12 +214,12 @@ def test_cidr_bounds(default: Built) -> None:
 
 
 def test_a_reader_and_a_writer(default: Built) -> None:
-    _, writer = _one(default.one, "AWS::RDS::DBInstance")
+    _, writer = only_resource(default.one, "AWS::RDS::DBInstance")
     assert writer["Properties"]["StorageEncrypted"] is True
     assert "SourceDBInstanceIdentifier" not in writer["Properties"]
     assert "checkov" not in writer.get("Metadata", {})
     assert writer["DeletionPolicy"] == "Snapshot"
-    _, reader = _one(default.two, "AWS::RDS::DBInstance")
+    _, reader = only_resource(default.two, "AWS::RDS::DBInstance")
     assert "StorageEncrypted" not in reader["Properties"]
     assert "BackupRetentionPeriod" not in reader["Properties"]
     assert reader["Metadata"]["checkov"] == {
@@ -239,11 +229,11 @@ def test_a_reader_and_a_writer(default: Built) -> None:
 
 
 def test_after_the_failover(failed_over: Built) -> None:
-    _, superseded = _one(failed_over.one, "AWS::RDS::DBInstance")
+    _, superseded = only_resource(failed_over.one, "AWS::RDS::DBInstance")
     assert superseded["DeletionPolicy"] == "Retain"
     assert superseded["UpdateReplacePolicy"] == "Retain"
     assert failed_over.primary.role == "superseded"
-    _, writer = _one(failed_over.two, "AWS::RDS::DBInstance")
+    _, writer = only_resource(failed_over.two, "AWS::RDS::DBInstance")
     props = writer["Properties"]
     assert "SourceDBInstanceIdentifier" not in props
     assert "StorageEncrypted" not in props
@@ -263,7 +253,7 @@ def test_after_the_failover(failed_over: Built) -> None:
 
 
 def test_after_the_rebuild(rebuilt: Built) -> None:
-    _, replica = _one(rebuilt.one, "AWS::RDS::DBInstance")
+    _, replica = only_resource(rebuilt.one, "AWS::RDS::DBInstance")
     props = replica["Properties"]
     writer = rebuilt.primary._identifier(E2, "")
     assert props["SourceDBInstanceIdentifier"] == {
@@ -305,13 +295,13 @@ def test_the_acknowledgments(default: Built, logged: Built) -> None:
 
 def test_the_log_groups(default: Built, logged: Built) -> None:
     assert default.replica.log_groups == {}
-    assert _of_type(default.two, "AWS::Logs::LogGroup") == {}
+    assert of_type(default.two, "AWS::Logs::LogGroup") == {}
     for template, db, region in (
         (logged.one, logged.primary, E1),
         (logged.two, logged.replica, E2),
     ):
         identifier = logged.primary._identifier(region, "")
-        groups = _of_type(template, "AWS::Logs::LogGroup")
+        groups = of_type(template, "AWS::Logs::LogGroup")
         assert sorted(groups) == sorted(
             k
             for k in groups
@@ -334,7 +324,7 @@ def test_the_log_groups(default: Built, logged: Built) -> None:
             assert group["Metadata"]["checkov"] == {
                 "skip": [{"id": "CKV_AWS_158", "comment": LOG_SKIP}]
             }
-            assert log_id in str(_one(template, "AWS::RDS::DBInstance")[1]["DependsOn"])
+            assert log_id in str(only_resource(template, "AWS::RDS::DBInstance")[1]["DependsOn"])
         assert set(db.log_groups) == {"postgresql", "upgrade"}
 
 

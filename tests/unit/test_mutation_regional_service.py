@@ -25,16 +25,13 @@ from multiregion_tap.regional_service import (
     RegionalServiceProps,
     default_vpc_cidr,
 )
+from tests.support.templates import of_type
 
 ENV = cdk.Environment(account="123456789012", region="us-east-1")
 
 
-def _of_type(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
-    return {k: v for k, v in template["Resources"].items() if v["Type"] == kind}
-
-
 def _props(template: dict[str, Any], kind: str) -> dict[str, Any]:
-    ((resource),) = _of_type(template, kind).values()
+    ((resource),) = of_type(template, kind).values()
     return dict(resource["Properties"])
 
 
@@ -155,7 +152,7 @@ def test_the_network_defaults(
 ) -> None:
     _, _, template = built
     # Two AZs: a public, a private and an isolated subnet in each.
-    assert len(_of_type(template, "AWS::EC2::Subnet")) == 6
+    assert len(of_type(template, "AWS::EC2::Subnet")) == 6
     lb = _props(template, "AWS::ElasticLoadBalancingV2::LoadBalancer")
     assert lb["Scheme"] == "internet-facing"
     assert lb.get("IpAddressType", "ipv4") == "ipv4"
@@ -189,7 +186,7 @@ def test_the_health_check_and_alarm_defaults(
     built: tuple[RegionalService, RegionalService, dict[str, Any]],
 ) -> None:
     _, _, template = built
-    groups = _of_type(template, "AWS::ElasticLoadBalancingV2::TargetGroup").values()
+    groups = of_type(template, "AWS::ElasticLoadBalancingV2::TargetGroup").values()
     assert len(groups) == 2
     for group in groups:
         props = group["Properties"]
@@ -199,7 +196,7 @@ def test_the_health_check_and_alarm_defaults(
         assert props["Matcher"] == {"HttpCode": "200-399"}
     (alarm,) = [
         a["Properties"]
-        for a in _of_type(template, "AWS::CloudWatch::Alarm").values()
+        for a in of_type(template, "AWS::CloudWatch::Alarm").values()
         if a["Properties"]["AlarmName"] == "One-Service-target-5xx"
     ]
     assert alarm["Threshold"] == 10

@@ -33,6 +33,7 @@ from multiregion_tap import (
 )
 from multiregion_tap import replicated_database as module
 from tests.support.nag import acknowledged
+from tests.support.templates import of_type, only_resource
 
 ACCOUNT = "123456789012"
 E1, E2, W2 = "us-east-1", "us-east-2", "us-west-2"
@@ -127,17 +128,8 @@ def _refused(**props: Any) -> str:
     return str(caught.value)
 
 
-def _of_type(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
-    return {k: v for k, v in template.get("Resources", {}).items() if v["Type"] == kind}
-
-
-def _one(template: dict[str, Any], kind: str) -> tuple[str, dict[str, Any]]:
-    ((logical_id, resource),) = _of_type(template, kind).items()
-    return logical_id, resource
-
-
 def _instance(template: dict[str, Any]) -> dict[str, Any]:
-    return _one(template, "AWS::RDS::DBInstance")[1]
+    return only_resource(template, "AWS::RDS::DBInstance")[1]
 
 
 @pytest.fixture(scope="module")
@@ -443,24 +435,24 @@ def test_the_defaults(default: Built) -> None:
     assert props["DBInstanceIdentifier"].startswith("one-use1-database-")
     assert "SourceDBInstanceIdentifier" not in props
     assert _instance(default.one)["DeletionPolicy"] == "Snapshot"
-    key_id, key = _one(default.one, "AWS::KMS::Key")
+    key_id, key = only_resource(default.one, "AWS::KMS::Key")
     assert key_id.startswith("DatabaseEncryptionKey")
     assert key["Properties"]["Description"] == (
         "Encrypts the Database database and its credentials in us-east-1"
     )
     assert key["DeletionPolicy"] == "Retain"
     assert props["KmsKeyId"] == {"Fn::GetAtt": [key_id, "Arn"]}
-    _, subnets = _one(default.one, "AWS::RDS::DBSubnetGroup")
+    _, subnets = only_resource(default.one, "AWS::RDS::DBSubnetGroup")
     assert subnets["Properties"]["SubnetIds"] == ["subnet-isolated1", "subnet-isolated2"]
-    pg_id, group = _one(default.one, "AWS::RDS::DBParameterGroup")
+    pg_id, group = only_resource(default.one, "AWS::RDS::DBParameterGroup")
     assert pg_id.startswith("DatabaseParameterGroup")
     assert group["Properties"]["Description"] == "Database database: TLS required"
     assert group["DeletionPolicy"] == "Retain"
-    assert not _of_type(default.one, "AWS::SecretsManager::RotationSchedule")
+    assert not of_type(default.one, "AWS::SecretsManager::RotationSchedule")
 
 
 def test_the_secret_and_its_name(default: Built) -> None:
-    secret_id, secret = _one(default.one, "AWS::SecretsManager::Secret")
+    secret_id, secret = only_resource(default.one, "AWS::SecretsManager::Secret")
     assert secret_id.startswith("DatabaseSecret")
     assert default.primary.database_secret is not None
     assert default.primary.database_secret.node.path == "One/Database/Secret"
@@ -509,9 +501,9 @@ def test_the_replica(default: Built) -> None:
             ],
         ]
     }
-    _, group = _one(default.two, "AWS::EC2::SecurityGroup")
+    _, group = only_resource(default.two, "AWS::EC2::SecurityGroup")
     assert [r["CidrIp"] for r in group["Properties"]["SecurityGroupIngress"]] == ["10.0.0.0/8"]
-    _, group = _one(default.one, "AWS::EC2::SecurityGroup")
+    _, group = only_resource(default.one, "AWS::EC2::SecurityGroup")
     assert [r["CidrIp"] for r in group["Properties"]["SecurityGroupIngress"]] == [
         "172.16.0.0/12",
         "192.168.0.0/32",
@@ -571,11 +563,11 @@ def test_destroyed_with_the_users_key(destroyed: Built) -> None:
     assert props["EnablePerformanceInsights"] is True
     assert "MonitoringInterval" not in props
     assert props["KmsKeyId"] == USER_KEY
-    assert not _of_type(destroyed.one, "AWS::KMS::Key")
-    _, subnets = _one(destroyed.one, "AWS::RDS::DBSubnetGroup")
+    assert not of_type(destroyed.one, "AWS::KMS::Key")
+    _, subnets = only_resource(destroyed.one, "AWS::RDS::DBSubnetGroup")
     assert subnets["Properties"]["SubnetIds"] == ["subnet-private1", "subnet-private2"]
     assert subnets["DeletionPolicy"] == "Delete"
-    _, secret = _one(destroyed.one, "AWS::SecretsManager::Secret")
+    _, secret = only_resource(destroyed.one, "AWS::SecretsManager::Secret")
     assert secret["DeletionPolicy"] == "Delete"
     # The replica: the class given to add_replica, Multi-AZ as asked there.
     replica = _instance(destroyed.two)["Properties"]
@@ -588,7 +580,7 @@ def test_the_rotation(destroyed: Built) -> None:
     primary = destroyed.primary
     rotation = primary.node.try_find_child("Rotation")
     assert isinstance(rotation, cdk.aws_secretsmanager.SecretRotation)
-    (schedule,) = _of_type(destroyed.one, "AWS::SecretsManager::RotationSchedule").values()
+    (schedule,) = of_type(destroyed.one, "AWS::SecretsManager::RotationSchedule").values()
     assert schedule["Properties"]["RotationRules"] == {"ScheduleExpression": "rate(30 days)"}
     assert primary.database_secret is not None
     assert acknowledged(primary.database_secret) == {}
@@ -643,8 +635,8 @@ def test_the_replica_of_an_existing_primary(existing: Built) -> None:
     }
     assert props["Port"] == "3307"
     assert props["EnableCloudwatchLogsExports"] == ["audit", "error", "general", "slowquery"]
-    assert not _of_type(existing.one, "AWS::RDS::DBInstance")
-    assert not _of_type(existing.one, "AWS::SecretsManager::Secret")
+    assert not of_type(existing.one, "AWS::RDS::DBInstance")
+    assert not of_type(existing.one, "AWS::SecretsManager::Secret")
     output_id = primary._secret_name_output()
     assert existing.one["Outputs"][output_id]["Value"] == "legacy/db-AbCdEf"
     assert existing.one["Outputs"]["DatabaseSecretArn"]["Value"] == SECRET_ARN

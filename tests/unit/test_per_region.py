@@ -23,7 +23,7 @@ from multiregion_tap import (
     RegionalServiceProps,
     ValidationError,
 )
-from tests.support.templates import raw_templates
+from tests.support.templates import of_type, raw_templates
 
 ACCOUNT = "123456789012"
 E1, E2 = "us-east-1", "us-east-2"
@@ -31,10 +31,6 @@ E1, E2 = "us-east-1", "us-east-2"
 
 def _acl(region: str) -> str:
     return f"arn:aws:wafv2:{region}:{ACCOUNT}:regional/webacl/shop/{region[-1]}"
-
-
-def _of_type(template: dict[str, Any], kind: str) -> dict[str, Any]:
-    return {k: v for k, v in template["Resources"].items() if v["Type"] == kind}
 
 
 def _shop(**kwargs: Any) -> MultiRegionApp:
@@ -84,7 +80,7 @@ def per_region() -> tuple[dict[str, dict[str, Any]], list[tuple[str, str]]]:
 def test_a_mapping_gives_each_region_its_own_value(per_region: Any) -> None:
     templates, _ = per_region
     for region in (E1, E2):
-        (association,) = _of_type(
+        (association,) = of_type(
             templates[f"shop-{region}"], "AWS::WAFv2::WebACLAssociation"
         ).values()
         assert association["Properties"]["WebACLArn"] == _acl(region)
@@ -98,8 +94,8 @@ def test_a_function_creates_the_value_in_each_regions_stack(per_region: Any) -> 
     ]
     for region in (E1, E2):
         template = templates[f"shop-{region}"]
-        (key_id,) = [k for k in _of_type(template, "AWS::KMS::Key") if k.startswith("PerRegion")]
-        groups = _of_type(template, "AWS::Logs::LogGroup").values()
+        (key_id,) = [k for k in of_type(template, "AWS::KMS::Key") if k.startswith("PerRegion")]
+        groups = of_type(template, "AWS::Logs::LogGroup").values()
         assert groups and all(
             g["Properties"]["KmsKeyId"] == {"Fn::GetAtt": [key_id, "Arn"]} for g in groups
         )
@@ -107,16 +103,16 @@ def test_a_function_creates_the_value_in_each_regions_stack(per_region: Any) -> 
 
 def test_an_existing_vpc_in_one_region_is_used_and_peered_with_its_cidr(per_region: Any) -> None:
     templates, _ = per_region
-    assert len(_of_type(templates["shop-us-east-1"], "AWS::EC2::VPC")) == 1
-    assert _of_type(templates["shop-us-east-2"], "AWS::EC2::VPC") == {}
-    routes = _of_type(templates["shop-peering-routes-us-east-2"], "AWS::EC2::Route")
+    assert len(of_type(templates["shop-us-east-1"], "AWS::EC2::VPC")) == 1
+    assert of_type(templates["shop-us-east-2"], "AWS::EC2::VPC") == {}
+    routes = of_type(templates["shop-peering-routes-us-east-2"], "AWS::EC2::Route")
     assert {r["Properties"]["RouteTableId"] for r in routes.values()} == {
         "rtb-prv1",
         "rtb-prv2",
         "rtb-iso1",
         "rtb-iso2",
     }
-    primary_routes = _of_type(templates["shop-peering"], "AWS::EC2::Route").values()
+    primary_routes = of_type(templates["shop-peering"], "AWS::EC2::Route").values()
     assert {r["Properties"]["DestinationCidrBlock"] for r in primary_routes} == {"10.60.0.0/16"}
 
 
@@ -130,9 +126,9 @@ def test_existing_repositories_mean_no_repository_and_no_replication() -> None:
     templates = raw_templates(shop)
     for region in (E1, E2):
         template = templates[f"shop-{region}"]
-        assert _of_type(template, "AWS::ECR::Repository") == {}
-        assert _of_type(template, "AWS::ECR::ReplicationConfiguration") == {}
-        (task,) = _of_type(template, "AWS::ECS::TaskDefinition").values()
+        assert of_type(template, "AWS::ECR::Repository") == {}
+        assert of_type(template, "AWS::ECR::ReplicationConfiguration") == {}
+        (task,) = of_type(template, "AWS::ECS::TaskDefinition").values()
         image = str(task["Properties"]["ContainerDefinitions"][0]["Image"])
         assert f".dkr.ecr.{region}." in image and "team/web" in image
 
@@ -182,7 +178,7 @@ def test_bad_per_region_values_are_refused(kwargs: dict[str, Any], message: str)
 
 def test_none_for_a_region_means_the_created_vpc_with_its_cidr() -> None:
     templates = raw_templates(_shop(vpcs={E2: None}, vpc_cidrs={E2: "10.9.0.0/16"}, peering=False))
-    (vpc,) = _of_type(templates["shop-us-east-2"], "AWS::EC2::VPC").values()
+    (vpc,) = of_type(templates["shop-us-east-2"], "AWS::EC2::VPC").values()
     assert vpc["Properties"]["CidrBlock"] == "10.9.0.0/16"
 
 
@@ -223,12 +219,12 @@ def test_the_guides_per_region_app_synthesizes_as_shown() -> None:
     namespace: dict[str, Any] = {}
     exec(compile(snippet, "customizing.md[per-region app]", "exec"), namespace)
     templates = raw_templates(namespace["shop"])
-    assert _of_type(templates["shop-us-east-2"], "AWS::EC2::VPC") == {}
+    assert of_type(templates["shop-us-east-2"], "AWS::EC2::VPC") == {}
     for region in (E1, E2):
         template = templates[f"shop-{region}"]
-        (association,) = _of_type(template, "AWS::WAFv2::WebACLAssociation").values()
+        (association,) = of_type(template, "AWS::WAFv2::WebACLAssociation").values()
         assert f":{region}:" in association["Properties"]["WebACLArn"]
-        (task,) = _of_type(template, "AWS::ECS::TaskDefinition").values()
+        (task,) = of_type(template, "AWS::ECS::TaskDefinition").values()
         (secret,) = task["Properties"]["ContainerDefinitions"][0]["Secrets"]
         assert secret["Name"] == "API_KEY" and f":{region}:" in str(secret["ValueFrom"])
 
@@ -261,9 +257,9 @@ def test_an_image_per_region_means_no_repository_and_no_replication() -> None:
     templates = raw_templates(shop)
     for region in (E1, E2):
         template = templates[f"shop-{region}"]
-        assert _of_type(template, "AWS::ECR::Repository") == {}
-        assert _of_type(template, "AWS::ECR::ReplicationConfiguration") == {}
-        (task,) = _of_type(template, "AWS::ECS::TaskDefinition").values()
+        assert of_type(template, "AWS::ECR::Repository") == {}
+        assert of_type(template, "AWS::ECR::ReplicationConfiguration") == {}
+        (task,) = of_type(template, "AWS::ECS::TaskDefinition").values()
         assert task["Properties"]["ContainerDefinitions"][0]["Image"] == (
             f"public.ecr.aws/team/web:{region}"
         )

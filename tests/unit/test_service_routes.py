@@ -11,7 +11,7 @@ from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 
 from multiregion_tap import ValidationError
 from multiregion_tap.regional_service import DeploymentMode, RegionalService
-from tests.support.templates import raw_templates
+from tests.support.templates import of_type, raw_templates
 
 RULE = "AWS::ElasticLoadBalancingV2::ListenerRule"
 LISTENER = "AWS::ElasticLoadBalancingV2::Listener"
@@ -29,10 +29,6 @@ def _group(service: RegionalService, id: str) -> elbv2.ApplicationTargetGroup:
     return elbv2.ApplicationTargetGroup(
         service, id, vpc=service.vpc, port=8080, target_type=elbv2.TargetType.IP
     )
-
-
-def _of_type(template: dict[str, Any], kind: str) -> dict[str, Any]:
-    return {k: v for k, v in template["Resources"].items() if v["Type"] == kind}
 
 
 def _synth(app: cdk.App, stack: cdk.Stack, service: RegionalService) -> dict[str, Any]:
@@ -70,7 +66,7 @@ def codedeploy() -> dict[str, Any]:
 
 def _rules(fixture: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Every listener rule's properties by logical id."""
-    return {k: v["Properties"] for k, v in _of_type(fixture["template"], RULE).items()}
+    return {k: v["Properties"] for k, v in of_type(fixture["template"], RULE).items()}
 
 
 def _logical_id(fixture: dict[str, Any], construct: Any) -> str:
@@ -113,7 +109,7 @@ def test_routes_are_rules_on_the_production_listener_with_their_conditions_and_a
     }
     # On the HTTPS listener only: port 80 keeps redirecting every request to HTTPS.
     listeners = {
-        stack.resolve(k): v["Properties"] for k, v in _of_type(native["template"], LISTENER).items()
+        stack.resolve(k): v["Properties"] for k, v in of_type(native["template"], LISTENER).items()
     }
     https = [k for k, v in listeners.items() if v["Port"] == 443]
     assert len(https) == 1 and production == {"Ref": https[0]}
@@ -144,7 +140,7 @@ def test_the_librarys_catch_all_moves_last_and_routes_come_before_it(
 def test_blue_green_still_rewrites_only_the_librarys_rule(native: dict[str, Any]) -> None:
     service: RegionalService = native["service"]
     stack: cdk.Stack = native["stack"]
-    (ecs_service,) = _of_type(native["template"], "AWS::ECS::Service").values()
+    (ecs_service,) = of_type(native["template"], "AWS::ECS::Service").values()
     (lb_config,) = ecs_service["Properties"]["LoadBalancers"]
     assert service.production_rule is not None
     assert lb_config["AdvancedConfiguration"]["ProductionListenerRule"] == stack.resolve(

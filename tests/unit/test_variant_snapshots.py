@@ -17,15 +17,11 @@ from aws_cdk import aws_certificatemanager as acm
 from multiregion_tap import FailoverDnsProps, MultiRegionApp
 from multiregion_tap.regional_service import DeploymentMode, RegionalServiceProps
 from multiregion_tap.replicated_database import ReplicatedDatabaseProps
-from tests.support.templates import normalize, raw_templates
+from tests.support.templates import normalize, of_type, raw_templates
 
 ACCOUNT = "123456789012"
 ALARM = "AWS::CloudWatch::Alarm"
 REGIONS = ("us-east-1", "us-east-2")
-
-
-def _of_type(template: dict[str, Any], kind: str) -> dict[str, Any]:
-    return {k: v for k, v in template["Resources"].items() if v["Type"] == kind}
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +103,7 @@ def test_replica_lag_alarm_only_in_the_replica_regions(
     def lag_alarms(stack: str) -> list[str]:
         return [
             k
-            for k, v in _of_type(three_regions[stack], ALARM).items()
+            for k, v in of_type(three_regions[stack], ALARM).items()
             if v["Properties"].get("MetricName") == "ReplicaLag"
         ]
 
@@ -119,15 +115,15 @@ def test_replica_lag_alarm_only_in_the_replica_regions(
 def test_promoted_region_has_no_source_and_the_other_stays_a_replica(
     promoted: dict[str, dict[str, Any]],
 ) -> None:
-    (db,) = _of_type(promoted["shop-us-east-2"], "AWS::RDS::DBInstance").values()
+    (db,) = of_type(promoted["shop-us-east-2"], "AWS::RDS::DBInstance").values()
     assert "SourceDBInstanceIdentifier" not in db["Properties"]
 
 
 def test_failed_back_has_the_first_layout_under_new_identifiers_and_no_old_reference(
     failed_back: dict[str, dict[str, Any]],
 ) -> None:
-    (writer,) = _of_type(failed_back["shop-us-east-1"], "AWS::RDS::DBInstance").items()
-    (replica,) = _of_type(failed_back["shop-us-east-2"], "AWS::RDS::DBInstance").items()
+    (writer,) = of_type(failed_back["shop-us-east-1"], "AWS::RDS::DBInstance").items()
+    (replica,) = of_type(failed_back["shop-us-east-2"], "AWS::RDS::DBInstance").items()
     # The first deploy's logical ids, new identifiers; the writer is a promoted replica.
     assert writer[0].startswith("DatabaseInstance") and replica[0].startswith(
         "DatabaseReplicaInstance"
@@ -147,7 +143,7 @@ def test_failed_back_has_the_first_layout_under_new_identifiers_and_no_old_refer
         assert failed_back[stack]["Outputs"]["DatabaseHistory"]["Value"] == (
             "promote:us-east-2,rebuild:us-east-1,promote:us-east-1,rebuild:us-east-2"
         )
-        (service,) = _of_type(failed_back[stack], "AWS::ECS::Service").values()
+        (service,) = of_type(failed_back[stack], "AWS::ECS::Service").values()
         assert service["Properties"]["DesiredCount"] == 2
 
 
@@ -160,9 +156,9 @@ def test_code_deploy_https_group_listeners_and_health_checks(
     no request matches (no test listener); Route 53 checks every region over HTTPS."""
     for region in REGIONS:
         template = code_deploy_https[f"shop-{region}"]
-        (service,) = _of_type(template, "AWS::ECS::Service").values()
+        (service,) = of_type(template, "AWS::ECS::Service").values()
         assert service["Properties"]["DeploymentController"] == {"Type": "CODE_DEPLOY"}
-        (group,) = _of_type(template, "AWS::CodeDeploy::DeploymentGroup").values()
+        (group,) = of_type(template, "AWS::CodeDeploy::DeploymentGroup").values()
         props = group["Properties"]
         assert props["DeploymentStyle"] == {
             "DeploymentOption": "WITH_TRAFFIC_CONTROL",
@@ -181,7 +177,7 @@ def test_code_deploy_https_group_listeners_and_health_checks(
 
         listeners = {
             p["Port"]: (k, p)
-            for k, v in _of_type(template, "AWS::ElasticLoadBalancingV2::Listener").items()
+            for k, v in of_type(template, "AWS::ElasticLoadBalancingV2::Listener").items()
             for p in [v["Properties"]]
         }
         assert sorted(listeners) == [80, 443]
@@ -201,7 +197,7 @@ def test_code_deploy_https_group_listeners_and_health_checks(
         assert pair["ProdTrafficRoute"] == {"ListenerArns": [{"Ref": production_id}]}
         assert "TestTrafficRoute" not in pair
         green = pair["TargetGroups"][1]["Name"]["Fn::GetAtt"][0]
-        (rule,) = _of_type(template, "AWS::ElasticLoadBalancingV2::ListenerRule").values()
+        (rule,) = of_type(template, "AWS::ElasticLoadBalancingV2::ListenerRule").values()
         assert rule["Properties"]["ListenerArn"] == {"Ref": production_id}
         assert rule["Properties"]["Actions"] == [
             {"Type": "forward", "TargetGroupArn": {"Ref": green}}
@@ -212,7 +208,7 @@ def test_code_deploy_https_group_listeners_and_health_checks(
 
     checks = [
         v["Properties"]["HealthCheckConfig"]
-        for v in _of_type(code_deploy_https["shop-dns"], "AWS::Route53::HealthCheck").values()
+        for v in of_type(code_deploy_https["shop-dns"], "AWS::Route53::HealthCheck").values()
     ]
     assert len(checks) == len(REGIONS)
     assert {(c["Type"], c["Port"]) for c in checks} == {("HTTPS", 443)}
