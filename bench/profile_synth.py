@@ -50,8 +50,12 @@ def _caller() -> tuple[str, str]:
     return rel, f"{rel}:{frame.f_lineno} ({frame.f_code.co_name})"
 
 
-def count_round_trips() -> tuple[collections.Counter[str], collections.Counter[str], Any]:
-    """Wrap the jsii kernel; return (per module, per call site) counters and an undo."""
+def count_round_trips() -> (
+    tuple[collections.Counter[str], collections.Counter[str], collections.Counter[str], Any]
+):
+    """Wrap the jsii kernel; return (per module, per call site) counters, the seconds spent
+    in round trips per call site (a nested round trip, from a callback, counts in both) and
+    an undo."""
     # The generated bindings call ``jsii.create``/``jsii.invoke``/... (bound methods of the
     # kernel, captured when jsii was imported); jsii itself calls ``kernel.<method>``. Wrap
     # both: each round trip goes through exactly one of them.
@@ -60,6 +64,7 @@ def count_round_trips() -> tuple[collections.Counter[str], collections.Counter[s
 
     per_module: collections.Counter[str] = collections.Counter()
     per_site: collections.Counter[str] = collections.Counter()
+    seconds: collections.Counter[str] = collections.Counter()
     patched: list[tuple[Any, str, Any]] = []
 
     def wrap(name: str, fn: Any) -> Any:
@@ -67,7 +72,11 @@ def count_round_trips() -> tuple[collections.Counter[str], collections.Counter[s
             module, site = _caller()
             per_module[f"{module} [{name}]"] += 1
             per_site[site] += 1
-            return fn(*args, **kwargs)
+            start = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                seconds[site] += time.perf_counter() - start
 
         return wrapper
 
@@ -82,7 +91,7 @@ def count_round_trips() -> tuple[collections.Counter[str], collections.Counter[s
         for owner, name, fn in patched:
             setattr(owner, name, fn)
 
-    return per_module, per_site, undo
+    return per_module, per_site, seconds, undo
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -107,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(app.script.parent))
     os.chdir(app.script.parent)
 
-    per_module, per_site, undo = count_round_trips()
+    per_module, per_site, seconds, undo = count_round_trips()
     profiler = cProfile.Profile()
     start = time.perf_counter()
     profiler.enable()
@@ -128,6 +137,10 @@ def main(argv: list[str] | None = None) -> int:
     print("\nper call site:")
     for key, n in per_site.most_common(args.top):
         print(f"  {n:6d}  {key}")
+    print("\nper call site, by time in round trips (ms):")
+    for key, t in seconds.most_common(args.top):
+        print(f"  {t * 1000:8.1f}  {per_site[key]:5d}  {key}")
+    print(f"  {sum(seconds.values()) * 1000:8.1f}  total (nested round trips counted twice)")
     return 0
 
 

