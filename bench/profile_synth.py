@@ -2,6 +2,7 @@
 """Where does synth time go? Profile one app in-process and count jsii round trips.
 
     .venv/bin/python bench/profile_synth.py [example|handwritten|empty] [--top 25] [--validation]
+    .venv/bin/python bench/profile_synth.py scaling --regions 12
 
 Runs the app script in this process (``runpy``) with every call of jsii's kernel
 (``create``, ``invoke``, ``get``, ``set``, static variants ...) counted and attributed to the
@@ -28,7 +29,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from run import APPS, PYCACHE, app_environment  # noqa: E402
+from run import (  # noqa: E402
+    APPS,
+    PYCACHE,
+    SCALING_APP,
+    SCALING_REGIONS,
+    app_environment,
+    scaling_context,
+)
 
 _KERNEL_METHODS = ("create", "invoke", "get", "set", "sinvoke", "sget", "sset", "ainvoke", "delete")
 _SKIP = ("/jsii/", "/aws_cdk/", "/constructs/", "/typeguard/", "<frozen", "/runpy.py", __file__)
@@ -50,9 +58,9 @@ def _caller() -> tuple[str, str]:
     return rel, f"{rel}:{frame.f_lineno} ({frame.f_code.co_name})"
 
 
-def count_round_trips() -> (
-    tuple[collections.Counter[str], collections.Counter[str], collections.Counter[str], Any]
-):
+def count_round_trips() -> tuple[
+    collections.Counter[str], collections.Counter[str], collections.Counter[str], Any
+]:
     """Wrap the jsii kernel; return (per module, per call site) counters, the seconds spent
     in round trips per call site (a nested round trip, from a callback, counts in both) and
     an undo."""
@@ -96,7 +104,13 @@ def count_round_trips() -> (
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("app", nargs="?", default="example", choices=sorted(APPS))
+    parser.add_argument("app", nargs="?", default="example", choices=[*sorted(APPS), "scaling"])
+    parser.add_argument(
+        "--regions",
+        type=int,
+        default=2,
+        help=f"the scaling app's region count (2 to {len(SCALING_REGIONS)}; default 2)",
+    )
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--validation", action="store_true", help="keep CDK_VALIDATION on")
     parser.add_argument(
@@ -110,9 +124,23 @@ def main(argv: list[str] | None = None) -> int:
         sys.dont_write_bytecode = False
         sys.pycache_prefix = str(PYCACHE)
 
-    app = APPS[args.app]
     outdir = Path(tempfile.mkdtemp(prefix="mrt-profile-"))
-    os.environ.update(app_environment(app, outdir, validation=args.validation))
+    if args.app == "scaling":
+        if not 2 <= args.regions <= len(SCALING_REGIONS):
+            parser.error(f"--regions must be 2 to {len(SCALING_REGIONS)}, got {args.regions}")
+        app = SCALING_APP
+        regions = SCALING_REGIONS[: args.regions]
+        env = app_environment(
+            app,
+            outdir,
+            validation=args.validation,
+            context=scaling_context(regions),
+            extra_env={"BENCH_REGIONS": " ".join(regions)},
+        )
+    else:
+        app = APPS[args.app]
+        env = app_environment(app, outdir, validation=args.validation)
+    os.environ.update(env)
     sys.path.insert(0, str(app.script.parent))
     os.chdir(app.script.parent)
 

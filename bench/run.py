@@ -93,9 +93,10 @@ APPS: dict[str, BenchApp] = {
 
 
 #: Where the benchmark's subprocesses cache compiled bytecode (``PYTHONPYCACHEPREFIX``): a
-#: user's virtualenv has the ``.pyc`` files of aws-cdk-lib, while ``.venv`` here is built
-#: without them and ``tools/dev.py`` sets ``PYTHONDONTWRITEBYTECODE=1``, so without a cache
-#: every process compiles aws-cdk-lib's bindings again (seconds per synth).
+#: user's virtualenv has the ``.pyc`` files of aws-cdk-lib (``tools/dev.py setup`` compiles
+#: ``.venv``'s too), but a virtualenv built without them and PYTHONDONTWRITEBYTECODE set would
+#: compile aws-cdk-lib's bindings again in every process (seconds per synth): the cache
+#: keeps the measurement independent of how ``.venv`` was built.
 PYCACHE = Path(tempfile.gettempdir()) / "multiregion-tap-bench-pycache"
 
 

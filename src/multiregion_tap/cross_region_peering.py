@@ -185,6 +185,7 @@ class CrossRegionPeering(Construct):
         self._route_stacks: dict[str, cdk.Stack] = {}
         self._mesh_stacks: dict[str, cdk.Stack] = {}
         self._routes: dict[str, list[ec2.CfnRoute]] = {r: [] for r in given}
+        self._tables: dict[str, list[tuple[str, str]]] = {}
 
         primary = given[app.primary_region]
         for region in secondaries:
@@ -345,23 +346,35 @@ class CrossRegionPeering(Construct):
         peer_cidr: str,
         connection: ec2.CfnVPCPeeringConnection,
     ) -> None:
-        seen: set[str] = set()
-        for subnet in _subnets(vpc, self._subnet_types):
-            table_id = subnet.route_table.route_table_id
-            if table_id in seen:
-                continue
-            seen.add(table_id)
+        connection_id = connection.ref
+        stack = cdk.Stack.of(scope)
+        for subnet_id, table_id in self._route_tables(region, vpc):
             route = ec2.CfnRoute(
                 scope,
-                f"RouteTo-{peer_region}-{subnet.node.id}",
+                f"RouteTo-{peer_region}-{subnet_id}",
                 route_table_id=table_id,
                 destination_cidr_block=peer_cidr,
-                vpc_peering_connection_id=connection.ref,
+                vpc_peering_connection_id=connection_id,
             )
             # The route table (a regional stack's) and the connection (maybe another
             # stack's): replacing either updates the route (see _private/producers).
-            follow(route, [table_id, connection])
+            follow(route, [table_id, connection], stack=stack)
             self._routes[region].append(route)
+
+    def _route_tables(self, region: str, vpc: ec2.IVpc) -> list[tuple[str, str]]:
+        """The route tables of ``region``'s selected subnets, each once: (the first subnet's
+        construct id, the table's id). Read once per region, not once per peer (a full mesh
+        would ask every VPC for them once per other region)."""
+        found = self._tables.get(region)
+        if found is None:
+            found = self._tables[region] = []
+            seen: set[str] = set()
+            for subnet in _subnets(vpc, self._subnet_types):
+                table_id = subnet.route_table.route_table_id
+                if table_id not in seen:
+                    seen.add(table_id)
+                    found.append((subnet.node.id, table_id))
+        return found
 
 
 def _subnets(vpc: ec2.IVpc, types: Sequence[ec2.SubnetType]) -> list[ec2.ISubnet]:

@@ -124,19 +124,29 @@ _FOLLOWED: dict[str, list[cdk.CfnResource]] = {}
 _CHILDREN: dict[str, cdk.CfnResource | None] = {}
 _STACK_OF: dict[str, cdk.Stack] = {}
 _TYPES: dict[type, str] = {}
+#: The targets of the references a string encodes, by string: a token's string is unique in
+#: the jsii kernel's process and stands for the same token for its life (a route table's id
+#: is read once per peer of its region).
+_TARGETS: dict[str, tuple[IConstruct, ...]] = {}
 
 
-def follow(reader: IConstruct, producers: Iterable[IConstruct | str | None]) -> str | None:
+def follow(
+    reader: IConstruct,
+    producers: Iterable[IConstruct | str | None],
+    *,
+    stack: cdk.Stack | None = None,
+) -> str | None:
     """Make ``reader`` (an L1 resource, or the construct whose default child it is) carry the
     digest of the ``producers`` it reads that live in another stack: constructs, or values
     read from them (``route_table_id``: the resources they reference). ``None`` entries,
     literals, imported constructs and producers of the reader's own stack are skipped (a
-    ``Ref`` in one stack is kept current by CloudFormation). Returns the digest, or ``None``
-    when nothing is carried."""
+    ``Ref`` in one stack is kept current by CloudFormation). ``stack`` is the reader's stack
+    when the caller has it at hand (one round trip less per reader). Returns the digest, or
+    ``None`` when nothing is carried."""
     resource = _cfn_resource(reader)
     if resource is None:
         return None
-    stack = _ref(_stack_of(resource))
+    stack_ref = _ref(stack if stack is not None else _stack_of(resource))
     constructs: list[IConstruct] = []
     for producer in producers:
         if isinstance(producer, str):
@@ -146,7 +156,7 @@ def follow(reader: IConstruct, producers: Iterable[IConstruct | str | None]) -> 
     foreign: dict[str, cdk.CfnResource] = {}
     for producer in constructs:
         cfn = _cfn_resource(producer)
-        if cfn is not None and _ref(_stack_of(cfn)) != stack:
+        if cfn is not None and _ref(_stack_of(cfn)) != stack_ref:
             foreign.setdefault(_ref(cfn), cfn)
     _FOLLOWED[_ref(resource)] = list(foreign.values())
     if not foreign:
@@ -232,9 +242,14 @@ def _references(value: Any, found: list[IConstruct]) -> None:
         for item in value:
             _references(item, found)
     elif isinstance(value, str) and _TOKEN_MARKER in value:
-        for token in cdk.Tokenization.reverse_string(value).tokens:
-            if isinstance(token, cdk.Reference):
-                found.append(token.target)
+        targets = _TARGETS.get(value)
+        if targets is None:
+            targets = _TARGETS[value] = tuple(
+                token.target
+                for token in cdk.Tokenization.reverse_string(value).tokens
+                if isinstance(token, cdk.Reference)
+            )
+        found.extend(targets)
 
 
 def _carry(resource: cdk.CfnResource, key: str) -> None:
