@@ -121,11 +121,16 @@ def markdown(result: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
+    """The command line of ``bench/deploy_waves.py`` (a test parses every line the docs show)."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--write-docs", action="store_true", help=f"update {DOCS_PAGE.name}")
     parser.add_argument("--concurrency", type=int, default=4)
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="mrtap-deploy-waves-") as work:
         result = measure(Path(work), concurrency=args.concurrency)
     block = markdown(result)

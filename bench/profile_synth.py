@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from run import (  # noqa: E402
     APPS,
+    NO_PYCACHE,
     PYCACHE,
     SCALING_APP,
     SCALING_REGIONS,
@@ -102,7 +103,8 @@ def count_round_trips() -> tuple[
     return per_module, per_site, seconds, undo
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
+    """The command line of ``bench/profile_synth.py`` (a test runs the lines the docs show)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("app", nargs="?", default="example", choices=[*sorted(APPS), "scaling"])
     parser.add_argument(
@@ -116,10 +118,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-bytecode-cache",
         action="store_true",
-        help="compile every imported module (as .venv with PYTHONDONTWRITEBYTECODE=1 does)",
+        help="compile every imported module (as a virtualenv built without bytecode, with "
+        "PYTHONDONTWRITEBYTECODE=1)",
     )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
     args = parser.parse_args(argv)
-    if not args.no_bytecode_cache:
+    if args.no_bytecode_cache:
+        # An empty prefix that nothing is written to: every module is compiled.
+        sys.dont_write_bytecode = True
+        sys.pycache_prefix = str(NO_PYCACHE)
+    else:
         # Use (and fill) the benchmark's bytecode cache: compile time is not synth time.
         sys.dont_write_bytecode = False
         sys.pycache_prefix = str(PYCACHE)

@@ -98,6 +98,9 @@ APPS: dict[str, BenchApp] = {
 #: compile aws-cdk-lib's bindings again in every process (seconds per synth): the cache
 #: keeps the measurement independent of how ``.venv`` was built.
 PYCACHE = Path(tempfile.gettempdir()) / "multiregion-tap-bench-pycache"
+#: The bytecode prefix of ``--no-bytecode-cache``: with PYTHONDONTWRITEBYTECODE nothing is
+#: written there, and Python reads ``.pyc`` files only from the prefix when one is set.
+NO_PYCACHE = Path(tempfile.gettempdir()) / "multiregion-tap-bench-no-pycache"
 
 
 def app_environment(
@@ -112,7 +115,9 @@ def app_environment(
     """The environment ``cdk synth`` would give the app: context, outdir, validation switch.
 
     :param bytecode_cache: let Python cache compiled bytecode (in :data:`PYCACHE`), as in a
-        user's virtualenv. ``False`` compiles every module in every process.
+        user's virtualenv. ``False`` compiles every module in every process: the cache
+        prefix is :data:`NO_PYCACHE`, which stays empty, so not even the ``.pyc`` files of
+        ``.venv`` are read.
     :param context: the app's context. Default: the example's (``cdk.json`` and
         ``cdk.context.json`` of ``examples/shop``).
     :param extra_env: more variables for the app (the scaling app's region list).
@@ -123,7 +128,7 @@ def app_environment(
         env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
     else:
         env["PYTHONDONTWRITEBYTECODE"] = "1"
-        env.pop("PYTHONPYCACHEPREFIX", None)
+        env["PYTHONPYCACHEPREFIX"] = str(NO_PYCACHE)
     env["CDK_OUTDIR"] = str(outdir)
     env["CDK_CONTEXT_JSON"] = json.dumps(app_context(EXAMPLE_DIR) if context is None else context)
     env.update(extra_env or {})
@@ -910,7 +915,8 @@ def _shown_argv(argv: Sequence[str]) -> list[str]:
     return shown
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
+    """The command line of ``bench/run.py`` (a test parses every line the docs show)."""
     parser = argparse.ArgumentParser(description="Synth benchmark of multiregion-tap.")
     parser.add_argument("--repetitions", type=int, default=5, help="per app and mode (5)")
     parser.add_argument("--quick", action="store_true", help="2 repetitions")
@@ -923,8 +929,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-bytecode-cache",
         action="store_true",
-        help="compile every module in every process (PYTHONDONTWRITEBYTECODE=1, as .venv "
-        "under tools/dev.py); default: cache bytecode like a user's virtualenv",
+        help="compile every module in every process (PYTHONDONTWRITEBYTECODE=1, as a "
+        "virtualenv built without bytecode); default: cache bytecode like a user's virtualenv",
     )
     parser.add_argument(
         "--scaling",
@@ -951,6 +957,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--write-docs", action="store_true", help=f"update {DOCS_PAGE.relative_to(ROOT)}"
     )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
     args = parser.parse_args(argv)
 
     apps = [a.strip() for a in args.apps.split(",") if a.strip()]

@@ -9,12 +9,17 @@ counts are exact.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import io
 import json
 import os
+import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -237,3 +242,121 @@ def test_deploy_waves_reads_the_waves_from_the_manifest_and_renders_them(tmp_pat
     assert "| 1 | `a` | 5.2 s |" in text and "| 2 | `b`, `c` | 2.0 s |" in text
     assert "All waves: 7.2 s." in text
     assert text.startswith(waves.BEGIN) and text.rstrip().endswith(waves.END)  # type: ignore[attr-defined]
+
+
+#: The pages that show the benchmark's commands.
+BENCH_PAGES = (
+    ROOT / "docs" / "guides" / "performance.md",
+    ROOT / "bench" / "README.md",
+    ROOT / "README.md",
+)
+_BENCH_COMMAND = re.compile(
+    r"PATH=\$PWD/\.venv/bin:\$PATH \.venv/bin/python (bench/[a-z_]+\.py)([^`\n#]*)"
+)
+
+
+def documented_bench_commands() -> list[tuple[str, str, tuple[str, ...]]]:
+    """``(page, script, arguments)`` of every bench command line (or inline command) the
+    pages show, each once per page."""
+    found = set()
+    for page in BENCH_PAGES:
+        for match in _BENCH_COMMAND.finditer(page.read_text()):
+            script, argv = match.group(1), tuple(shlex.split(match.group(2)))
+            found.add((page.relative_to(ROOT).as_posix(), script, argv))
+    return sorted(found)
+
+
+BENCH_COMMANDS = documented_bench_commands()
+
+
+def _load_script(relative: str) -> ModuleType:
+    path = ROOT / relative
+    spec = importlib.util.spec_from_file_location(f"mrt_{path.stem}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_pages_show_every_bench_script() -> None:
+    assert {script for _, script, _ in BENCH_COMMANDS} == {
+        "bench/run.py",
+        "bench/profile_synth.py",
+        "bench/deploy_waves.py",
+    }
+    assert {page for page, _, _ in BENCH_COMMANDS} == {
+        "docs/guides/performance.md",
+        "bench/README.md",
+        "README.md",
+    }
+
+
+@pytest.mark.parametrize(
+    ("page", "script", "argv"),
+    BENCH_COMMANDS,
+    ids=[f"{page}:{script} {shlex.join(argv)}".strip() for page, script, argv in BENCH_COMMANDS],
+)
+def test_every_documented_bench_command_parses(
+    page: str, script: str, argv: tuple[str, ...]
+) -> None:
+    """Each line's options are the script's (the runs themselves are too slow for the suite,
+    or rewrite the guide: the smoke test above runs bench/run.py's code paths)."""
+    parser = _load_script(script).build_parser()
+    errors = io.StringIO()
+    with contextlib.redirect_stderr(errors):
+        try:
+            parser.parse_args(list(argv))
+        except SystemExit:
+            pytest.fail(f"{page}: `{script} {shlex.join(argv)}` is refused: {errors.getvalue()}")
+
+
+@pytest.mark.slow
+def test_the_documented_profile_commands_run() -> None:
+    """The profiler's lines of the pages, as written (through ``/bin/sh`` at the repository's
+    root, ``.venv`` first on PATH): each profiles its app and reports the round trips."""
+    lines = sorted(
+        {
+            f"PATH=$PWD/.venv/bin:$PATH .venv/bin/python {script} {shlex.join(argv)}".strip()
+            for _, script, argv in BENCH_COMMANDS
+            if script == "bench/profile_synth.py"
+        }
+    )
+    assert len(lines) == 2, lines
+    for line in lines:
+        result = subprocess.run(
+            ["/bin/sh", "-c", line],
+            cwd=ROOT,
+            env=_env(),
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert result.returncode == 0, f"{line}:\n{result.stderr[-3000:]}"
+        app = shlex.split(line)[3]
+        assert f"in-process run of {app}:" in result.stdout, line
+        trips = re.search(r"^jsii round trips: (\d+)$", result.stdout, re.M)
+        assert trips is not None and int(trips.group(1)) > 1000, line
+        assert "per call site, by time in round trips (ms):" in result.stdout, line
+
+
+@pytest.mark.parametrize("cache", [True, False])
+def test_the_bytecode_setting_decides_where_python_reads_bytecode(cache: bool) -> None:
+    """With the cache, the app's processes read and write ``.pyc`` files in the bench's own
+    prefix; without it, in an empty prefix they never write, so every module is compiled
+    (the ``.pyc`` files ``tools/dev.py setup`` compiled into ``.venv`` are not read)."""
+    bench = _load_script("bench/run.py")
+    env = bench.app_environment(bench.APPS["empty"], ROOT, validation=False, bytecode_cache=cache)
+    probe = (
+        "import importlib.util, json, sys; spec = importlib.util.find_spec('aws_cdk'); "
+        "print(json.dumps([spec.cached, sys.dont_write_bytecode]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60
+    )
+    cached, dont_write = json.loads(result.stdout)
+    prefix = bench.PYCACHE if cache else bench.NO_PYCACHE
+    assert Path(cached).is_relative_to(prefix)
+    assert dont_write is not cache
+    if not cache:
+        assert not Path(cached).exists()
