@@ -11,7 +11,6 @@ import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
-from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
 
 from ._private.monitoring_checks import require_emails, require_https_urls
@@ -96,6 +95,9 @@ class AlarmTopic(Construct):
                 },
             )
         )
+        if emails or urls:
+            # Imported here: only a topic with subscribers needs the module.
+            from aws_cdk import aws_sns_subscriptions as subscriptions
         for email in emails:
             self._topic.add_subscription(subscriptions.EmailSubscription(email))
         for url in urls:

@@ -10,12 +10,10 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aws_cdk as cdk
-from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_cloudwatch as cloudwatch
-from aws_cdk import aws_codedeploy as codedeploy
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_ecs as ecs
@@ -24,8 +22,12 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
-from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
+
+if TYPE_CHECKING:  # annotations only; imported where a construct creates one
+    from aws_cdk import aws_certificatemanager as acm
+    from aws_cdk import aws_codedeploy as codedeploy
+    from aws_cdk import aws_wafv2 as wafv2
 
 from ._private.service_checks import region_vpc_cidr_block, vpc_cidr_block
 from ._private.service_compliance import acknowledge_findings, skip_checkov_checks

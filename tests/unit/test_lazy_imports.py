@@ -63,6 +63,40 @@ def test_cli_module_and_package_names_stay_light() -> None:
     assert probe("multiregion_tap", touch=light)["loaded"] == []
 
 
+#: aws-cdk-lib modules that only some configurations use: a certificate (an HTTPS listener),
+#: CodeDeploy mode, a web ACL, alarm subscribers. The package names them in annotations
+#: only; the code that creates one imports its module then (only import what is used).
+ON_DEMAND = (
+    "aws_cdk.aws_certificatemanager",
+    "aws_cdk.aws_codedeploy",
+    "aws_cdk.aws_sns_subscriptions",
+    "aws_cdk.aws_wafv2",
+)
+#: Every public name, then the default two-region app built (not synthesized).
+DEFAULT_APP = """
+import aws_cdk as cdk
+import multiregion_tap
+for name in multiregion_tap.__all__:
+    getattr(multiregion_tap, name)
+multiregion_tap.MultiRegionApp(cdk.App(), "App", app_name="lazy", primary_region="us-east-1",
+    secondary_regions=["us-east-2"], account="123456789012", database=True)
+"""
+
+
+def test_modules_only_some_configurations_use_load_only_with_them() -> None:
+    probe = DEFAULT_APP + (
+        f"print(json.dumps(sorted(m for m in {ON_DEMAND!r} if m in sys.modules)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", "import json, sys\n" + probe],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert json.loads(result.stdout.splitlines()[-1]) == []
+
+
 # ---------------------------------------------------------------------- the lazy package
 def _type_checking_imports() -> dict[str, str]:
     """Name -> module of the ``if TYPE_CHECKING:`` imports of the package ``__init__``."""

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aws_cdk as cdk
-from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_ssm as ssm
+
+if TYPE_CHECKING:  # annotations only
+    from aws_cdk import aws_certificatemanager as acm
 
 from ..cross_region_peering import CrossRegionPeering, CrossRegionPeeringProps, PeeredVpc
 from ..failover_dns import FailoverDns, FailoverDnsProps

@@ -10,16 +10,18 @@ and :func:`code_deploy_appspec`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
-from aws_cdk import aws_codedeploy as codedeploy
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_iam as iam
 from constructs import Construct
+
+if TYPE_CHECKING:  # annotations only; imported where a construct creates one
+    from aws_cdk import aws_codedeploy as codedeploy
 
 from . import naming
 from .service_dependencies import drop_depends_on
@@ -227,6 +229,10 @@ def attach_deployment(
             container_name=container_name, container_port=settings.container_port
         ).attach_to_application_target_group(lb.blue)
         service.connections.allow_from(lb.lb_security_group, port, "Load balancer to tasks")
+        # Imported here: only CodeDeploy mode needs the module (an app with native
+        # blue/green deployments does not load it).
+        from aws_cdk import aws_codedeploy as codedeploy
+
         group = codedeploy.EcsDeploymentGroup(
             scope,
             "DeploymentGroup",

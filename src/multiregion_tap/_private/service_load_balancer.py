@@ -10,14 +10,16 @@ and green target groups, the listeners and (ECS-native modes) the listener rules
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_s3 as s3
-from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
+
+if TYPE_CHECKING:  # annotations only; imported where a construct creates one
+    from aws_cdk import aws_wafv2 as wafv2
 
 from .service_network import Network
 from .service_options import merged
@@ -302,6 +304,9 @@ def associate_web_acl(
     """``WebAclAssociation`` of the load balancer with ``web_acl_arn``, when given."""
     if settings.web_acl_arn is None:
         return None
+    # Imported here: only a service with a web ACL needs the module.
+    from aws_cdk import aws_wafv2 as wafv2
+
     return wafv2.CfnWebACLAssociation(
         scope,
         "WebAclAssociation",

@@ -19,11 +19,9 @@ import enum
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aws_cdk as cdk
-from aws_cdk import aws_certificatemanager as acm
-from aws_cdk import aws_codedeploy as codedeploy
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_ecs as ecs
@@ -31,6 +29,10 @@ from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
+
+if TYPE_CHECKING:  # annotations only; imported where a construct creates one
+    from aws_cdk import aws_certificatemanager as acm
+    from aws_cdk import aws_codedeploy as codedeploy
 
 from .app_context import app_of
 from .arns import require_regional_arn, require_regional_resource
