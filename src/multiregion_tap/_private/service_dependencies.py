@@ -19,21 +19,26 @@ class _DependsOnWithout:
 
     def __init__(self, resource: cdk.CfnResource, without: Sequence[cdk.CfnResource]) -> None:
         self._resource = resource
-        self._without = frozenset(r.node.path for r in without)
+        self._without = frozenset(_object_id(r) for r in without)
 
     def produce(self) -> list[str] | None:
         stack = cdk.Stack.of(self._resource)
-        stack_path = stack.node.path
         ids: set[str] = set()
         for dependency in self._resource.obtain_dependencies():
             if not isinstance(dependency, cdk.CfnResource):
                 continue
-            if dependency.node.path in self._without:
+            if _object_id(dependency) in self._without:
                 continue
-            if cdk.Stack.of(dependency).node.path != stack_path:
+            if _object_id(cdk.Stack.of(dependency)) != _object_id(stack):
                 continue
             ids.add(stack.resolve(stack.get_logical_id(dependency)))
         return sorted(ids) or None
+
+
+def _object_id(construct: Any) -> str:
+    """The jsii kernel's id of the object behind a proxy (two proxies of one construct have
+    the same): compared in Python, where comparing paths asks Node for each."""
+    return str(construct.__jsii_ref__.ref)
 
 
 def drop_depends_on(resource: cdk.CfnResource, without: Sequence[Any]) -> None:
