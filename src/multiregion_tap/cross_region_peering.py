@@ -22,7 +22,9 @@ hold these routes: they read the primary's connection from it), so a failover to
 changes no peering and needs nothing from the failed primary: the promoted region is already
 peered with every other region. With three regions the mesh stacks deploy beside the peering
 stack and the routes stacks (no extra wave); each further secondary region adds one wave, as
-its mesh stack waits for the connections of the regions before it.
+its mesh stack waits for the connections of the regions before it. ``mesh=False`` leaves the
+secondaries unpeered with each other (hub and spoke: one connection per secondary region, no
+mesh stacks, no extra waves), at the price of that failover property.
 
 Every value crosses stacks as a weak reference (``Fn::GetStackOutput``). Same-account
 cross-region peering connections are accepted by CloudFormation without a peering role.
@@ -81,6 +83,7 @@ class CrossRegionPeeringProps:
     """
 
     subnet_types: Sequence[ec2.SubnetType] | None = None
+    mesh: bool = True
 
 
 class CrossRegionPeering(Construct):
@@ -113,8 +116,17 @@ class CrossRegionPeering(Construct):
         primary and at least one secondary region; CIDR blocks must not overlap.
     :param subnet_types: Subnet types whose route tables get routes to the peer.
         Default: - ``PRIVATE_WITH_EGRESS`` and ``PRIVATE_ISOLATED``.
+    :param mesh: Also peer the secondary regions with each other (the ``peering-<region>``
+        stacks). ``False`` peers each secondary region with the primary only (hub and spoke):
+        ``n - 1`` connections instead of ``n (n - 1) / 2`` for ``n`` regions, and no deploy
+        wave per region beyond the third. But after a failover the promoted region is peered
+        only with the failed primary: the other secondaries' VPCs cannot reach it (its
+        database, with ``database_peer_access``) until the primary region is back. Turning it
+        off on a deployed app leaves the ``peering-<region>`` stacks deployed: destroy them as
+        the deploying guide destroys a removed region's stacks. Default: ``True``
     :raises ValidationError: for overlapping or malformed CIDR blocks, unknown regions, a
-        missing primary VPC or a VPC in the wrong region's stack.
+        missing primary VPC, a VPC in the wrong region's stack or a ``mesh`` that is not a
+        bool.
     """
 
     @names_construct_path
@@ -125,6 +137,7 @@ class CrossRegionPeering(Construct):
         *,
         vpcs: Mapping[str, PeeredVpc],
         subnet_types: Sequence[ec2.SubnetType] | None = None,
+        mesh: bool = True,
     ) -> None:
         if not isinstance(scope, AppStacks):
             shown = scope.node.path if isinstance(scope, Construct) else scope
@@ -150,6 +163,8 @@ class CrossRegionPeering(Construct):
                     f"vpcs[{region!r}].vpc", peered.vpc.node.path, f"be in a stack of {region}"
                 )
         require_no_overlap("vpcs CIDR blocks", {r: p.cidr for r, p in given.items()})
+        if not isinstance(mesh, bool):
+            raise fail("mesh", mesh, "be True or False")
         types = tuple(subnet_types) if subnet_types is not None else _DEFAULT_SUBNET_TYPES
         if not types:
             raise fail("subnet_types", list(types), "name at least one subnet type")
@@ -180,6 +195,7 @@ class CrossRegionPeering(Construct):
         self._vpcs = given
         self._secondaries = secondaries
         self._subnet_types = types
+        self._mesh = mesh
         self._connections: dict[str, ec2.CfnVPCPeeringConnection] = {}
         self._pairs: dict[tuple[str, str], ec2.CfnVPCPeeringConnection] = {}
         self._route_stacks: dict[str, cdk.Stack] = {}
@@ -210,7 +226,7 @@ class CrossRegionPeering(Construct):
         # Between secondaries (a full mesh with three or more regions): in stacks of their own
         # regions that read nothing from the primary region's stacks. The earlier region's
         # stack creates the connection and its routes; the later region's stack its routes.
-        if len(secondaries) > 1:
+        if mesh and len(secondaries) > 1:
             holders: dict[str, Construct] = {}
             for region in secondaries:
                 mesh_stack = app.add_helper_stack(
@@ -282,17 +298,19 @@ class CrossRegionPeering(Construct):
         other = self._app.primary_region if peer is None else peer
         found = self._pairs.get((region, other)) or self._pairs.get((other, region))
         if found is None:
-            peers = [r for r in (self._app.primary_region, *self._secondaries) if r != other]
+            peered = (self._app.primary_region, *self._secondaries)
+            peers = list(self._peers_of(other)) if other in peered else list(peered)
             raise fail("region", region, f"be a region peered with {other!r} {peers!r}")
         return found.ref
 
     def peer_cidrs(self, region: str) -> tuple[str, ...]:
-        """CIDR blocks reachable from ``region`` through peering: every other peered region's,
-        in the app's region order (the primary first)."""
+        """CIDR blocks reachable from ``region`` through peering, in the app's region order
+        (the primary first): every other peered region's, or with ``mesh=False`` a secondary
+        region's only peer, the primary's."""
         peered = (self._app.primary_region, *self._secondaries)
         if region not in peered:
             raise fail("region", region, f"be a peered region {list(peered)!r}")
-        return tuple(self._vpcs[r].cidr for r in peered if r != region)
+        return tuple(self._vpcs[r].cidr for r in self._peers_of(region))
 
     def allow_from_peers(
         self, target: ec2.IConnectable, port: ec2.Port, *, region: str | None = None
@@ -311,6 +329,13 @@ class CrossRegionPeering(Construct):
             allow_peer_cidr(target, cidr, port)
 
     # ------------------------------------------------------------------ internals
+    def _peers_of(self, region: str) -> tuple[str, ...]:
+        """The regions ``region`` is peered with, in the app's region order."""
+        primary = self._app.primary_region
+        if self._mesh or region == primary:
+            return tuple(r for r in (primary, *self._secondaries) if r != region)
+        return (primary,)
+
     def _connect(
         self, scope: Construct, region: str, peer_region: str
     ) -> ec2.CfnVPCPeeringConnection:

@@ -160,9 +160,12 @@ class MultiRegionApp(Construct):
         until a ``rebuild:`` entry makes its database a replica again, the DNS PRIMARY record
         is the writer's, and none of the stacks the failover deploys reads the failed region
         (see the failover runbook). Default: ``False`` (no database)
-    :param peering: VPC peering from the primary to every secondary region, in the helper
-        stacks ``<app_name>-peering`` and ``<app_name>-peering-routes-<region>``: ``True``,
-        ``False`` or a :class:`~multiregion_tap.CrossRegionPeeringProps`. Default: ``True``
+    :param peering: VPC peering between every two regions, in the helper stacks
+        ``<app_name>-peering`` and ``<app_name>-peering-routes-<region>`` and, from three
+        regions on, ``<app_name>-peering-<region>`` (the connections between secondary
+        regions): ``True``, ``False`` or a :class:`~multiregion_tap.CrossRegionPeeringProps`
+        (``mesh=False`` peers each secondary region with the primary only; see
+        :class:`~multiregion_tap.CrossRegionPeering`). Default: ``True``
     :param dns: Route 53 failover between the regions' load balancers, in the helper stack
         ``<app_name>-dns`` (in ``dns_region``); with ``monitoring`` the health-check alarms go
         to ``<app_name>-dns-alarms`` in us-east-1, where Route 53 publishes health-check

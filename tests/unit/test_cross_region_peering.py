@@ -10,9 +10,10 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_ec2 as ec2
 
-from multiregion_tap import MultiRegionApp, OutputNames, ValidationError
+from multiregion_tap import FailoverDnsProps, MultiRegionApp, OutputNames, ValidationError
 from multiregion_tap.cross_region_peering import (
     CrossRegionPeering,
+    CrossRegionPeeringProps,
     PeeredVpc,
     allow_peer_cidr,
 )
@@ -420,6 +421,48 @@ def test_four_regions_mesh_adds_one_wave_per_further_secondary() -> None:
         ),
         ("shop-peering-us-west-1",),
     ]
+
+
+def test_without_the_mesh_the_app_grows_linearly() -> None:
+    """``CrossRegionPeeringProps(mesh=False)`` on the performance guide's scaling app (database
+    and DNS) at three regions: 96 n - 5 resources in 3 n + 2 stacks and 4 deploy waves, as at
+    every size (the mesh has 9 resources more per pair of secondary regions and a wave per
+    region beyond the third); a secondary's database admits the primary's block only."""
+    shop = MultiRegionApp(
+        cdk.App(),
+        "Shop",
+        app_name="shop",
+        account="123456789012",
+        secondary_regions=("us-east-2", "us-west-2"),
+        database=True,
+        database_peer_access=True,
+        dns=FailoverDnsProps(zone_name="shop.mycompany.com", record_name="www.shop.mycompany.com"),
+        peering=CrossRegionPeeringProps(mesh=False),
+        vpc_cidrs=CIDRS,
+    )
+    templates = raw_templates(shop)
+    n = 3
+    resources = [
+        r
+        for t in templates.values()
+        for r in t["Resources"].values()
+        if r["Type"] != "AWS::CDK::Metadata"
+    ]
+    assert (len(resources), len(templates)) == (96 * n - 5, 3 * n + 2)
+    assert len(shop.deploy_waves()) == 4
+    assert sum(r["Type"] == CONNECTION for r in resources) == n - 1
+    for stack in ("shop-us-east-2", "shop-us-west-2"):
+        (group,) = [
+            r
+            for k, r in templates[stack]["Resources"].items()
+            if r["Type"] == "AWS::EC2::SecurityGroup" and "Database" in k
+        ]
+        peers = sorted(
+            rule["CidrIp"]
+            for rule in group["Properties"].get("SecurityGroupIngress", [])
+            if rule.get("CidrIp", "").startswith("10.")
+        )
+        assert peers == [CIDRS["us-east-1"]], stack
 
 
 # ---------------------------------------------------------------------- failover (3 regions)

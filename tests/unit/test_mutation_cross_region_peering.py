@@ -136,6 +136,7 @@ def test_the_props_are_frozen_and_keyword_only(mesh: Built) -> None:
         PeeredVpc(mesh.vpcs[E1], "10.0.0.0/16")  # type: ignore[misc]
     props = CrossRegionPeeringProps()
     assert props.subnet_types is None
+    assert props.mesh is True
     with pytest.raises(dataclasses.FrozenInstanceError):
         props.subnet_types = []  # type: ignore[misc]
     with pytest.raises(TypeError):
@@ -325,6 +326,92 @@ def test_two_regions_with_one_subnet_type() -> None:
     ]
 
 
+# ------------------------------------------------------------------------- hub and spoke
+@pytest.fixture(scope="module")
+def hub() -> Built:
+    """The mesh fixture's three regions with ``mesh=False``: each secondary region peered with
+    the primary only."""
+    shop = _app((E2, W2))
+    layout = {E1: (True, True), E2: (False, True), W2: (True, False)}
+    vpcs = {r: _vpc(shop.stack_for(r), r, private=p, isolated=i) for r, (p, i) in layout.items()}
+    peering = CrossRegionPeering(
+        shop,
+        "Peering",
+        vpcs={r: PeeredVpc(vpc=v, cidr=CIDRS[r]) for r, v in vpcs.items()},
+        mesh=False,
+    )
+    groups = {}
+    for region, vpc in vpcs.items():
+        groups[region] = ec2.SecurityGroup(shop.stack_for(region), "Group", vpc=vpc)
+        peering.allow_from_peers(groups[region], ec2.Port.tcp(5432))
+    return Built(shop, peering, vpcs, groups, raw_templates(shop))
+
+
+def test_without_the_mesh_each_secondary_is_peered_with_the_primary_only(hub: Built) -> None:
+    peering = hub.peering
+    assert peering.mesh_stacks == {}
+    assert sorted(hub.raw) == [
+        "shop-peering",
+        "shop-peering-routes-us-east-2",
+        "shop-peering-routes-us-west-2",
+        "shop-us-east-1",
+        "shop-us-east-2",
+        "shop-us-west-2",
+    ]
+    assert list(peering.connections_by_pair) == [(E1, E2), (E1, W2)]
+    assert len(_resources(hub, "shop-peering", "AWS::EC2::VPCPeeringConnection")) == 2
+    assert peering.peer_cidrs(E1) == (CIDRS[E2], CIDRS[W2])
+    assert peering.peer_cidrs(E2) == (CIDRS[E1],)
+    assert peering.peer_cidrs(W2) == (CIDRS[E1],)
+    # The secondaries route to the primary only; the primary to both.
+    assert {d for _, d, _ in _routes(hub, "shop-peering-routes-us-east-2")} == {CIDRS[E1]}
+    assert {d for _, d, _ in _routes(hub, "shop-peering-routes-us-west-2")} == {CIDRS[E1]}
+    assert {d for _, d, _ in _routes(hub, "shop-peering")} == {CIDRS[E2], CIDRS[W2]}
+    # And admit the primary's block only.
+    for region, stack in ((E2, "shop-us-east-2"), (W2, "shop-us-west-2")):
+        rules = [
+            p["CidrIp"]
+            for p in _resources(hub, stack, "AWS::EC2::SecurityGroupIngress").values()
+            if "CidrIp" in p
+        ]
+        group = hub.raw[stack]["Resources"]
+        inline = [
+            rule["CidrIp"]
+            for v in group.values()
+            if v["Type"] == "AWS::EC2::SecurityGroup"
+            for rule in v["Properties"].get("SecurityGroupIngress", [])
+        ]
+        assert sorted(rules + inline) == [CIDRS[E1]], region
+    assert peering.peering_connection_id(W2) == peering.connections_by_pair[(E1, W2)].ref
+    with pytest.raises(ValidationError) as caught:
+        peering.peering_connection_id(E2, W2)
+    assert caught.value.message == (
+        "region must be a region peered with 'us-west-2' ['us-east-1'], got 'us-east-2'"
+    )
+
+
+def test_the_app_passes_mesh_through() -> None:
+    shop = MultiRegionApp(
+        cdk.App(),
+        "Shop",
+        app_name="shop",
+        secondary_regions=(E2, W2, "eu-west-1"),
+        account="123456789012",
+        monitoring=False,
+        peering=CrossRegionPeeringProps(mesh=False),
+    )
+    assert shop.peering is not None
+    assert shop.peering.mesh_stacks == {}
+    assert sorted(shop.helper_stacks) == [
+        "peering",
+        "peering-routes-eu-west-1",
+        "peering-routes-us-east-2",
+        "peering-routes-us-west-2",
+    ]
+    # No wave per region beyond the third: regional stacks, peering, routes.
+    assert len(shop.deploy_waves()) == 3
+
+
 # ------------------------------------------------------------------------- refusals
 @dataclass
 class Parts:
@@ -390,6 +477,10 @@ def test_the_cidrs_refused(parts: Parts) -> None:
         "vpcs CIDR blocks must not overlap: us-east-1 has '10.0.0.0/16' and us-east-2 has "
         "'10.0.128.0/17'"
     )
+
+
+def test_mesh_refused(parts: Parts) -> None:
+    assert _refused(parts, mesh="no") == "mesh must be True or False, got 'no'"
 
 
 def test_the_subnet_types_refused(parts: Parts) -> None:
