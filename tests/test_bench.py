@@ -124,6 +124,7 @@ def test_benchmark_quick_run_emits_its_report(tmp_path: Path) -> None:
     # The scaling table: the sizes asked for, exact counts, positive times.
     scaling = report["scaling"]
     assert scaling["validation"] is False and scaling["repetitions"] == 1
+    assert scaling["peering"] == "mesh"
     rows = {row["regions"]: row for row in scaling["rows"]}
     assert list(rows) == [2, 12]
     regions = scaling["regions_in_order"]
@@ -372,3 +373,32 @@ def test_the_bytecode_setting_decides_where_python_reads_bytecode(cache: bool) -
     assert dont_write is not cache
     if not cache:
         assert not Path(cached).exists()
+
+
+def test_the_scaling_app_without_the_mesh(tmp_path: Path) -> None:
+    """``--scaling-peering hub``: the scaling app with ``mesh=False`` at three regions (96 n - 5
+    resources in 3 n + 2 stacks, 4 waves, no mesh stack), rendered into its own block."""
+    bench = _load_script("bench/run.py")
+    result = bench.scaling(
+        sizes=[3], repetitions=1, workdir=tmp_path, warmup=False, progress=False, peering="hub"
+    )
+    (row,) = result["rows"]
+    names = {stack["stack"] for stack in row["stacks"]}
+    assert (row["resources"], row["stack_count"], row["wave_count"]) == (283, 11, 4)
+    assert "scale-peering-us-east-2" not in names and "scale-peering" in names
+    assert result["peering"] == "hub" and "(`mesh=False`)" in result["app"]
+    block = bench.scaling_markdown(result)
+    begin, end = bench.SCALING_MARKS["hub"]
+    assert block.startswith(begin) and block.rstrip().endswith(end)
+    assert "| 3 | 11 | 4 | 283 |" in block
+    with pytest.raises(ValueError, match="peering must be one of"):
+        bench.scaling(sizes=[2], repetitions=1, workdir=tmp_path, peering="star")
+    refused = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "scaling_app.py")],
+        env={**_env(), "BENCH_PEERING": "star"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert refused.returncode == 1
+    assert refused.stderr.strip().endswith("BENCH_PEERING must be mesh or hub, got 'star'")
