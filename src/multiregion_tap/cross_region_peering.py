@@ -1,4 +1,5 @@
-"""CrossRegionPeering: the app's VPCs peered with each other (a full mesh), routes both ways.
+"""CrossRegionPeering: the app's VPCs peered with each other (a full mesh by default), routes
+both ways.
 
 Stack layout (acyclic; a route can only be created by a stack in its own region)::
 
@@ -87,7 +88,8 @@ class CrossRegionPeeringProps:
 
 
 class CrossRegionPeering(Construct):
-    """Peer every region's VPC with every other region's VPC, with routes both ways.
+    """Peer every region's VPC with every other region's VPC (or, with ``mesh=False``, each
+    secondary region's with the primary's only), with routes both ways.
 
     The construct itself lives in a new stack ``<app_name>-peering`` in the primary region,
     which holds the primary's peering connections (one per secondary region) and the primary
