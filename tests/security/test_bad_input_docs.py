@@ -20,6 +20,7 @@ import aws_cdk as cdk
 import pytest
 
 from multiregion_tap import (
+    CrossRegionPeeringProps,
     FailoverDnsProps,
     MultiRegionApp,
     PerRegion,
@@ -143,6 +144,8 @@ CASES = [
     Case(APP, "vpc_cidrs", "RFC 1918 ranges",
          {"vpc_cidrs": {"us-east-1": "10.0.0.0/16", "us-east-2": "8.8.0.0/16"}}, "8.8.0.0/16"),
     Case(APP, "peering", "True, False or a CrossRegionPeeringProps", {"peering": "yes"}, "yes"),
+    Case("CrossRegionPeering", "mesh", "True or False",
+         {"peering": CrossRegionPeeringProps(mesh="no")}, "no"),  # type: ignore[arg-type]
 ]  # fmt: skip
 
 
