@@ -109,8 +109,9 @@ def test_a_down_region_drops_its_calls_quickly_and_other_regions_serve(
 
 
 def test_unavailable_mode_answers_503_after_the_bounded_delay(server: EmulatorServer) -> None:
-    delay = 0.5
-    server.set_faults(regions_down=["us-east-2"], mode="unavailable", delay_seconds=delay)
+    # Every protocol's answer first, with a short delay (each call is retried once, after
+    # botocore's backoff); then the delay itself, with a longer one.
+    server.set_faults(regions_down=["us-east-2"], mode="unavailable", delay_seconds=0.05)
     for service, call in [
         ("ec2", lambda c: c.describe_vpcs()),  # EC2 XML
         ("sts", lambda c: c.get_caller_identity()),  # query XML
@@ -123,6 +124,8 @@ def test_unavailable_mode_answers_503_after_the_bounded_delay(server: EmulatorSe
     # The down region answers after the delay, the region that is up without it. The up
     # region's first EC2 call builds moto's backend for the region (the default VPC and
     # more), slow on a busy machine and not the fault's doing: time its second call.
+    delay = 0.5
+    server.set_faults(regions_down=["us-east-2"], mode="unavailable", delay_seconds=delay)
     seconds, error = timed(client(server, "ec2", "us-east-2").describe_vpcs)
     assert isinstance(error, ClientError) and seconds >= delay
     healthy = client(server, "ec2", "us-east-1")
