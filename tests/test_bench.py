@@ -393,6 +393,12 @@ def test_the_scaling_app_without_the_mesh(tmp_path: Path) -> None:
     assert "| 3 | 11 | 4 | 283 |" in block
     with pytest.raises(ValueError, match="peering must be one of"):
         bench.scaling(sizes=[2], repetitions=1, workdir=tmp_path, peering="star")
+    errors = io.StringIO()
+    with contextlib.redirect_stderr(errors), pytest.raises(SystemExit):
+        # (without the check this would be a quick run of the empty app, and no exit)
+        quick = ["--apps", "empty", "--repetitions", "1", "--validation", "off", "--no-waves"]
+        bench.main(["--scaling-peering", "hub", *quick, "--no-warmup"])
+    assert "--scaling-peering needs --scaling or --scaling-only" in errors.getvalue()
     refused = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "scaling_app.py")],
         env={**_env(), "BENCH_PEERING": "star"},
