@@ -72,20 +72,32 @@ class Built:
     raw: dict[str, dict[str, Any]]
 
 
-@pytest.fixture(scope="module")
-def mesh() -> Built:
+def _three_regions(
+    **options: Any,
+) -> tuple[MultiRegionApp, dict[str, ec2.IVpc], CrossRegionPeering, dict[str, ec2.SecurityGroup]]:
     """us-east-1 with private and isolated subnets, us-east-2 isolated only, us-west-2
-    private only; the default subnet types; a group in each region admitting the peers."""
+    private only, peered with the default subnet types (and ``options``); a group in each
+    region."""
     shop = _app((E2, W2))
     layout = {E1: (True, True), E2: (False, True), W2: (True, False)}
     vpcs = {r: _vpc(shop.stack_for(r), r, private=p, isolated=i) for r, (p, i) in layout.items()}
     peering = CrossRegionPeering(
-        shop, "Peering", vpcs={r: PeeredVpc(vpc=v, cidr=CIDRS[r]) for r, v in vpcs.items()}
+        shop,
+        "Peering",
+        vpcs={r: PeeredVpc(vpc=v, cidr=CIDRS[r]) for r, v in vpcs.items()},
+        **options,
     )
-    groups = {}
-    for region, vpc in vpcs.items():
-        group = ec2.SecurityGroup(shop.stack_for(region), "Group", vpc=vpc, description="app")
-        groups[region] = group
+    groups = {
+        region: ec2.SecurityGroup(shop.stack_for(region), "Group", vpc=vpc, description="app")
+        for region, vpc in vpcs.items()
+    }
+    return shop, vpcs, peering, groups
+
+
+@pytest.fixture(scope="module")
+def mesh() -> Built:
+    """The three regions as a full mesh; each group admits the peers."""
+    shop, vpcs, peering, groups = _three_regions()
     peering.allow_from_peers(groups[E1], ec2.Port.tcp(5432))
     peering.allow_from_peers(groups[E2], ec2.Port.tcp(5432))
     # The region given wins over the target's stack's.
@@ -329,21 +341,11 @@ def test_two_regions_with_one_subnet_type() -> None:
 # ------------------------------------------------------------------------- hub and spoke
 @pytest.fixture(scope="module")
 def hub() -> Built:
-    """The mesh fixture's three regions with ``mesh=False``: each secondary region peered with
-    the primary only."""
-    shop = _app((E2, W2))
-    layout = {E1: (True, True), E2: (False, True), W2: (True, False)}
-    vpcs = {r: _vpc(shop.stack_for(r), r, private=p, isolated=i) for r, (p, i) in layout.items()}
-    peering = CrossRegionPeering(
-        shop,
-        "Peering",
-        vpcs={r: PeeredVpc(vpc=v, cidr=CIDRS[r]) for r, v in vpcs.items()},
-        mesh=False,
-    )
-    groups = {}
-    for region, vpc in vpcs.items():
-        groups[region] = ec2.SecurityGroup(shop.stack_for(region), "Group", vpc=vpc)
-        peering.allow_from_peers(groups[region], ec2.Port.tcp(5432))
+    """The three regions with ``mesh=False``: each secondary region peered with the primary
+    only; each group admits its peers."""
+    shop, vpcs, peering, groups = _three_regions(mesh=False)
+    for group in groups.values():
+        peering.allow_from_peers(group, ec2.Port.tcp(5432))
     return Built(shop, peering, vpcs, groups, raw_templates(shop))
 
 

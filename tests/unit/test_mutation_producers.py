@@ -416,5 +416,6 @@ def test_the_public_names() -> None:
         "NAMES": producers.NAMES,
         "follow": follow,
         "followed": followed,
+        "object_id": producers.object_id,
         "producer_key": producer_key,
     }

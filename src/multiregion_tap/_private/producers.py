@@ -41,7 +41,15 @@ from typing import Any
 import aws_cdk as cdk
 from constructs import IConstruct
 
-__all__ = ["CREATE_ONLY", "FOLLOWS_KEY", "NAMES", "follow", "followed", "producer_key"]
+__all__ = [
+    "CREATE_ONLY",
+    "FOLLOWS_KEY",
+    "NAMES",
+    "follow",
+    "followed",
+    "object_id",
+    "producer_key",
+]
 
 #: The tag key (or metadata key, or ``Comment`` prefix) of the producers' digest.
 FOLLOWS_KEY = "multiregion-tap:follows"
@@ -110,14 +118,15 @@ _PROPERTY_CARRIERS = {"AWS::Route53::RecordSet": "Comment"}
 _TOKEN_MARKER = "${Token["
 
 
-def _ref(construct: Any) -> str:
+def object_id(construct: Any) -> str:
     """jsii's id of the object behind a proxy: a new proxy may stand for the same object, and
-    asking the object its path is a round trip."""
+    asking the object its path is a round trip (two proxies of one construct have the same
+    id, unique in the jsii kernel's process)."""
     return str(construct.__jsii_ref__.ref)
 
 
 #: Digests by producer, stack names and regions by stack, followed producers by reader (each
-#: keyed by :func:`_ref`, unique in the jsii kernel's process).
+#: keyed by :func:`object_id`, unique in the jsii kernel's process).
 _KEYS: dict[str, str] = {}
 _STACKS: dict[str, tuple[str, str]] = {}
 _FOLLOWED: dict[str, list[cdk.CfnResource]] = {}
@@ -146,7 +155,7 @@ def follow(
     resource = _cfn_resource(reader)
     if resource is None:
         return None
-    stack_ref = _ref(stack if stack is not None else _stack_of(resource))
+    stack_ref = object_id(stack if stack is not None else _stack_of(resource))
     constructs: list[IConstruct] = []
     for producer in producers:
         if isinstance(producer, str):
@@ -156,9 +165,9 @@ def follow(
     foreign: dict[str, cdk.CfnResource] = {}
     for producer in constructs:
         cfn = _cfn_resource(producer)
-        if cfn is not None and _ref(_stack_of(cfn)) != stack_ref:
-            foreign.setdefault(_ref(cfn), cfn)
-    _FOLLOWED[_ref(resource)] = list(foreign.values())
+        if cfn is not None and object_id(_stack_of(cfn)) != stack_ref:
+            foreign.setdefault(object_id(cfn), cfn)
+    _FOLLOWED[object_id(resource)] = list(foreign.values())
     if not foreign:
         return None
     key = _digest(sorted({producer_key(p) for p in foreign.values()}))
@@ -171,7 +180,7 @@ def followed(reader: IConstruct) -> list[cdk.CfnResource]:
     resource = _cfn_resource(reader)
     if resource is None:
         return []
-    return list(_FOLLOWED.get(_ref(resource), []))
+    return list(_FOLLOWED.get(object_id(resource), []))
 
 
 def producer_key(producer: IConstruct) -> str:
@@ -181,14 +190,14 @@ def producer_key(producer: IConstruct) -> str:
     resource = _cfn_resource(producer)
     if resource is None:
         return _digest({"path": producer.node.path})
-    ref = _ref(resource)
+    ref = object_id(resource)
     found = _KEYS.get(ref)
     if found is not None:
         return found
     stack = _stack_of(resource)
-    where = _STACKS.get(_ref(stack))
+    where = _STACKS.get(object_id(stack))
     if where is None:
-        where = _STACKS[_ref(stack)] = (stack.stack_name, str(stack.resolve(stack.region)))
+        where = _STACKS[object_id(stack)] = (stack.stack_name, str(stack.resolve(stack.region)))
     kind = _type_of(resource)
     properties = resource._cfn_properties
     name = NAMES.get(kind, "")
@@ -270,7 +279,7 @@ def _carry(resource: cdk.CfnResource, key: str) -> None:
 def _cfn_resource(construct: IConstruct) -> cdk.CfnResource | None:
     if isinstance(construct, cdk.CfnResource):
         return construct
-    ref = _ref(construct)
+    ref = object_id(construct)
     if ref not in _CHILDREN:
         child = construct.node.default_child
         _CHILDREN[ref] = child if isinstance(child, cdk.CfnResource) else None
@@ -290,7 +299,7 @@ def _type_of(resource: cdk.CfnResource) -> str:
 
 
 def _stack_of(construct: IConstruct) -> cdk.Stack:
-    ref = _ref(construct)
+    ref = object_id(construct)
     found = _STACK_OF.get(ref)
     if found is None:
         found = _STACK_OF[ref] = cdk.Stack.of(construct)

@@ -8,6 +8,8 @@ from typing import Any
 import aws_cdk as cdk
 import jsii
 
+from .producers import object_id
+
 
 @jsii.implements(cdk.IStableListProducer)
 class _DependsOnWithout:
@@ -19,7 +21,7 @@ class _DependsOnWithout:
 
     def __init__(self, resource: cdk.CfnResource, without: Sequence[cdk.CfnResource]) -> None:
         self._resource = resource
-        self._without = frozenset(_object_id(r) for r in without)
+        self._without = frozenset(object_id(r) for r in without)
 
     def produce(self) -> list[str] | None:
         stack = cdk.Stack.of(self._resource)
@@ -27,18 +29,12 @@ class _DependsOnWithout:
         for dependency in self._resource.obtain_dependencies():
             if not isinstance(dependency, cdk.CfnResource):
                 continue
-            if _object_id(dependency) in self._without:
+            if object_id(dependency) in self._without:
                 continue
-            if _object_id(cdk.Stack.of(dependency)) != _object_id(stack):
+            if object_id(cdk.Stack.of(dependency)) != object_id(stack):
                 continue
             ids.add(stack.resolve(stack.get_logical_id(dependency)))
         return sorted(ids) or None
-
-
-def _object_id(construct: Any) -> str:
-    """The jsii kernel's id of the object behind a proxy (two proxies of one construct have
-    the same): compared in Python, where comparing paths asks Node for each."""
-    return str(construct.__jsii_ref__.ref)
 
 
 def drop_depends_on(resource: cdk.CfnResource, without: Sequence[Any]) -> None:
